@@ -1,0 +1,35 @@
+# `make run` and `make test` do all set-up on a fresh Debian machine (see README.md).
+VENV   ?= .venv
+PYTHON ?= python3
+PY      = $(VENV)/bin/python
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+
+.PHONY: run test system-deps clean
+
+run: $(VENV)/.installed
+	$(VENV)/bin/portal init-db --demo
+	$(VENV)/bin/portal run --host $(HOST) --port $(PORT)
+
+test: $(VENV)/.installed-test
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+system-deps:
+	bash scripts/system-deps.sh
+
+$(VENV)/.created:
+	bash scripts/system-deps.sh
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	touch $@
+
+$(VENV)/.installed: $(VENV)/.created pyproject.toml
+	$(PY) -m pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
+	$(PY) -m pip install -q -e '.[test]'
+	touch $@
+
+clean:
+	rm -rf $(VENV)

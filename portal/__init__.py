@@ -1,0 +1,104 @@
+"""portal: the bureau's intranet portal for online public-opinion work."""
+import os
+
+from flask import Flask, render_template, request
+from flask_login import LoginManager, current_user
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from htmx_flask import Htmx
+
+from portal import audit, db
+from portal.auth.permissions import CORE_PERMISSIONS, ROLES, build_registry
+from portal.config import disabled_plugins, load_config
+from portal.org import models as org_models
+from portal.plugins import collect, flatten, make_plugin_manager
+
+csrf = CSRFProtect()
+htmx = Htmx()
+
+CORE_MODELS = org_models.MODELS + audit.MODELS
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def create_app(config=None):
+    """Build the portal. ``config`` overrides every other source (tests use it)."""
+    config = dict(config or {})
+    instance_path = config.pop("INSTANCE_PATH", None) or os.environ.get("PORTAL_INSTANCE_PATH")
+    app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
+    load_config(app, config)
+
+    pm, plugin_infos = make_plugin_manager(disabled_plugins(app.config))
+    app.extensions["portal_pm"] = pm
+    app.extensions["portal_plugins"] = plugin_infos
+    app.extensions["portal_permissions"] = build_registry(
+        [CORE_PERMISSIONS] + pm.hook.portal_permissions()
+    )
+    db.init_app(app, CORE_MODELS + flatten(pm.hook.portal_models()))
+
+    csrf.init_app(app)
+    htmx.init_app(app)
+    _init_login(app)
+    _register_blueprints(app, pm)
+    _register_templates_and_errors(app, pm)
+    return app
+
+
+def _init_login(app):
+    login = LoginManager(app)
+    login.login_view = "auth.login"
+    login.login_message = "请先登录。"
+    login.login_message_category = "warning"
+    login.session_protection = "strong"
+
+    @login.user_loader
+    def load_user(user_id):
+        return org_models.User.get_or_none(
+            (org_models.User.id == int(user_id)) & org_models.User.active
+        )
+
+
+def _register_blueprints(app, pm):
+    from portal.auth.permissions import PluginError
+
+    for blueprint in flatten(pm.hook.portal_blueprints()):
+        if blueprint.name in app.blueprints:
+            raise PluginError(f"蓝图名称“{blueprint.name}”被重复注册，门户无法启动。")
+        prefix = blueprint.url_prefix if blueprint.url_prefix is not None else f"/{blueprint.name}"
+        app.register_blueprint(blueprint, url_prefix=prefix or None)
+
+
+def _register_templates_and_errors(app, pm):
+    @app.context_processor
+    def portal_globals():
+        nav = collect(pm.hook.portal_nav_items, user=current_user) if current_user.is_authenticated else []
+        return {"nav_items": nav, "ROLES": ROLES}
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        return response
+
+    def error_page(status, title, message):
+        return render_template("error.html", status=status, title=title, message=message), status
+
+    @app.errorhandler(403)
+    def forbidden(_):
+        return error_page(403, "无权访问", "您的角色没有访问此页面或执行此操作的权限。如需权限，请联系系统管理员。")
+
+    @app.errorhandler(404)
+    def not_found(_):
+        return error_page(404, "页面不存在", "您要找的页面不存在，或已被移除。")
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(_):
+        return error_page(400, "请求已失效", "表单已过期或来源不明，请刷新页面后重试。")
+
+    @app.errorhandler(413)
+    def too_large(_):
+        return error_page(413, "文件过大", "上传的内容超过大小限制。")

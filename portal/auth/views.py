@@ -1,0 +1,91 @@
+"""Login, logout and changing one's own password."""
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+
+from portal import audit
+from portal.auth.forms import ChangePasswordForm, LoginForm
+from portal.auth.permissions import public, requires
+from portal.db import database, now
+from portal.hookspecs import hookimpl
+from portal.org.models import User, password_problem
+
+bp = Blueprint("auth", __name__, url_prefix="")
+
+LOGIN_FAILED = "用户名或密码错误。"
+
+
+@hookimpl
+def portal_blueprints():
+    return bp
+
+
+def _safe_next(target: str | None) -> str:
+    """Only local paths: never send a user off-site after login."""
+    if not target:
+        return url_for("home.index")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return url_for("home.index")
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        username = form.username.data.strip()
+        user = User.get_or_none(User.username == username)
+        if user is None or not user.active or not user.check_password(form.password.data):
+            with database.atomic():
+                audit.record("login.failed", f"登录失败：{username}", actor=user, username=username)
+            flash(LOGIN_FAILED, "error")
+            return render_template("auth/login.html", form=form), 200
+        session.clear()  # a fresh session: no fixation
+        login_user(user)
+        with database.atomic():
+            user.last_login_at = now()
+            user.save(only=[User.last_login_at])
+            audit.record("login", f"{user.name} 登录", actor=user)
+        return redirect(_safe_next(request.args.get("next")))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["GET", "POST"])
+@requires()
+def logout():
+    if request.method == "GET":
+        return render_template("auth/logout.html")
+    with database.atomic():
+        audit.record("logout", f"{current_user.name} 退出登录")
+    logout_user()
+    session.clear()
+    flash("您已安全退出。", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@requires()
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        problem = None
+        if not current_user.check_password(form.current.data):
+            problem = "当前密码不正确。"
+        else:
+            problem = password_problem(form.new.data)
+        if problem:
+            flash(problem, "error")
+        else:
+            user = User.get_by_id(current_user.id)
+            with database.atomic():
+                user.set_password(form.new.data)
+                user.save(only=[User.password_hash])
+                audit.record("password.changed", f"{user.name} 修改了密码", actor=user)
+            flash("密码已修改。", "success")
+            return redirect(url_for("home.index"))
+    return render_template("auth/password.html", form=form)

@@ -1,0 +1,89 @@
+"""The `portal` command: init-db, create-user, demo, run and the plugins' commands."""
+import os
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from portal import create_app
+from portal.db import create_tables, database
+from portal.demo import DEMO_PASSWORD, create_demo, demo_logins
+from portal.org.models import Department, User, password_problem
+from portal.auth.permissions import ROLES
+
+
+@click.group(cls=FlaskGroup, create_app=lambda: create_app(), add_default_commands=True, load_dotenv=False)
+def cli():
+    """能源局网络舆情工作平台。"""
+
+
+def init_schema():
+    create_tables(current_app.extensions["portal_models"])
+
+
+@cli.command("init-db")
+@click.option("--demo", is_flag=True, help="数据库为空时写入演示数据。")
+@with_appcontext
+def init_db(demo):
+    """建表（已有的表和数据保留）。"""
+    init_schema()
+    click.echo(f"数据库已就绪：{current_app.config['DATABASE_URL']}")
+    if demo:
+        _demo()
+
+
+@cli.command("demo")
+@with_appcontext
+def demo_command():
+    """写入演示数据（仅在数据库中尚无用户时）。"""
+    init_schema()
+    _demo()
+
+
+def _demo():
+    with database.connection_context():
+        created = create_demo()
+    click.echo("已写入演示数据。" if created else "数据库已有数据，保留不变。")
+    click.echo(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
+    for username, name, roles in demo_logins():
+        click.echo(f"  {username:<14}{name}（{'、'.join(ROLES[r] for r in roles.split('、'))}）")
+
+
+@cli.command("create-user")
+@click.option("--username", required=True)
+@click.option("--name", required=True, help="姓名")
+@click.option("--department", "department_name", required=True, help="所属科室名称")
+@click.option("--role", "roles", multiple=True, required=True, type=click.Choice(list(ROLES)))
+@click.password_option("--password", help="初始密码")
+@with_appcontext
+def create_user(username, name, department_name, roles, password):
+    """创建用户。"""
+    from portal import audit
+
+    with database.connection_context():
+        if problem := password_problem(password):
+            raise click.ClickException(problem)
+        if User.select().where(User.username == username).exists():
+            raise click.ClickException(f"用户名“{username}”已被使用。")
+        with database.atomic():
+            dept, _ = Department.get_or_create(name=department_name)
+            user = User(username=username, name=name, department=dept)
+            user.set_password(password)
+            user.save()
+            user.set_roles(roles)
+            audit.record("user.created", f"命令行创建用户 {name}（{username}）", obj=user, roles=list(roles))
+    click.echo(f"已创建用户 {username}。")
+
+
+def build_cli():
+    """The command group with every enabled plugin's commands added."""
+    from portal.config import disabled_plugins
+    from portal.plugins import make_plugin_manager
+
+    pm, _ = make_plugin_manager(disabled_plugins({"DISABLED_PLUGINS": os.environ.get("PORTAL_DISABLED_PLUGINS", "")}))
+    pm.hook.portal_cli(cli=cli)
+    return cli
+
+
+def main():
+    build_cli()()

@@ -1,0 +1,51 @@
+"""Configuration: defaults, then the instance folder's config.py, then PORTAL_* variables."""
+import os
+import secrets
+from pathlib import Path
+
+DEFAULTS = {
+    "DATABASE_URL": None,  # None: SQLite at <instance>/portal.db
+    "DISABLED_PLUGINS": "",
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "PERMANENT_SESSION_LIFETIME": 8 * 3600,
+    "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+    "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
+    "UPLOAD_MAX_BYTES": 10 * 1024 * 1024,
+    "DEADLINE_MODE": "calendar",  # or "working"
+}
+
+
+def load_config(app, config=None):
+    """Fill app.config: defaults < instance/config.py < PORTAL_* environment < `config`."""
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("PORTAL")
+    if "DATABASE_URL" in os.environ and not app.config.get("DATABASE_URL"):
+        app.config["DATABASE_URL"] = os.environ["DATABASE_URL"]
+    if config:
+        app.config.update(config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
+    if not app.config.get("DATABASE_URL"):
+        app.config["DATABASE_URL"] = f"sqlite:///{Path(app.instance_path) / 'portal.db'}"
+
+
+def instance_secret_key(instance: Path) -> str:
+    """The secret key kept in the instance folder, generated on first start."""
+    path = instance / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(key)
+    return key
+
+
+def disabled_plugins(config) -> set[str]:
+    value = config.get("DISABLED_PLUGINS") or ""
+    if isinstance(value, (list, tuple, set)):
+        return set(value)
+    return {name.strip() for name in str(value).split(",") if name.strip()}

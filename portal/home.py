@@ -1,0 +1,34 @@
+"""The home page: a dashboard of widgets that the core and plugins contribute."""
+from flask import Blueprint, current_app, render_template
+from flask_login import current_user
+from markupsafe import Markup
+
+from portal.auth.permissions import ROLES, requires
+from portal.hookspecs import hookimpl
+from portal.plugins import NavItem, Widget, collect
+
+bp = Blueprint("home", __name__, url_prefix="")
+
+
+@hookimpl
+def portal_blueprints():
+    return bp
+
+
+@hookimpl
+def portal_nav_items(user):
+    return NavItem("首页", "/", order=0)
+
+
+@hookimpl
+def portal_dashboard_widgets(user):
+    html = render_template("home/widget_me.html", user=user, ROLES=ROLES)
+    return Widget("我的信息", Markup(html), order=900)
+
+
+@bp.route("/")
+@requires()
+def index():
+    pm = current_app.extensions["portal_pm"]
+    widgets = collect(pm.hook.portal_dashboard_widgets, user=current_user._get_current_object())
+    return render_template("home/index.html", widgets=widgets)

@@ -1,0 +1,64 @@
+"""Every hook the core calls. A plugin implements any of them with ``@hookimpl``.
+
+Implementations may accept fewer arguments than the spec. Hooks that return
+lists of things are called for every plugin and their results concatenated.
+docs/plugins.md documents each hook with an example.
+"""
+import pluggy
+
+hookspec = pluggy.HookspecMarker("portal")
+hookimpl = pluggy.HookimplMarker("portal")
+
+
+@hookspec
+def portal_blueprints():
+    """Return a Blueprint, or a list of them, to mount on the app.
+
+    Called once in ``create_app``. A blueprint without its own ``url_prefix`` is
+    mounted under ``/<blueprint name>``. Two blueprints with one name stop the start.
+    """
+
+
+@hookspec
+def portal_models():
+    """Return the peewee models (subclasses of ``portal.db.BaseModel``) whose tables
+    ``portal init-db`` creates. Name the tables after the plugin (``grading_snapshot``)."""
+
+
+@hookspec
+def portal_permissions():
+    """Return ``Permission(name, label, roles)`` objects the plugin defines.
+
+    ``name`` is ``"<plugin>.<verb>"``, ``label`` is Chinese, ``roles`` are the role
+    codes that hold it by default. A name defined twice stops the start.
+    """
+
+
+@hookspec
+def portal_nav_items(user):
+    """Return ``NavItem(label, url, order)`` entries for the header menu that ``user`` may see.
+
+    Called on every full page render, so keep it cheap: no queries.
+    """
+
+
+@hookspec
+def portal_dashboard_widgets(user):
+    """Return ``Widget(title, html, order)`` fragments for ``user``'s home page (``/``)."""
+
+
+@hookspec
+def portal_department_sections(department, user):
+    """Return ``Section(title, html, order)`` blocks for the page ``/departments/<id>``
+    of ``department``, as ``user`` may see them."""
+
+
+@hookspec
+def portal_cli(cli):
+    """Add click commands to the ``portal`` command group ``cli``."""
+
+
+@hookspec
+def portal_demo_data(app):
+    """Create the plugin's demo records. Called by ``portal init-db --demo`` inside an
+    app context and a transaction, after the core's demo departments and users exist."""

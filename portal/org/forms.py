@@ -1,0 +1,38 @@
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, IntegerField, PasswordField, SelectField, SelectMultipleField, StringField, widgets
+from wtforms.validators import DataRequired, Length, Optional, Regexp
+
+from portal.auth.permissions import ROLES
+from portal.org.models import DEPARTMENT_KINDS
+
+
+class CheckboxList(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+class UserForm(FlaskForm):
+    username = StringField(
+        "用户名",
+        validators=[
+            DataRequired("请输入用户名。"),
+            Length(max=40, message="用户名不超过40个字符。"),
+            Regexp(r"^[A-Za-z0-9_.-]+$", message="用户名只能包含字母、数字、下划线、点和连字符。"),
+        ],
+    )
+    name = StringField("姓名", validators=[DataRequired("请输入姓名。"), Length(max=40, message="姓名不超过40个字符。")])
+    department = SelectField("所属科室", coerce=int, validators=[DataRequired("请选择所属科室。")])
+    roles = CheckboxList("角色", choices=list(ROLES.items()))
+    password = PasswordField("初始密码", validators=[Optional()])
+    active = BooleanField("启用", default=True)
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField("新密码", validators=[DataRequired("请输入新密码。")])
+
+
+class DepartmentForm(FlaskForm):
+    name = StringField("名称", validators=[DataRequired("请输入名称。"), Length(max=60, message="名称不超过60个字符。")])
+    kind = SelectField("类别", choices=list(DEPARTMENT_KINDS.items()))
+    sort_order = IntegerField("排序", default=100, validators=[Optional()])
+    active = BooleanField("启用", default=True)

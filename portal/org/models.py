@@ -1,0 +1,121 @@
+"""Departments, users and the working groups the regulations set up."""
+import peewee
+from flask_login import UserMixin
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from portal.auth.permissions import ROLES, role_can
+from portal.db import BaseModel, now
+
+DEPARTMENT_KINDS = {
+    "office": "科室",
+    "unit": "二级单位",
+    "info_centre": "信息中心",
+    "leadership": "局领导",
+}
+
+POSITIONS = {
+    "leader": "组长",
+    "deputy": "副组长",
+    "office_director": "办公室主任",
+    "member": "成员",
+    "monitor": "网络评论员",
+    "liaison": "联络员",
+}
+
+PASSWORD_MIN_LENGTH = 8
+
+
+class Department(BaseModel):
+    name = peewee.CharField(max_length=60, unique=True)
+    kind = peewee.CharField(max_length=20, default="office")
+    sort_order = peewee.IntegerField(default=100)
+    active = peewee.BooleanField(default=True)
+
+    @property
+    def kind_label(self):
+        return DEPARTMENT_KINDS.get(self.kind, self.kind)
+
+    @classmethod
+    def listed(cls):
+        return cls.select().where(cls.active).order_by(cls.sort_order, cls.id)
+
+
+class User(UserMixin, BaseModel):
+    username = peewee.CharField(max_length=40, unique=True)
+    name = peewee.CharField(max_length=40)
+    password_hash = peewee.CharField(max_length=255)
+    department = peewee.ForeignKeyField(Department, backref="users", null=True, on_delete="SET NULL")
+    active = peewee.BooleanField(default=True)
+    created_at = peewee.DateTimeField(default=now)
+    last_login_at = peewee.DateTimeField(null=True)
+
+    @property
+    def is_active(self):
+        return self.active
+
+    def set_password(self, password: str):
+        self.password_hash = generate_password_hash(password)  # scrypt
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def roles(self) -> list[str]:
+        if not hasattr(self, "_roles"):
+            self._roles = [r.role for r in self.role_rows.order_by(UserRole.id)]
+        return self._roles
+
+    def set_roles(self, roles):
+        UserRole.delete().where(UserRole.user == self).execute()
+        for role in roles:
+            UserRole.create(user=self, role=role)
+        self._roles = list(roles)
+
+    @property
+    def role_labels(self) -> str:
+        return "、".join(ROLES.get(r, r) for r in self.roles)
+
+    def can(self, permission: str) -> bool:
+        return self.active and role_can(self.roles, permission)
+
+    def has_role(self, *roles) -> bool:
+        return bool(set(self.roles) & set(roles))
+
+
+class UserRole(BaseModel):
+    user = peewee.ForeignKeyField(User, backref="role_rows", on_delete="CASCADE")
+    role = peewee.CharField(max_length=20)
+
+    class Meta:
+        indexes = ((("user", "role"), True),)
+
+
+class WorkingGroup(BaseModel):
+    """A group a regulation sets up: 领导小组, 工作小组, 联席会议."""
+    name = peewee.CharField(max_length=80, unique=True)
+    code = peewee.CharField(max_length=40, unique=True)
+    basis = peewee.CharField(max_length=120, default="")  # which regulation sets it up
+    duties = peewee.TextField(default="")
+
+
+class WorkingGroupMember(BaseModel):
+    group = peewee.ForeignKeyField(WorkingGroup, backref="members", on_delete="CASCADE")
+    position = peewee.CharField(max_length=20)
+    user = peewee.ForeignKeyField(User, null=True, on_delete="CASCADE")
+    department = peewee.ForeignKeyField(Department, null=True, on_delete="CASCADE")
+
+    @property
+    def position_label(self):
+        return POSITIONS.get(self.position, self.position)
+
+
+def password_problem(password: str) -> str | None:
+    """Why a new password is not acceptable, in Chinese; None when it is."""
+    if len(password) < PASSWORD_MIN_LENGTH:
+        return f"密码至少需要{PASSWORD_MIN_LENGTH}个字符。"
+    if not any(c.isdigit() for c in password) or not any(c.isalpha() for c in password):
+        return "密码须同时包含字母和数字。"
+    return None
+
+
+MODELS = [Department, User, UserRole, WorkingGroup, WorkingGroupMember]

@@ -1,0 +1,51 @@
+"""Departments and working groups, as every member of staff browses them."""
+from flask import Blueprint, current_app, render_template
+from flask_login import current_user
+
+from portal.auth.permissions import requires
+from portal.hookspecs import hookimpl
+from portal.org.models import Department, User, WorkingGroup
+from portal.plugins import NavItem, collect
+
+bp = Blueprint("org", __name__, url_prefix="")
+
+
+@hookimpl
+def portal_blueprints():
+    return bp
+
+
+@hookimpl
+def portal_nav_items(user):
+    return [NavItem("科室", "/departments", order=80), NavItem("工作小组", "/groups", order=85)]
+
+
+@bp.route("/departments")
+@requires()
+def departments():
+    rows = list(Department.listed())
+    counts = {d.id: 0 for d in rows}
+    for user in User.select(User.department).where(User.active):
+        if user.department_id in counts:
+            counts[user.department_id] += 1
+    return render_template("org/departments.html", departments=rows, counts=counts)
+
+
+@bp.route("/departments/<int:department_id>")
+@requires()
+def department(department_id):
+    dept = Department.get_or_none(Department.id == department_id)
+    if dept is None:
+        from flask import abort
+        abort(404)
+    pm = current_app.extensions["portal_pm"]
+    sections = collect(pm.hook.portal_department_sections, department=dept, user=current_user._get_current_object())
+    staff = dept.users.where(User.active).order_by(User.id)
+    return render_template("org/department.html", department=dept, sections=sections, staff=staff)
+
+
+@bp.route("/groups")
+@requires()
+def groups():
+    groups = WorkingGroup.select().order_by(WorkingGroup.id)
+    return render_template("org/groups.html", groups=groups)

@@ -1,0 +1,89 @@
+"""The plugin manager: in-core hook modules, then the ``portal.plugins`` entry points."""
+from dataclasses import dataclass
+from importlib import metadata
+
+import pluggy
+from markupsafe import Markup
+
+from portal import hookspecs
+from portal.auth.permissions import PluginError
+
+ENTRY_POINT_GROUP = "portal.plugins"
+
+# The core's own features are registered through the same hooks as plugins.
+CORE_HOOK_MODULES = ["portal.home", "portal.auth.views", "portal.org.views", "portal.admin"]
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class Widget:
+    title: str
+    html: Markup
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    html: Markup
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class PluginInfo:
+    name: str
+    version: str
+    module: str
+    disabled: bool
+
+
+def make_plugin_manager(disabled: set[str]) -> tuple[pluggy.PluginManager, list[PluginInfo]]:
+    """Load core hook modules and every enabled entry point; a disabled one is never imported."""
+    import importlib
+
+    pm = pluggy.PluginManager("portal")
+    pm.add_hookspecs(hookspecs)
+    for name in CORE_HOOK_MODULES:
+        pm.register(importlib.import_module(name), name=name)
+    infos = []
+    seen = set()
+    for ep in metadata.entry_points(group=ENTRY_POINT_GROUP):
+        if ep.name in seen:
+            continue  # the same distribution found twice on sys.path
+        seen.add(ep.name)
+        version = ep.dist.version if ep.dist else ""
+        if ep.name in disabled:
+            infos.append(PluginInfo(ep.name, version, ep.value, True))
+            continue
+        try:
+            plugin = ep.load()
+        except Exception as exc:  # a broken plugin must say which one it is
+            raise PluginError(f"插件“{ep.name}”无法加载：{exc}") from exc
+        pm.register(plugin, name=ep.name)
+        infos.append(PluginInfo(ep.name, version, ep.value, False))
+    return pm, sorted(infos, key=lambda i: i.name)
+
+
+def flatten(results) -> list:
+    """Hook results are each None, one item or a list: make one list."""
+    items = []
+    for result in results:
+        if result is None:
+            continue
+        if isinstance(result, (list, tuple)):
+            items.extend(result)
+        else:
+            items.append(result)
+    return items
+
+
+def collect(hook, **kwargs) -> list:
+    """Call a list-returning hook and sort what it returns by ``order`` when present."""
+    items = flatten(hook(**kwargs))
+    return sorted(items, key=lambda item: getattr(item, "order", 100))

@@ -1,0 +1,118 @@
+"""Reply deadlines for netizen messages (see design/DEADLINES.md).
+
+Counting follows 《民法典》201-203: the posting day is not counted, the last day ends
+at 24:00, and a last day that is a statutory rest day rolls to the next working day.
+"""
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+
+import chinese_calendar
+
+REPLY_DAYS = 3
+MAX_REPLY_DAYS = 5
+DUE_SOON = timedelta(days=1)
+MODES = ("calendar", "working")
+
+ONE_DAY = timedelta(days=1)
+
+
+@lru_cache(maxsize=4096)
+def _published_workday(day: date) -> tuple[bool, bool]:
+    """(is_workday, provisional) from chinesecalendar; Mon-Fri guess for uncovered years."""
+    try:
+        return chinese_calendar.is_workday(day), False
+    except NotImplementedError:
+        return day.weekday() < 5, True
+
+
+class WorkCalendar:
+    """Working days per chinesecalendar, corrected by admin overrides (date -> is_workday)."""
+
+    def __init__(self, overrides: Mapping[date, bool] | None = None):
+        self._overrides = dict(overrides or {})
+
+    def is_workday(self, day: date) -> tuple[bool, bool]:
+        """Return (is_workday, provisional); an override is never provisional."""
+        if day in self._overrides:
+            return bool(self._overrides[day]), False
+        return _published_workday(day)
+
+    def next_workday(self, day: date) -> tuple[date, bool]:
+        """First working day on or after `day`; provisional if any day examined was."""
+        provisional = False
+        while True:
+            working, guessed = self.is_workday(day)
+            provisional = provisional or guessed
+            if working:
+                return day, provisional
+            day += ONE_DAY
+
+
+@dataclass(frozen=True)
+class Deadline:
+    due_at: datetime  # 00:00 of the day after last_day, i.e. last_day 24:00
+    last_day: date  # shown to users as "YYYY年M月D日 24:00"
+    provisional: bool  # some day involved has no published calendar yet
+
+
+def reply_deadline(
+    posted_at: datetime,
+    days: int = REPLY_DAYS,
+    mode: str = "calendar",
+    calendar: WorkCalendar | None = None,
+) -> Deadline:
+    """Deadline for replying to a message posted at `posted_at` (naive local time)."""
+    if days < 1:
+        raise ValueError("办理时限至少为1日")
+    if days > MAX_REPLY_DAYS:
+        raise ValueError(f"延期后的办理时限不得超过{MAX_REPLY_DAYS}日")
+    if mode not in MODES:
+        raise ValueError(f"未知的时限计算方式：{mode}（应为 calendar 或 working）")
+    calendar = calendar or WorkCalendar()
+    start = posted_at.date()  # the posting day itself is never counted
+
+    if mode == "calendar":
+        last_day, provisional = calendar.next_workday(start + days * ONE_DAY)
+    else:
+        last_day, provisional, counted = start, False, 0
+        while counted < days:
+            last_day, guessed = calendar.next_workday(last_day + ONE_DAY)
+            provisional = provisional or guessed
+            counted += 1
+
+    due_at = datetime.combine(last_day + ONE_DAY, time.min)
+    return Deadline(due_at=due_at, last_day=last_day, provisional=provisional)
+
+
+def deadline_status(due_at: datetime, now: datetime, stopped_at: datetime | None = None) -> str:
+    """One of "met"/"late" (replied, clock stopped), else "overdue"/"due_soon"/"ok"."""
+    if stopped_at is not None:
+        return "met" if stopped_at <= due_at else "late"
+    if now >= due_at:
+        return "overdue"
+    if due_at - now < DUE_SOON:
+        return "due_soon"
+    return "ok"
+
+
+def _span(delta: timedelta) -> str:
+    """Whole days and hours ("2天3小时", "5小时"); minutes only under an hour."""
+    hours_total = int(delta.total_seconds() // 3600)
+    days, hours = divmod(hours_total, 24)
+    if days and hours:
+        return f"{days}天{hours}小时"
+    if days:
+        return f"{days}天"
+    if hours:
+        return f"{hours}小时"
+    minutes = int(delta.total_seconds() // 60)
+    return f"{minutes}分钟" if minutes else "不足1分钟"
+
+
+def describe_remaining(due_at: datetime, now: datetime) -> str:
+    """Chinese text for users, e.g. "剩余2天3小时", "剩余5小时", "已超期1天2小时"."""
+    if now >= due_at:
+        return "已超期" + _span(now - due_at)
+    return "剩余" + _span(due_at - now)
