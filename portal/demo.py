@@ -1,5 +1,8 @@
 """Demo departments, users and working groups for `make run`. Every name is invented."""
+from functools import lru_cache
+
 from flask import current_app
+from werkzeug.security import generate_password_hash
 
 from portal.db import database
 from portal.org.models import Department, User, WorkingGroup, WorkingGroupMember
@@ -52,6 +55,12 @@ GROUPS = [
 ]
 
 
+@lru_cache(maxsize=1)
+def _demo_password_hash() -> str:
+    # One hash for every demo user: scrypt is slow by design, and demo logins share a password.
+    return generate_password_hash(DEMO_PASSWORD)
+
+
 def create_demo() -> bool:
     """Create the demo organisation and every plugin's demo data, once.
 
@@ -66,7 +75,7 @@ def create_demo() -> bool:
         users = {}
         for username, name, dept, roles in USERS:
             user = User(username=username, name=name, department=departments[dept])
-            user.set_password(DEMO_PASSWORD)
+            user.password_hash = _demo_password_hash()
             user.save()
             user.set_roles(roles)
             users[username] = user
