@@ -1,5 +1,6 @@
 """Administration: users, departments, loaded plugins, the audit log."""
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from peewee import JOIN
 from flask_login import current_user
 
 from portal import audit
@@ -166,7 +167,7 @@ def plugins():
 def audit_log():
     page = max(request.args.get("page", 1, type=int), 1)
     events = (
-        audit.AuditEvent.select(audit.AuditEvent, User).join(User, join_type="LEFT OUTER")
+        audit.AuditEvent.select(audit.AuditEvent, User).join(User, join_type=JOIN.LEFT_OUTER)
         .order_by(audit.AuditEvent.id.desc()).paginate(page, 50)
     )
     return render_template("admin/audit.html", events=events, page=page)

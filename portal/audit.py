@@ -27,10 +27,15 @@ class AuditEvent(BaseModel):
         return json.loads(self.data or "{}")
 
 
-def record(action: str, summary: str = "", *, actor=None, obj=None, object_type="", object_id=None, **data):
-    """Write one audit event. ``actor`` defaults to the logged-in user."""
-    if actor is None and has_request_context() and current_user.is_authenticated:
-        actor = current_user._get_current_object()
+CURRENT_USER = object()
+
+
+def record(action: str, summary: str = "", *, actor=CURRENT_USER, obj=None, object_type="", object_id=None, **data):
+    """Write one audit event. ``actor`` defaults to the logged-in user; None means the portal itself."""
+    if actor is CURRENT_USER:
+        actor = None
+        if has_request_context() and current_user.is_authenticated:
+            actor = current_user._get_current_object()
     if obj is not None:
         object_type = object_type or type(obj).__name__.lower()
         object_id = obj.id

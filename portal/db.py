@@ -30,7 +30,9 @@ def now() -> dt.datetime:
 
 def open_database(url: str) -> peewee.Database:
     if url.startswith("sqlite"):
-        db = connect(url, pragmas=SQLITE_PRAGMAS, timeout=10)
+        # Every transaction takes the write lock at BEGIN: a read-then-write transaction
+        # can then wait for another writer instead of failing with "database is locked".
+        db = connect(url, pragmas=SQLITE_PRAGMAS, timeout=10, lock_type="IMMEDIATE")
     else:
         db = connect(url)
     database.initialize(db)

@@ -35,6 +35,8 @@ USERS = [
     ("liaison", "冯嘉怡", "电力科", ["liaison", "staff"]),
     ("coal_head", "韩志明", "煤炭科", ["dept_head"]),
     ("coal_liaison", "蒋秋月", "煤炭科", ["liaison", "staff"]),
+    ("energy_head", "许嘉树", "新能源科", ["dept_head"]),
+    ("safety_liaison", "沈墨言", "安全监管科", ["liaison", "staff"]),
 ]
 
 GROUPS = [

@@ -54,6 +54,31 @@ def portal_department_sections(department, user):
 
 
 @hookspec
+def portal_case_panels(case, user):
+    """Return ``Panel(title, url, order)`` tabs for the case page, shown only to users who may
+    see ``case``. The page loads each ``url`` lazily with htmx (``hx-get``, on load); the
+    view behind it must check access itself."""
+
+
+@hookspec
+def portal_case_actions(case, user):
+    """Return ``CaseAction(label, url, order)`` buttons for the case page (a GET link to a
+    form of the plugin). Return nothing when ``user`` may not take the action."""
+
+
+@hookspec
+def portal_case_event(case, event):
+    """React to something that happened to a case, inside its transaction.
+
+    ``event.name`` is one of registered, reported, rejected, assigned, reply_submitted,
+    approved, returned, extension_requested, extension_approved, extension_refused, explained,
+    replied, archived, urged, supervised, supervision_ended, due_soon, overdue;
+    ``event.actor`` is the user (None when the portal acted on its own, as for deadlines);
+    ``event.data`` holds the step's details. Raising aborts the step.
+    """
+
+
+@hookspec
 def portal_cli(cli):
     """Add click commands to the ``portal`` command group ``cli``."""
 

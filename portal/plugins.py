@@ -11,7 +11,10 @@ from portal.auth.permissions import PluginError
 ENTRY_POINT_GROUP = "portal.plugins"
 
 # The core's own features are registered through the same hooks as plugins.
-CORE_HOOK_MODULES = ["portal.home", "portal.auth.views", "portal.org.views", "portal.admin"]
+CORE_HOOK_MODULES = [
+    "portal.home", "portal.auth.views", "portal.org.views", "portal.admin",
+    "portal.cases.views", "portal.cases.pages",
+]
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,20 @@ class Widget:
 class Section:
     title: str
     html: Markup
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class Panel:
+    title: str
+    url: str
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class CaseAction:
+    label: str
+    url: str
     order: int = 100
 
 

@@ -1,0 +1,145 @@
+"""Pages around the process: 我的待办, 督办, 通报, notifications, the deadline calendar."""
+from datetime import date, timedelta
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from portal import audit
+from portal.auth.permissions import requires
+from portal.cases import deadlines, queries
+from portal.cases.models import Notification, WorkdayOverride
+from portal.db import database, now
+from portal.hookspecs import hookimpl
+from portal.plugins import NavItem
+from portal.settings import set_setting
+from portal.workdays import MODES
+
+bp = Blueprint("casepages", __name__, url_prefix="")
+
+
+@hookimpl
+def portal_blueprints():
+    return bp
+
+
+@hookimpl
+def portal_nav_items(user):
+    items = []
+    if user.can("case.supervise") or user.can("case.bulletin"):
+        items.append(NavItem("督办", "/cases/supervision", order=40))
+    if user.can("case.bulletin"):
+        items.append(NavItem("通报", "/cases/bulletin", order=45))
+    if user.can("admin.calendar"):
+        items.append(NavItem("时限设置", "/admin/calendar", order=940))
+    return items
+
+
+@bp.app_context_processor
+def unread_notifications():
+    if not current_user.is_authenticated:
+        return {}
+    unread = Notification.select().where((Notification.user == current_user.id) & Notification.read_at.is_null())
+    return {"unread_notifications": unread.count()}
+
+
+@bp.route("/cases/todo")
+@requires("case.view")
+def todo():
+    return render_template("cases/todo.html", groups=queries.todo(current_user), view=deadlines.view)
+
+
+@bp.route("/cases/supervision")
+@requires("case.view")
+def supervision():
+    return render_template("cases/supervision.html", cases=queries.supervision_list(current_user), view=deadlines.view)
+
+
+def _day(name, default):
+    try:
+        return date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return default
+
+
+@bp.route("/cases/bulletin")
+@requires("case.bulletin")
+def bulletin():
+    today = now().date()
+    start = _day("from", today.replace(day=1))
+    end = _day("to", today)
+    if end < start:
+        flash("结束日期不能早于开始日期。", "error")
+        end = start
+    rows = queries.bulletin(start, end)
+    return render_template("cases/bulletin.html", rows=rows, start=start, end=end)
+
+
+@bp.route("/notifications")
+@requires()
+def notifications():
+    rows = (Notification.select().where(Notification.user == current_user.id)
+            .order_by(Notification.id.desc()).limit(200))
+    return render_template("cases/notifications.html", notifications=rows)
+
+
+@bp.route("/notifications/read", methods=["POST"])
+@requires()
+def mark_read():
+    ids = request.form.getlist("id", type=int)
+    query = Notification.update(read_at=now()).where(
+        (Notification.user == current_user.id) & Notification.read_at.is_null())
+    if ids:
+        query = query.where(Notification.id.in_(ids))
+    query.execute()
+    target = request.form.get("next", "")
+    return redirect(target if target.startswith("/cases/") and not target.startswith("//") else url_for("casepages.notifications"))
+
+
+@bp.route("/admin/calendar", methods=["GET", "POST"])
+@requires("admin.calendar")
+def calendar():
+    if request.method == "POST":
+        message, ok = _save_calendar(request.form)
+        flash(message, "success" if ok else "error")
+        if ok:
+            return redirect(url_for("casepages.calendar"))
+    overrides = WorkdayOverride.select().order_by(WorkdayOverride.day.desc())
+    year = now().year
+    from portal.workdays import WorkCalendar
+    coverage = {y: not WorkCalendar().is_workday(date(y, 6, 1))[1] for y in (year, year + 1)}
+    return render_template("cases/calendar.html", mode=deadlines.deadline_mode(), MODES=deadlines.MODE_LABELS,
+                           overrides=overrides, coverage=coverage, form=request.form)
+
+
+def _save_calendar(form) -> tuple[str, bool]:
+    action = form.get("action")
+    with database.atomic():
+        if action == "mode":
+            mode = form.get("mode")
+            if mode not in MODES:
+                return "请选择时限计算方式。", False
+            set_setting("deadline_mode", mode)
+            summary = f"时限计算方式改为{deadlines.MODE_LABELS[mode]}"
+        elif action == "add":
+            try:
+                day = date.fromisoformat(form.get("day", ""))
+            except ValueError:
+                return "请填写正确的日期。", False
+            if form.get("is_workday") not in ("0", "1"):
+                return "请选择该日是工作日还是休息日。", False
+            is_workday = form.get("is_workday") == "1"
+            note = form.get("note", "").strip()[:100]
+            WorkdayOverride.insert(day=day, is_workday=is_workday, note=note).on_conflict(
+                conflict_target=[WorkdayOverride.day],
+                update={WorkdayOverride.is_workday: is_workday, WorkdayOverride.note: note}).execute()
+            summary = f"{day.isoformat()} 设为{'工作日' if is_workday else '休息日'}{('：' + note) if note else ''}"
+        elif action == "delete":
+            deleted = WorkdayOverride.delete().where(WorkdayOverride.id == form.get("id", type=int)).execute()
+            if not deleted:
+                return "该日期已被删除。", False
+            summary = "删除了一条节假日调整"
+        else:
+            return "未知操作。", False
+        moved = deadlines.recompute_open_deadlines()
+        audit.record("calendar.changed", summary, moved=moved)
+    return f"已保存：{summary}。已重新计算{moved}件在办事项的时限。", True

@@ -1,0 +1,190 @@
+"""Finding cases: the list's filters, 我的待办, the supervision list, the 通报."""
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from peewee import JOIN, fn
+
+from portal.cases import access
+from portal.cases.models import (
+    CATEGORIES, CLOCK_STATES, SOURCES, STATES, Case, CaseCoDepartment, Explanation, Extension,
+)
+from portal.db import now
+from portal.org.models import Department, User, UserRole
+from portal.workdays import DUE_SOON
+
+PAGE_SIZE = 50
+SORTS = {
+    "due": (Case.due_at.asc(), Case.id.asc()),
+    "-due": (Case.due_at.desc(), Case.id.desc()),
+    "newest": (Case.id.desc(),),
+    "posted": (Case.posted_at.desc(), Case.id.desc()),
+}
+DUE_FILTERS = {"due_soon": "即将到期", "overdue": "已超期", "ok": "时限内"}
+
+
+@dataclass
+class CaseFilter:
+    state: str = ""
+    department: int | None = None
+    category: str = ""
+    source: str = ""
+    due: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+    q: str = ""
+    sort: str = "due"
+    page: int = 1
+    supervised: bool = False
+
+    @classmethod
+    def from_args(cls, args) -> "CaseFilter":
+        def pick(name, choices):
+            value = args.get(name, "")
+            return value if value in choices else ""
+
+        def day(name):
+            try:
+                return date.fromisoformat(args.get(name, ""))
+            except ValueError:
+                return None
+
+        return cls(
+            state=pick("state", STATES), department=args.get("department", type=int),
+            category=pick("category", CATEGORIES), source=pick("source", SOURCES), due=pick("due", DUE_FILTERS),
+            date_from=day("from"), date_to=day("to"), q=args.get("q", "").strip()[:100],
+            sort=args.get("sort") if args.get("sort") in SORTS else "due",
+            page=max(args.get("page", 1, type=int) or 1, 1), supervised=args.get("supervised") == "1",
+        )
+
+
+def search(f: CaseFilter, user, at: datetime | None = None):
+    """The visible cases matching ``f``, sorted, not yet paginated."""
+    at = at or now()
+    query = access.visible(Case.select(Case, Department).join(Department, JOIN.LEFT_OUTER,
+                                                                on=(Case.host_department == Department.id)), user)
+    if f.state:
+        query = query.where(Case.state == f.state)
+    if f.department:
+        co = CaseCoDepartment.select(CaseCoDepartment.case).where(CaseCoDepartment.department == f.department)
+        query = query.where((Case.host_department == f.department) | Case.id.in_(co))
+    if f.category:
+        query = query.where(Case.category == f.category)
+    if f.source:
+        query = query.where(Case.source == f.source)
+    if f.supervised:
+        query = query.where(Case.supervised == True)  # noqa: E712
+    if f.due:
+        running = Case.state.in_(CLOCK_STATES)
+        if f.due == "overdue":
+            query = query.where(running & (Case.due_at <= at))
+        elif f.due == "due_soon":
+            query = query.where(running & (Case.due_at > at) & (Case.due_at <= at + DUE_SOON))
+        else:
+            query = query.where(running & (Case.due_at > at + DUE_SOON))
+    if f.date_from:
+        query = query.where(Case.posted_at >= datetime.combine(f.date_from, time.min))
+    if f.date_to:
+        query = query.where(Case.posted_at < datetime.combine(f.date_to + timedelta(days=1), time.min))
+    if f.q:
+        like = f"%{f.q}%"
+        query = query.where(
+            Case.number.contains(f.q) | Case.title ** like | Case.post_text ** like | Case.url.contains(f.q)
+        )
+    return query.order_by(*SORTS[f.sort])
+
+
+def page(f: CaseFilter, user):
+    query = search(f, user)
+    total = query.count()
+    return list(query.paginate(f.page, PAGE_SIZE)), total
+
+
+def todo(user) -> dict[str, list[Case]]:
+    """What needs ``user`` now, by what they must do."""
+    base = access.visible(Case.select(), user).order_by(Case.due_at)
+    groups: dict[str, list[Case]] = {}
+
+    def add(label, query):
+        rows = list(query.limit(100))
+        if rows:
+            groups[label] = rows
+
+    if user.can("case.report"):
+        registered = Case.state == "registered"
+        if not user.can("case.reject"):  # a monitor reports what they registered; the office all
+            registered &= Case.registered_by == user.id
+        add("待报送", base.where(registered))
+    if user.can("case.reject"):
+        add("已报送，待领导批办", base.where(Case.state == "reported"))
+    if user.can("case.assign"):
+        add("待批办", base.where(Case.state == "reported"))
+    if user.can("case.approve"):
+        add("待审定回复稿", base.where(Case.state == "awaiting_approval"))
+        pending = Extension.select(Extension.case).where(Extension.decision == "")
+        add("待审批延期", base.where(Case.id.in_(pending)))
+    if user.can("case.handle") and user.department_id:
+        add("本科室办理中", base.where((Case.state == "handling") & (Case.host_department == user.department_id)))
+    if user.can("case.reply"):
+        add("待网上回复", base.where(Case.state == "approved"))
+    if user.can("case.archive"):
+        add("待立卷归档", base.where(Case.state.in_(("replied", "rejected"))))
+    return groups
+
+
+def bulletin(start: date, end: date, at: datetime | None = None) -> list[dict]:
+    """通报: cases whose deadline fell in [start, end] and passed with neither a reply
+    nor a 情况说明 filed before it, with the host department and its responsible people."""
+    at = at or now()
+    start_at = datetime.combine(start, time.min) + timedelta(days=1)  # due_at is 24:00 of the last day
+    end_at = min(datetime.combine(end, time.min) + timedelta(days=1), at)
+    explained_in_time = Explanation.select(Explanation.case).join(Case).where(Explanation.at <= Case.due_at)
+    rows = (
+        Case.select(Case, Department).join(Department, JOIN.LEFT_OUTER, on=(Case.host_department == Department.id))
+        .where((Case.due_at >= start_at) & (Case.due_at <= end_at)
+               & (Case.replied_at.is_null() | (Case.replied_at > Case.due_at))
+               & Case.state.not_in(("rejected",))
+               & Case.id.not_in(explained_in_time))
+        .order_by(Case.host_department, Case.due_at)
+    )
+    rows = list(rows)
+    dept_ids = {c.host_department_id for c in rows if c.host_department_id}
+    people: dict[int, list[str]] = {}
+    if dept_ids:
+        responsible = (User.select(User.name, User.department, UserRole.role).join(UserRole)
+                       .where(User.department.in_(dept_ids) & UserRole.role.in_(("dept_head", "liaison")) & User.active)
+                       .order_by(UserRole.role, User.id).objects())
+        for u in responsible:
+            label = "负责人" if u.role == "dept_head" else "联络员"
+            people.setdefault(u.department_id, []).append(f"{u.name}（{label}）")
+    result = []
+    for case in rows:
+        late_by = (case.replied_at or at) - case.due_at
+        result.append({
+            "case": case,
+            "department": case.host_department.name if case.host_department_id else "（尚未批办）",
+            "people": people.get(case.host_department_id, []),
+            "replied_late": case.replied_at is not None,
+            "late_days": late_by.days + (1 if late_by.seconds else 0),
+        })
+    return result
+
+
+def supervision_list(user):
+    return list(access.visible(Case.select(), user).where(Case.supervised == True).order_by(Case.due_at))  # noqa: E712
+
+
+def counts_by_state(user, department_id=None) -> dict[str, int]:
+    query = access.visible(Case.select(Case.state, fn.COUNT(Case.id).alias("n")), user)
+    if department_id:
+        query = query.where(Case.host_department == department_id)
+    return {row.state: row.n for row in query.group_by(Case.state)}
+
+
+def open_alerts(user, at=None) -> dict[str, int]:
+    at = at or now()
+    base = access.visible(Case.select(), user).where(Case.state.in_(CLOCK_STATES))
+    return {
+        "overdue": base.where(Case.due_at <= at).count(),
+        "due_soon": base.where((Case.due_at > at) & (Case.due_at <= at + DUE_SOON)).count(),
+    }
+

@@ -1,0 +1,253 @@
+"""Case pages: the list, intake, the case page with its steps, attachments, the dossier."""
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+from markupsafe import Markup
+from peewee import JOIN
+
+from portal.auth.permissions import requires
+from portal.cases import access, attachments, deadlines, queries, workflow
+from portal.cases.access import PERMISSIONS
+from portal.cases.forms import parse_datetime, text
+from portal.cases.models import (
+    CATEGORIES, CONFIDENTIALITY, MODELS, SOURCES, STATES, Attachment, Case, ReplyDraft,
+)
+from portal.cases.workflow import StaleCase, WorkflowError
+from portal.db import database, now
+from portal.hookspecs import hookimpl
+from portal.org.models import Department
+from portal.plugins import NavItem, Section, Widget, collect
+from portal.settings import MODELS as SETTING_MODELS
+
+bp = Blueprint("cases", __name__, url_prefix="/cases")
+
+
+@hookimpl
+def portal_blueprints():
+    return bp
+
+
+@hookimpl
+def portal_models():
+    return MODELS + SETTING_MODELS
+
+
+@hookimpl
+def portal_permissions():
+    return PERMISSIONS
+
+
+@hookimpl
+def portal_nav_items(user):
+    items = [NavItem("我的待办", "/cases/todo", order=10), NavItem("舆情事项", "/cases/", order=20)]
+    if user.can("case.register"):
+        items.append(NavItem("受理登记", "/cases/new", order=30))
+    return items
+
+
+@hookimpl
+def portal_dashboard_widgets(user):
+    if not user.can("case.view"):
+        return None
+    html = render_template("cases/widget_todo.html", groups=queries.todo(user), alerts=queries.open_alerts(user))
+    return Widget("我的待办", Markup(html), order=10)
+
+
+@hookimpl
+def portal_department_sections(department, user):
+    f = queries.CaseFilter(department=department.id, sort="due")
+    rows = list(queries.search(f, user).where(Case.state.not_in(("archived",))).limit(20))
+    html = render_template("cases/section_department.html", cases=rows, department=department,
+                           counts=queries.counts_by_state(user, department.id), view=deadlines.view)
+    return Section("本科室舆情事项", Markup(html), order=10)
+
+
+@hookimpl
+def portal_demo_data(app):
+    from portal.cases.demo import create_demo_cases
+
+    create_demo_cases()
+
+
+def _partial() -> bool:
+    return bool(request.htmx) and not request.headers.get("HX-History-Restore-Request")
+
+
+@bp.before_app_request
+def _lazy_tick():
+    """Fire due-soon and overdue at most once a minute per process, on any page load."""
+    if request.endpoint in (None, "static"):
+        return
+    last = current_app.extensions.get("portal_last_tick")
+    if last is None or (now() - last).total_seconds() >= 60:
+        current_app.extensions["portal_last_tick"] = now()
+        workflow.tick()
+
+
+@bp.route("/")
+@requires("case.view")
+def index():
+    f = queries.CaseFilter.from_args(request.args)
+    rows, total = queries.page(f, current_user)
+    context = dict(cases=rows, total=total, f=f, pages=(total + queries.PAGE_SIZE - 1) // queries.PAGE_SIZE,
+                   view=deadlines.view, STATES=STATES, CATEGORIES=CATEGORIES, SOURCES=SOURCES,
+                   DUE_FILTERS=queries.DUE_FILTERS, departments=list(Department.listed()))
+    if _partial():
+        return render_template("cases/_results.html", **context)
+    return render_template("cases/index.html", **context)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires("case.register")
+def new():
+    form = request.form
+    if request.method == "POST":
+        try:
+            posted_at = parse_datetime(form.get("posted_at"), "网民发帖时间")
+            upload = attachments.read_upload(request.files.get("screenshot")) if request.files.get("screenshot") else None
+            with database.atomic():
+                case = workflow.register(
+                    current_user, title=text(form, "title"), source=form.get("source"), url=text(form, "url"),
+                    post_text=text(form, "post_text"), category=form.get("category"), posted_at=posted_at,
+                    confidentiality=form.get("confidentiality", "normal"),
+                    netizen_nickname=text(form, "netizen_nickname"), netizen_contact=text(form, "netizen_contact"),
+                )
+                if upload:
+                    attachments.store(case, upload, "screenshot", current_user)
+        except (WorkflowError, attachments.UploadError) as exc:
+            flash(str(exc), "error")
+            return render_template("cases/new.html", form=form, SOURCES=SOURCES, CATEGORIES=CATEGORIES,
+                                   CONFIDENTIALITY=CONFIDENTIALITY), 400
+        flash(f"已受理登记，编号 {case.number}。", "success")
+        if case.duplicate_of:
+            flash(f"注意：同一链接已有未办结的事项 {case.duplicate_of.number}，可能重复。", "warning")
+        return redirect(url_for("cases.detail", case_id=case.id))
+    return render_template("cases/new.html", form={"posted_at": now().strftime("%Y-%m-%dT%H:%M")},
+                           SOURCES=SOURCES, CATEGORIES=CATEGORIES, CONFIDENTIALITY=CONFIDENTIALITY)
+
+
+def visible_case(case_id) -> Case:
+    case = Case.get_or_none(Case.id == case_id)
+    if case is None or not access.can_see(current_user, case):
+        abort(404)  # a confidential case is not even confirmed to exist
+    return case
+
+
+def case_context(case, form=None):
+    from portal.audit import AuditEvent
+    from portal.org.models import User
+
+    pm = current_app.extensions["portal_pm"]
+    user = current_user._get_current_object()
+    timeline = (AuditEvent.select(AuditEvent, User).join(User, on=(AuditEvent.actor == User.id), join_type=JOIN.LEFT_OUTER)
+                .where((AuditEvent.object_type == "case") & (AuditEvent.object_id == case.id))
+                .order_by(AuditEvent.id))
+    co = [row.department.name for row in case.co_rows.join(Department)]
+    return dict(
+        case=case, deadline=deadlines.view(case), actions=workflow.allowed_actions(case, user),
+        show_contact=access.can_see_contact(user, case), co_departments=co, timeline=list(timeline),
+        drafts=list(case.drafts.order_by(ReplyDraft.version)), extensions=list(case.extensions),
+        explanations=list(case.explanations), urgings=list(case.urgings), supervisions=list(case.supervisions),
+        attachments=list(case.attachments), pending_extension=workflow.pending_extension(case),
+        panels=collect(pm.hook.portal_case_panels, case=case, user=user),
+        plugin_actions=collect(pm.hook.portal_case_actions, case=case, user=user),
+        departments=list(Department.listed().where(Department.kind.in_(("office", "unit", "info_centre")))),
+        form=form or {}, ACTIONS=workflow.ACTIONS, KINDS=Attachment.KINDS,
+    )
+
+
+@bp.route("/<int:case_id>")
+@requires("case.view")
+def detail(case_id):
+    case = visible_case(case_id)
+    template = "cases/_case.html" if _partial() else "cases/detail.html"
+    return render_template(template, **case_context(case))
+
+
+def _run_step(case, name, form):
+    user, version = current_user._get_current_object(), form.get("version", "")
+    steps = {
+        "report": lambda: workflow.report(case, user, version=version),
+        "reject": lambda: workflow.reject(case, user, version=version, reason=text(form, "reason")),
+        "assign": lambda: workflow.assign(case, user, version=version, host_department_id=form.get("host_department", type=int),
+                                          co_department_ids=form.getlist("co_departments", type=int),
+                                          instruction=text(form, "instruction")),
+        "submit_reply": lambda: workflow.submit_reply(case, user, version=version, findings=text(form, "findings"),
+                                                      text=text(form, "reply_text")),
+        "approve": lambda: workflow.approve(case, user, version=version, comment=text(form, "comment")),
+        "return_draft": lambda: workflow.return_draft(case, user, version=version, comment=text(form, "comment")),
+        "request_extension": lambda: workflow.request_extension(case, user, version=version, days=form.get("days"),
+                                                                reason=text(form, "reason")),
+        "decide_extension": lambda: workflow.decide_extension(case, user, version=version,
+                                                              approve=form.get("decision") == "approve",
+                                                              comment=text(form, "comment")),
+        "explain": lambda: workflow.explain(case, user, version=version, text=text(form, "explanation")),
+        "record_reply": lambda: _record_reply(case, user, version, form),
+        "archive": lambda: workflow.archive(case, user, version=version),
+        "urge": lambda: workflow.urge(case, user, version=version, message=text(form, "message")),
+        "supervise": lambda: workflow.supervise(case, user, version=version, note=text(form, "note")),
+        "end_supervision": lambda: workflow.end_supervision(case, user, version=version),
+        "attach": lambda: workflow.attach(case, user, upload=attachments.read_upload(request.files.get("file")),
+                                          kind=form.get("kind", "material")),
+    }
+    if name not in steps:
+        abort(404)
+    steps[name]()
+
+
+def _record_reply(case, user, version, form):
+    replied_at = parse_datetime(form.get("replied_at"), "回复时间") if form.get("replied_at") else None
+    proof = request.files.get("proof")
+    upload = attachments.read_upload(proof) if proof and proof.filename else None
+    with database.atomic():
+        workflow.record_reply(case, user, version=version, reply_url=text(form, "reply_url"), replied_at=replied_at)
+        if upload:
+            attachments.store(case, upload, "reply_proof", user)
+
+
+DONE = {
+    "report": "已报送领导小组办公室。", "reject": "已作不予受理处理。", "assign": "已批办。",
+    "submit_reply": "回复稿已提交审定。", "approve": "回复稿已审定通过。", "return_draft": "回复稿已退回修改。",
+    "request_extension": "延期申请已提交。", "decide_extension": "延期申请已审批。", "explain": "情况说明已提交。",
+    "record_reply": "网上回复已登记，时限停止计算。", "archive": "已立卷归档。", "urge": "已催办。",
+    "supervise": "已列入督办。", "end_supervision": "已结束督办。", "attach": "附件已上传。",
+}
+
+
+@bp.route("/<int:case_id>/do/<action>", methods=["POST"])
+@requires("case.view")  # each step checks its own permission in the workflow
+def act(case_id, action):
+    case = visible_case(case_id)
+    try:
+        _run_step(case, action, request.form)
+    except (WorkflowError, attachments.UploadError) as exc:
+        flash(str(exc), "error")
+        status = 409 if isinstance(exc, StaleCase) else 400
+        case = Case.get_by_id(case.id)
+        context = case_context(case, form=request.form)
+        if _partial():
+            return render_template("cases/_case.html", **context)
+        return render_template("cases/detail.html", **context), status
+    flash(DONE[action], "success")
+    if _partial():
+        return render_template("cases/_case.html", **case_context(Case.get_by_id(case.id)))
+    return redirect(url_for("cases.detail", case_id=case.id))
+
+
+@bp.route("/<int:case_id>/attachments/<int:attachment_id>")
+@requires("case.view")
+def download(case_id, attachment_id):
+    case = visible_case(case_id)
+    attachment = Attachment.get_or_none((Attachment.id == attachment_id) & (Attachment.case == case.id))
+    if attachment is None:
+        abort(404)
+    response = send_file(attachments.path_of(attachment), mimetype=attachment.content_type, as_attachment=True,
+                         download_name=attachment.filename, max_age=0)
+    response.headers["X-Checksum-SHA256"] = attachment.sha256
+    return response
+
+
+@bp.route("/<int:case_id>/dossier")
+@requires("case.view")
+def dossier(case_id):
+    case = visible_case(case_id)
+    return render_template("cases/dossier.html", printed_at=now(), **case_context(case))

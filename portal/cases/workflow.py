@@ -1,0 +1,390 @@
+"""The handling process of 《网络舆情管理工作制度》 as one state machine.
+
+Every step: permission and state checked, input validated, the change made in one
+transaction guarded by the case's version, an audit event written, the event emitted.
+A step refused raises WorkflowError with a Chinese message and changes nothing.
+"""
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from portal import audit
+from portal.cases import access
+from portal.cases.deadlines import compute_deadline
+from portal.cases.events import emit
+from portal.cases.models import (
+    CATEGORIES, CLOCK_STATES, CONFIDENTIALITY, OPEN_STATES, SOURCES, Case, CaseCoDepartment, CaseCounter,
+    Explanation, Extension, ReplyDraft, Supervision, Urging,
+)
+from portal.db import database, now
+from portal.org.models import Department
+from portal.workdays import DUE_SOON, MAX_REPLY_DAYS, REPLY_DAYS
+
+
+class WorkflowError(Exception):
+    """A step that cannot be taken; the message is for the user."""
+
+
+class StaleCase(WorkflowError):
+    def __init__(self):
+        super().__init__("该事项已被他人更新，您看到的不是最新内容。请刷新页面后重新操作。")
+
+
+@dataclass(frozen=True)
+class Action:
+    label: str
+    states: tuple[str, ...]
+    permission: str
+    host_only: bool = False  # only the host department's staff
+
+
+ACTIONS = {
+    "report": Action("报送", ("registered",), "case.report"),
+    "reject": Action("不予受理", ("registered", "reported"), "case.reject"),
+    "assign": Action("批办", ("reported",), "case.assign"),
+    "submit_reply": Action("提交回复稿", ("handling",), "case.handle", host_only=True),
+    "approve": Action("审定通过", ("awaiting_approval",), "case.approve"),
+    "return_draft": Action("退回修改", ("awaiting_approval",), "case.approve"),
+    "request_extension": Action("申请延期", ("handling", "awaiting_approval"), "case.handle", host_only=True),
+    "decide_extension": Action("审批延期", ("handling", "awaiting_approval", "approved"), "case.approve"),
+    "explain": Action("情况说明", ("handling", "awaiting_approval", "approved"), "case.handle", host_only=True),
+    "record_reply": Action("登记网上回复", ("approved",), "case.reply"),
+    "archive": Action("立卷归档", ("replied", "rejected"), "case.archive"),
+    "urge": Action("催办", ("handling",), "case.urge"),
+    "supervise": Action("督办", OPEN_STATES, "case.supervise"),
+    "end_supervision": Action("结束督办", OPEN_STATES + ("replied",), "case.supervise"),
+    "attach": Action("上传附件", OPEN_STATES + ("replied", "rejected"), "case.attach"),
+}
+
+
+def allowed(case: Case, user, name: str) -> bool:
+    action = ACTIONS[name]
+    if case.state not in action.states or not user.can(action.permission) or not access.can_see(user, case):
+        return False
+    if action.host_only and not access.in_host_department(user, case):
+        return False
+    if name == "request_extension":
+        return case.deadline_days < MAX_REPLY_DAYS and not pending_extension(case)
+    if name == "decide_extension":
+        return pending_extension(case) is not None
+    if name == "supervise":
+        return not case.supervised
+    if name == "end_supervision":
+        return case.supervised
+    return True
+
+
+def allowed_actions(case: Case, user) -> list[str]:
+    return [name for name in ACTIONS if allowed(case, user, name)]
+
+
+def _check(case: Case, user, name: str, version=None):
+    if version is not None and str(version) != str(case.version):
+        raise StaleCase()
+    if case.state == "archived":
+        raise WorkflowError("该事项已立卷归档，不能再作任何修改。")
+    if not allowed(case, user, name):
+        action = ACTIONS[name]
+        if case.state not in action.states:
+            raise WorkflowError(f"该事项当前状态为“{case.state_label}”，不能{action.label}。")
+        raise WorkflowError(f"您没有对该事项{action.label}的权限。")
+
+
+def _required(value: str | None, label: str, limit: int = 10000) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise WorkflowError(f"请填写{label}。")
+    if len(value) > limit:
+        raise WorkflowError(f"{label}不能超过{limit}个字。")
+    return value
+
+
+def _bump(case: Case, version: int, **changes):
+    """Write ``changes`` if nobody changed the case since ``version`` was read."""
+    fields = {getattr(Case, k): v for k, v in changes.items()}
+    fields[Case.version] = Case.version + 1
+    fields[Case.updated_at] = now()
+    if Case.update(fields).where((Case.id == case.id) & (Case.version == int(version))).execute() != 1:
+        raise StaleCase()
+    case.__data__ = Case.get_by_id(case.id).__data__
+
+
+def _step(case, actor, name, version, summary, changes=None, event=None, **data):
+    """The common path of a step, inside the caller's transaction (checked by the caller first)."""
+    _bump(case, version, **(changes or {}))
+    audit.record(f"case.{event or name}", summary, actor=actor, obj=case, **data)
+    emit(case, event or name, actor, **data)
+    return case
+
+
+# 1. 受理 ------------------------------------------------------------------------------
+
+def next_number(year: int) -> tuple[int, str]:
+    """The next gap-free number of ``year``; call inside the intake transaction."""
+    CaseCounter.insert(year=year, last=0).on_conflict_ignore().execute()
+    CaseCounter.update(last=CaseCounter.last + 1).where(CaseCounter.year == year).execute()
+    seq = CaseCounter.get_by_id(year).last
+    return seq, f"YQ-{year}-{seq:04d}"
+
+
+def open_duplicate(url: str) -> Case | None:
+    if not url:
+        return None
+    return Case.select().where((Case.url == url) & Case.state.in_(OPEN_STATES)).order_by(Case.id).first()
+
+
+def register(actor, *, title, source, url, post_text, category, posted_at: datetime,
+             confidentiality="normal", netizen_nickname="", netizen_contact="") -> Case:
+    if not actor.can("case.register"):
+        raise WorkflowError("您没有受理登记的权限。")
+    title = _required(title, "事项标题", 120)
+    post_text = _required(post_text, "原帖内容")
+    url = (url or "").strip()
+    if len(url) > 500 or (url and not url.startswith(("http://", "https://"))):
+        raise WorkflowError("原帖链接须以 http:// 或 https:// 开头，且不超过500个字符。")
+    for value, choices, label in ((source, SOURCES, "来源"), (category, CATEGORIES, "类别"),
+                                  (confidentiality, CONFIDENTIALITY, "密级")):
+        if value not in choices:
+            raise WorkflowError(f"请选择{label}。")
+    if not isinstance(posted_at, datetime):
+        raise WorkflowError("请填写网民发帖时间。")
+    registered_at = now()
+    if posted_at > registered_at + timedelta(minutes=5):
+        raise WorkflowError("网民发帖时间不能晚于当前时间。")
+    deadline = compute_deadline(posted_at, REPLY_DAYS)
+    with database.atomic():
+        seq, number = next_number(registered_at.year)
+        case = Case.create(
+            number=number, year=registered_at.year, seq=seq, title=title, source=source, url=url,
+            post_text=post_text, category=category, posted_at=posted_at, confidentiality=confidentiality,
+            netizen_nickname=(netizen_nickname or "").strip()[:80], netizen_contact=(netizen_contact or "").strip()[:120],
+            registered_by=actor, registered_at=registered_at, duplicate_of=open_duplicate(url),
+            due_at=deadline.due_at, due_provisional=deadline.provisional, deadline_days=REPLY_DAYS,
+        )
+        audit.record("case.registered", f"受理登记 {number}：{title}", actor=actor, obj=case,
+                     duplicate_of=case.duplicate_of.number if case.duplicate_of else None)
+        emit(case, "registered", actor)
+    return case
+
+
+# 2. 报送 / 不予受理 ------------------------------------------------------------------------
+
+def report(case, actor, *, version):
+    _check(case, actor, "report", version)
+    with database.atomic():
+        return _step(case, actor, "report", version, f"报送领导小组办公室 {case.number}",
+                     {"state": "reported"}, event="reported")
+
+
+def reject(case, actor, *, version, reason):
+    _check(case, actor, "reject", version)
+    reason = _required(reason, "不予受理的理由", 2000)
+    with database.atomic():
+        return _step(case, actor, "reject", version, f"不予受理 {case.number}：{reason}",
+                     {"state": "rejected", "reject_reason": reason}, event="rejected", reason=reason)
+
+
+# 3. 批办 ---------------------------------------------------------------------------------
+
+def assign(case, actor, *, version, host_department_id, instruction, co_department_ids=()):
+    _check(case, actor, "assign", version)
+    instruction = _required(instruction, "批办意见", 2000)
+    host = Department.get_or_none((Department.id == host_department_id) & Department.active)
+    if host is None:
+        raise WorkflowError("请选择主办部门。")
+    co_ids = sorted({int(i) for i in co_department_ids} - {host.id})
+    co = list(Department.select().where(Department.id.in_(co_ids) & Department.active)) if co_ids else []
+    if len(co) != len(co_ids):
+        raise WorkflowError("协办部门无效，请重新选择。")
+    with database.atomic():
+        _step(case, actor, "assign", version, f"批办 {case.number}，主办：{host.name}",
+              {"state": "handling", "host_department": host.id, "instruction": instruction,
+               "assigned_by": actor.id, "assigned_at": now()},
+              event="assigned", host=host.name, co=[d.name for d in co], instruction=instruction)
+        CaseCoDepartment.insert_many([{"case": case.id, "department": d.id} for d in co]).execute() if co else None
+    return case
+
+
+# 4. 办理: reply drafts, extensions, explanations ------------------------------------------
+
+def submit_reply(case, actor, *, version, findings, text):
+    _check(case, actor, "submit_reply", version)
+    findings = _required(findings, "调查核实情况")
+    text = _required(text, "回复稿")
+    with database.atomic():
+        number = (ReplyDraft.select().where(ReplyDraft.case == case).count()) + 1
+        _step(case, actor, "submit_reply", version, f"提交第{number}稿回复，待审定",
+              {"state": "awaiting_approval", "findings": findings}, event="reply_submitted", draft=number)
+        ReplyDraft.create(case=case, version=number, findings=findings, text=text, submitted_by=actor)
+    return case
+
+
+def current_draft(case) -> ReplyDraft | None:
+    return case.drafts.order_by(ReplyDraft.version.desc()).first()
+
+
+def _decide_draft(case, actor, version, name, decision, comment, state, summary):
+    draft = current_draft(case)
+    with database.atomic():
+        _step(case, actor, name, version, summary, {"state": state},
+              event="approved" if decision == "approved" else "returned", draft=draft.version, comment=comment)
+        ReplyDraft.update(decision=decision, decided_by=actor, decided_at=now(), comment=comment).where(
+            ReplyDraft.id == draft.id).execute()
+    return case
+
+
+def approve(case, actor, *, version, comment=""):
+    _check(case, actor, "approve", version)
+    comment = (comment or "").strip()[:2000]
+    return _decide_draft(case, actor, version, "approve", "approved", comment, "approved", f"审定通过 {case.number} 的回复稿")
+
+
+def return_draft(case, actor, *, version, comment):
+    _check(case, actor, "return_draft", version)
+    comment = _required(comment, "退回意见", 2000)
+    return _decide_draft(case, actor, version, "return_draft", "returned", comment, "handling",
+                         f"退回 {case.number} 的回复稿：{comment}")
+
+
+def pending_extension(case) -> Extension | None:
+    return case.extensions.where(Extension.decision == "").first()
+
+
+def request_extension(case, actor, *, version, days, reason):
+    _check(case, actor, "request_extension", version)
+    reason = _required(reason, "延期理由", 2000)
+    try:
+        days = int(days)
+    except (TypeError, ValueError):
+        raise WorkflowError("请选择延期后的办理时限。") from None
+    if days > MAX_REPLY_DAYS:
+        raise WorkflowError(f"延期后的办理时限不得超过{MAX_REPLY_DAYS}日。")
+    if days <= case.deadline_days:
+        raise WorkflowError(f"延期后的时限须长于当前的{case.deadline_days}日。")
+    with database.atomic():
+        _step(case, actor, "request_extension", version, f"申请延期至{days}日：{reason}", {},
+              event="extension_requested", days=days, reason=reason)
+        Extension.create(case=case, days=days, reason=reason, requested_by=actor)
+    return case
+
+
+def decide_extension(case, actor, *, version, approve: bool, comment=""):
+    _check(case, actor, "decide_extension", version)
+    comment = (comment or "").strip()[:2000]
+    extension = pending_extension(case)
+    changes = {}
+    if approve and extension is not None:
+        deadline = compute_deadline(case.posted_at, extension.days)  # raises past the cap
+        changes = {"deadline_days": extension.days, "due_at": deadline.due_at,
+                   "due_provisional": deadline.provisional, "due_soon_fired_at": None, "overdue_fired_at": None}
+    event = "extension_approved" if approve else "extension_refused"
+    with database.atomic():
+        _step(case, actor, "decide_extension", version,
+              f"{'批准' if approve else '不批准'}延期申请" + (f"：{comment}" if comment else ""), changes,
+              event=event, days=extension.days if extension else None, comment=comment)
+        Extension.update(decision="approved" if approve else "refused", decided_by=actor, decided_at=now(),
+                         comment=comment).where(Extension.id == extension.id).execute()
+    return case
+
+
+def explain(case, actor, *, version, text):
+    _check(case, actor, "explain", version)
+    text = _required(text, "情况说明", 5000)
+    with database.atomic():
+        _step(case, actor, "explain", version, f"提交情况说明：{text[:60]}", {}, event="explained")
+        Explanation.create(case=case, text=text, author=actor)
+    return case
+
+
+# 6. 回复 / 7. 归档 -------------------------------------------------------------------------
+
+def record_reply(case, actor, *, version, reply_url, replied_at: datetime | None = None):
+    _check(case, actor, "record_reply", version)
+    reply_url = (reply_url or "").strip()
+    if not reply_url.startswith(("http://", "https://")) or len(reply_url) > 500:
+        raise WorkflowError("请填写回复所在网页的链接（以 http:// 或 https:// 开头）。")
+    replied_at = replied_at or now()
+    if replied_at > now() + timedelta(minutes=5) or replied_at < case.posted_at:
+        raise WorkflowError("回复时间须在发帖时间之后，且不晚于当前时间。")
+    draft = current_draft(case)
+    with database.atomic():
+        return _step(case, actor, "record_reply", version, f"已在原网站回复 {case.number}",
+                     {"state": "replied", "reply_text": draft.text, "reply_url": reply_url, "replied_at": replied_at},
+                     event="replied", url=reply_url)
+
+
+def archive(case, actor, *, version):
+    _check(case, actor, "archive", version)
+    with database.atomic():
+        _step(case, actor, "archive", version, f"立卷归档 {case.number}",
+              {"state": "archived", "archived_at": now(), "supervised": False}, event="archived")
+        Supervision.update(ended_at=now()).where((Supervision.case == case) & Supervision.ended_at.is_null()).execute()
+    return case
+
+
+# 催办 / 督办 ---------------------------------------------------------------------------------
+
+def urge(case, actor, *, version, message):
+    _check(case, actor, "urge", version)
+    message = _required(message, "催办内容", 1000)
+    with database.atomic():
+        _step(case, actor, "urge", version, f"催办：{message}", {}, event="urged", message=message)
+        Urging.create(case=case, message=message, by=actor)
+    return case
+
+
+def supervise(case, actor, *, version, note=""):
+    _check(case, actor, "supervise", version)
+    note = (note or "").strip()[:1000]
+    with database.atomic():
+        _step(case, actor, "supervise", version, "列入督办" + (f"：{note}" if note else ""), {"supervised": True},
+              event="supervised", note=note)
+        Supervision.create(case=case, note=note, by=actor)
+    return case
+
+
+def end_supervision(case, actor, *, version):
+    _check(case, actor, "end_supervision", version)
+    with database.atomic():
+        _step(case, actor, "end_supervision", version, "结束督办", {"supervised": False}, event="supervision_ended")
+        Supervision.update(ended_at=now()).where((Supervision.case == case) & Supervision.ended_at.is_null()).execute()
+    return case
+
+
+def attach(case, actor, *, upload, kind):
+    """Add a checked upload (portal.cases.attachments.read_upload) to the case."""
+    from portal.cases.attachments import store
+
+    _check(case, actor, "attach")
+    with database.atomic():
+        return store(case, upload, kind, actor)
+
+
+# Deadlines: fired once each, by `portal tick` and lazily on page loads ------------------------
+
+AUTO_URGE = "系统自动催办：该事项距回复时限已不足1天，请抓紧办理。"
+
+
+def tick(at: datetime | None = None) -> dict[str, int]:
+    """Fire ``due_soon`` and ``overdue`` for every open case that has reached them, once."""
+    at = at or now()
+    fired = {"due_soon": 0, "overdue": 0}
+    open_cases = Case.state.in_(CLOCK_STATES)
+    for name, field, reached in (
+        ("overdue", Case.overdue_fired_at, Case.due_at <= at),
+        ("due_soon", Case.due_soon_fired_at, Case.due_at <= at + DUE_SOON),
+    ):
+        for case in Case.select().where(open_cases & field.is_null() & reached):
+            with database.atomic():
+                claimed = Case.update({field: at}).where((Case.id == case.id) & field.is_null()).execute()
+                if not claimed:
+                    continue  # another worker fired it
+                if name == "overdue":  # an overdue case is past due-soon too: never warn about it later
+                    Case.update(due_soon_fired_at=at).where((Case.id == case.id) & Case.due_soon_fired_at.is_null()).execute()
+                audit.record(f"case.{name}", f"{case.number} {'已超期' if name == 'overdue' else '即将到期'}",
+                             actor=None, obj=case)
+                emit(case, name, None)
+                if name == "due_soon" and case.state == "handling":
+                    Urging.create(case=case, message=AUTO_URGE, by=None)
+                    emit(case, "urged", None, automatic=True)
+                fired[name] += 1
+    return fired
