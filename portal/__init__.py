@@ -74,7 +74,9 @@ def _register_templates_and_errors(app, pm):
     @app.context_processor
     def portal_globals():
         nav = collect(pm.hook.portal_nav_items, user=current_user) if current_user.is_authenticated else []
-        return {"nav_items": nav, "ROLES": ROLES}
+        path = request.path
+        matching = [i.url for i in nav if path == i.url or (i.url != "/" and path.startswith(i.url))]
+        return {"nav_items": nav, "nav_active": max(matching, key=len, default=None), "ROLES": ROLES}
 
     @app.after_request
     def security_headers(response):

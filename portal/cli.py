@@ -49,6 +49,17 @@ def _demo():
         click.echo(f"  {username:<14}{name}（{'、'.join(ROLES[r] for r in roles.split('、'))}）")
 
 
+@cli.command("tick")
+@with_appcontext
+def tick_command():
+    """触发到期提醒与超期通报（供 cron 每分钟调用）。"""
+    from portal.cases.workflow import tick
+
+    with database.connection_context():
+        fired = tick()
+    click.echo(f"即将到期 {fired['due_soon']} 件，超期 {fired['overdue']} 件。")
+
+
 @cli.command("create-user")
 @click.option("--username", required=True)
 @click.option("--name", required=True, help="姓名")

@@ -12,7 +12,7 @@ CASES = [
     ("网传某煤矿发生透水事故", "weibo", "false_info", 30, "internal", "reported", None),
     ("反映城郊村冬季供暖用煤价格过高", "website", "appeal", 50, "normal", "handling", "煤炭科"),
     ("建议在高速服务区增设充电桩", "weibo", "suggestion", 80, "normal", "handling", "新能源科"),
-    ("举报加油站违规销售不合格油品", "website", "report", 100, "internal", "handling", "安全监管科"),
+    ("举报加油站违规销售不合格油品", "website", "report", 150, "internal", "handling", "安全监管科"),
     ("投诉供电公司频繁停电影响生产", "weibo", "complaint", 60, "normal", "awaiting_approval", "电力科"),
     ("咨询燃气壁挂炉改造补助标准", "wechat", "consult", 40, "normal", "approved", "新能源科"),
     ("反映风电项目噪音扰民", "forum", "appeal", 200, "normal", "replied", "电力科"),

@@ -1,5 +1,5 @@
 """Pages around the process: 我的待办, 督办, 通报, notifications, the deadline calendar."""
-from datetime import date, timedelta
+from datetime import date
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -71,7 +71,7 @@ def bulletin():
         flash("结束日期不能早于开始日期。", "error")
         end = start
     rows = queries.bulletin(start, end)
-    return render_template("cases/bulletin.html", rows=rows, start=start, end=end)
+    return render_template("cases/bulletin.html", rows=rows, start=start, end=end, view=deadlines.view)
 
 
 @bp.route("/notifications")
