@@ -87,3 +87,11 @@ def test_duplicate_permission_stops_the_start(tmp_path, monkeypatch):
     install_sample_plugin(tmp_path / "b", monkeypatch, name="sample_copy", module="portal_sample_copy")
     with pytest.raises(PluginError, match="sample.read.*重复定义"):
         create_app({"INSTANCE_PATH": str(tmp_path / "inst")})
+
+
+def test_plugin_panel_and_action_appear_on_the_case_page(plugin_app, login):
+    office = login("office")
+    page = office.get("/cases/1").get_data(as_text=True)
+    assert 'hx-get="/sample/cases/1/panel"' in page and "示例面板" in page
+    assert 'href="/sample/hello?case=1"' in page and "示例操作" in page
+    assert "示例面板：事项1" in office.get("/sample/cases/1/panel").get_data(as_text=True)
