@@ -9,7 +9,7 @@ PORT   ?= 5000
 
 run: $(VENV)/.installed
 	$(VENV)/bin/portal init-db --demo
-	$(VENV)/bin/portal run --host $(HOST) --port $(PORT)
+	$(VENV)/bin/portal serve --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.installed-test
 	$(VENV)/bin/pytest $(PYTEST_ARGS)

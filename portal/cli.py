@@ -46,7 +46,20 @@ def _demo():
     click.echo("已写入演示数据。" if created else "数据库已有数据，保留不变。")
     click.echo(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
     for username, name, roles in demo_logins():
-        click.echo(f"  {username:<14}{name}（{'、'.join(ROLES[r] for r in roles.split('、'))}）")
+        click.echo(f"  {username:<16}{name}（{'、'.join(ROLES[r] for r in roles.split('、'))}）")
+
+
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=int)
+def serve(host, port, threads):
+    """以生产方式（waitress，多线程）提供门户服务。"""
+    from waitress import serve as waitress_serve
+
+    app = create_app()
+    click.echo(f"门户已启动：http://{host}:{port}/ （Ctrl+C 停止）")
+    waitress_serve(app, host=host, port=port, threads=threads, ident="portal")
 
 
 @cli.command("tick")
