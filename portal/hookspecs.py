@@ -67,6 +67,21 @@ def portal_case_actions(case, user):
 
 
 @hookspec
+def portal_case_badges(cases, user):
+    """Return ``{case_id: Markup}``: small labels shown beside each case wherever cases are
+    listed (the case list, 我的待办, department pages, supervision). Called once per list with
+    all its cases, so look them up in one query, never one per case."""
+
+
+@hookspec
+def portal_case_filters(user):
+    """Return ``CaseFilterOption(name, label, choices, apply, order)`` for the case list:
+    ``choices`` is a list of ``(value, label)``; ``apply(query, value)`` returns the Case query
+    narrowed to ``value`` (a value among the choices). The list page shows a select for each
+    and keeps the choice in the URL as ``?<name>=<value>``."""
+
+
+@hookspec
 def portal_case_event(case, event):
     """React to something that happened to a case, inside its transaction.
 

@@ -53,6 +53,15 @@ class CaseAction:
 
 
 @dataclass(frozen=True)
+class CaseFilterOption:
+    name: str
+    label: str
+    choices: list
+    apply: object  # (query, value) -> query
+    order: int = 100
+
+
+@dataclass(frozen=True)
 class PluginInfo:
     name: str
     version: str

@@ -1,5 +1,5 @@
 """Finding cases: the list's filters, 我的待办, the supervision list, the 通报."""
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from peewee import JOIN, fn
@@ -35,9 +35,11 @@ class CaseFilter:
     sort: str = "due"
     page: int = 1
     supervised: bool = False
+    extra: dict = field(default_factory=dict)  # plugin filters chosen: {name: value}
+    options: tuple = ()  # the plugins' CaseFilterOption objects
 
     @classmethod
-    def from_args(cls, args) -> "CaseFilter":
+    def from_args(cls, args, options=()) -> "CaseFilter":
         def pick(name, choices):
             value = args.get(name, "")
             return value if value in choices else ""
@@ -54,6 +56,8 @@ class CaseFilter:
             date_from=day("from"), date_to=day("to"), q=args.get("q", "").strip()[:100],
             sort=args.get("sort") if args.get("sort") in SORTS else "due",
             page=max(args.get("page", 1, type=int) or 1, 1), supervised=args.get("supervised") == "1",
+            extra={o.name: args[o.name] for o in options if args.get(o.name) in {str(v) for v, _ in o.choices}},
+            options=tuple(options),
         )
 
 
@@ -85,6 +89,9 @@ def search(f: CaseFilter, user, at: datetime | None = None):
         query = query.where(Case.posted_at >= datetime.combine(f.date_from, time.min))
     if f.date_to:
         query = query.where(Case.posted_at < datetime.combine(f.date_to + timedelta(days=1), time.min))
+    for option in f.options:
+        if option.name in f.extra:
+            query = option.apply(query, f.extra[option.name])
     if f.q:
         like = f"%{f.q}%"
         query = query.where(

@@ -83,12 +83,28 @@ def _lazy_tick():
         workflow.tick()
 
 
+@bp.app_template_global()
+def case_badges(cases) -> dict:
+    """Plugins' labels for a list of cases, merged: {case_id: Markup}."""
+    cases = list(cases)
+    if not cases or not current_user.is_authenticated:
+        return {}
+    pm = current_app.extensions["portal_pm"]
+    merged: dict = {}
+    for result in pm.hook.portal_case_badges(cases=cases, user=current_user._get_current_object()):
+        for case_id, html in (result or {}).items():
+            merged[case_id] = merged.get(case_id, Markup("")) + Markup(" ") + html
+    return merged
+
+
 @bp.route("/")
 @requires("case.view")
 def index():
-    f = queries.CaseFilter.from_args(request.args)
+    pm = current_app.extensions["portal_pm"]
+    options = collect(pm.hook.portal_case_filters, user=current_user._get_current_object())
+    f = queries.CaseFilter.from_args(request.args, options)
     rows, total = queries.page(f, current_user)
-    context = dict(cases=rows, total=total, f=f, pages=(total + queries.PAGE_SIZE - 1) // queries.PAGE_SIZE,
+    context = dict(cases=rows, total=total, f=f, filter_options=options, pages=(total + queries.PAGE_SIZE - 1) // queries.PAGE_SIZE,
                    view=deadlines.view, STATES=STATES, CATEGORIES=CATEGORIES, SOURCES=SOURCES,
                    DUE_FILTERS=queries.DUE_FILTERS, departments=list(Department.listed()))
     if _partial():

@@ -95,3 +95,12 @@ def test_plugin_panel_and_action_appear_on_the_case_page(plugin_app, login):
     assert 'hx-get="/sample/cases/1/panel"' in page and "示例面板" in page
     assert 'href="/sample/hello?case=1"' in page and "示例操作" in page
     assert "示例面板：事项1" in office.get("/sample/cases/1/panel").get_data(as_text=True)
+
+
+def test_plugin_badges_and_filters_on_the_case_list(plugin_app, login):
+    office = login("office")
+    page = office.get("/cases/").get_data(as_text=True)
+    assert "示例徽标" in page and "示例筛选" in page
+    filtered = office.get("/cases/?sample_secrecy=internal", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "共 2 件" in filtered and "网传某煤矿发生透水事故" in filtered
+    assert "共 12 件" in office.get("/cases/?sample_secrecy=bogus", headers={"HX-Request": "true"}).get_data(as_text=True)
