@@ -31,7 +31,7 @@ def recompute_open_deadlines() -> int:
     """
     calendar = work_calendar()
     moved = 0
-    for case in Case.select().where(Case.state.in_(CLOCK_STATES)):
+    for case in list(Case.select().where(Case.state.in_(CLOCK_STATES))):
         deadline = compute_deadline(case.posted_at, case.deadline_days, calendar)
         if deadline.due_at != case.due_at or deadline.provisional != case.due_provisional:
             changes = {Case.due_at: deadline.due_at, Case.due_provisional: deadline.provisional}

@@ -373,7 +373,9 @@ def tick(at: datetime | None = None) -> dict[str, int]:
         ("overdue", Case.overdue_fired_at, Case.due_at <= at),
         ("due_soon", Case.due_soon_fired_at, Case.due_at <= at + DUE_SOON),
     ):
-        for case in Case.select().where(open_cases & field.is_null() & reached):
+        # Read them all first: writing while a SELECT is still open keeps SQLite on an old
+        # snapshot, and the next BEGIN IMMEDIATE then fails at once if another writer committed.
+        for case in list(Case.select().where(open_cases & field.is_null() & reached)):
             with database.atomic():
                 claimed = Case.update({field: at}).where((Case.id == case.id) & field.is_null()).execute()
                 if not claimed:

@@ -11,7 +11,7 @@ def test_secret_key_is_generated_once_and_kept(tmp_path):
 
 
 def test_sessions_survive_a_restart(tmp_path, demo_template):
-    from tests.conftest import make_app
+    from tests.fixtures import make_app
 
     app = make_app(tmp_path, demo_template)
     client = app.test_client()

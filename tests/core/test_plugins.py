@@ -6,7 +6,7 @@ from click.testing import CliRunner
 from portal import create_app
 from portal.auth.permissions import PluginError
 from portal.db import database, now
-from tests.conftest import make_app
+from tests.fixtures import make_app
 from tests.core.plugin_helpers import install_sample_plugin
 
 

@@ -1,0 +1,2 @@
+"""Load the shared fixtures for every test directory, the plugins' own included."""
+pytest_plugins = ["tests.fixtures"]
