@@ -33,11 +33,22 @@ def init_db(demo):
 
 
 @cli.command("demo")
+@click.option("--cases", "case_count", type=int, default=0, help="再批量生成这么多件事项（用于性能测试）。")
+@click.option("--seed", type=int, default=2026, show_default=True)
 @with_appcontext
-def demo_command():
-    """写入演示数据（仅在数据库中尚无用户时）。"""
+def demo_command(case_count, seed):
+    """写入演示数据（仅在数据库中尚无用户时）；--cases N 批量生成 N 件历年事项。"""
+    import time
+
+    from portal.bulk import generate
+
     init_schema()
     _demo()
+    if case_count > 0:
+        started = time.perf_counter()
+        with database.connection_context():
+            made = generate(case_count, seed=seed)
+        click.echo(f"已生成 {made['cases']} 件事项、{made['events']} 条办理记录，用时 {time.perf_counter() - started:.1f} 秒。")
 
 
 def _demo():

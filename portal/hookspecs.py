@@ -102,3 +102,10 @@ def portal_cli(cli):
 def portal_demo_data(app):
     """Create the plugin's demo records. Called by ``portal init-db --demo`` inside an
     app context and a transaction, after the core's demo departments and users exist."""
+
+
+@hookspec
+def portal_demo_bulk(app, case_ids):
+    """Add the plugin's records for cases made in bulk by ``portal demo --cases N`` (the
+    benchmark's province-scale database). ``case_ids`` is a range of new case ids; write with
+    ``insert_many`` in batches, never one row at a time. Called inside an app context."""

@@ -39,7 +39,7 @@ class Case(BaseModel):
     category = peewee.CharField(max_length=20)
     posted_at = peewee.DateTimeField()
     confidentiality = peewee.CharField(max_length=10, default="normal")
-    state = peewee.CharField(max_length=20, default="registered", index=True)
+    state = peewee.CharField(max_length=20, default="registered")
     registered_by = peewee.ForeignKeyField(User, backref="+", on_delete="RESTRICT")
     registered_at = peewee.DateTimeField(default=now)
     duplicate_of = peewee.ForeignKeyField("self", null=True, backref="+", on_delete="SET NULL")
@@ -56,14 +56,18 @@ class Case(BaseModel):
     reply_url = peewee.CharField(max_length=500, default="")
     replied_at = peewee.DateTimeField(null=True)
     archived_at = peewee.DateTimeField(null=True)
-    supervised = peewee.BooleanField(default=False)
+    supervised = peewee.BooleanField(default=False, index=True)
     due_soon_fired_at = peewee.DateTimeField(null=True)
     overdue_fired_at = peewee.DateTimeField(null=True)
     updated_at = peewee.DateTimeField(default=now)
     version = peewee.IntegerField(default=1)
 
     class Meta:
-        indexes = ((("year", "seq"), True), (("host_department", "state", "due_at"), False))
+        indexes = (
+            (("year", "seq"), True),
+            (("host_department", "state", "due_at"), False),
+            (("state", "due_at"), False),
+        )
 
     @property
     def state_label(self):

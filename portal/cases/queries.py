@@ -61,16 +61,27 @@ class CaseFilter:
         )
 
 
+def with_host(query=None):
+    """Cases with their host department in the same query: lists never query per row."""
+    return (query or Case.select(Case, Department)).join(
+        Department, JOIN.LEFT_OUTER, on=(Case.host_department == Department.id))
+
+
+def of_department(department_id):
+    """Case ids a department hosts or co-handles (a UNION keeps both lookups on their indexes)."""
+    hosted = Case.select(Case.id).where(Case.host_department == department_id)
+    co = CaseCoDepartment.select(CaseCoDepartment.case).where(CaseCoDepartment.department == department_id)
+    return hosted | co
+
+
 def search(f: CaseFilter, user, at: datetime | None = None):
     """The visible cases matching ``f``, sorted, not yet paginated."""
     at = at or now()
-    query = access.visible(Case.select(Case, Department).join(Department, JOIN.LEFT_OUTER,
-                                                                on=(Case.host_department == Department.id)), user)
+    query = access.visible(with_host(), user)
     if f.state:
         query = query.where(Case.state == f.state)
     if f.department:
-        co = CaseCoDepartment.select(CaseCoDepartment.case).where(CaseCoDepartment.department == f.department)
-        query = query.where((Case.host_department == f.department) | Case.id.in_(co))
+        query = query.where(Case.id.in_(of_department(f.department)))
     if f.category:
         query = query.where(Case.category == f.category)
     if f.source:
@@ -108,7 +119,7 @@ def page(f: CaseFilter, user):
 
 def todo(user) -> dict[str, list[Case]]:
     """What needs ``user`` now, by what they must do."""
-    base = access.visible(Case.select(), user).order_by(Case.due_at)
+    base = access.visible(with_host(), user).order_by(Case.due_at)
     groups: dict[str, list[Case]] = {}
 
     def add(label, query):
@@ -146,10 +157,10 @@ def bulletin(start: date, end: date, at: datetime | None = None) -> list[dict]:
     end_at = min(datetime.combine(end, time.min) + timedelta(days=1), at)
     explained_in_time = Explanation.select(Explanation.case).join(Case).where(Explanation.at <= Case.due_at)
     rows = (
-        Case.select(Case, Department).join(Department, JOIN.LEFT_OUTER, on=(Case.host_department == Department.id))
+        with_host()
         .where((Case.due_at >= start_at) & (Case.due_at <= end_at)
                & (Case.replied_at.is_null() | (Case.replied_at > Case.due_at))
-               & Case.state.not_in(("rejected",))
+               & (Case.reject_reason == "")  # rejected cases, archived or not, have no deadline to miss
                & Case.id.not_in(explained_in_time))
         .order_by(Case.host_department, Case.due_at)
     )
@@ -177,7 +188,7 @@ def bulletin(start: date, end: date, at: datetime | None = None) -> list[dict]:
 
 
 def supervision_list(user):
-    return list(access.visible(Case.select(), user).where(Case.supervised == True).order_by(Case.due_at))  # noqa: E712
+    return list(access.visible(with_host(), user).where(Case.supervised == True).order_by(Case.due_at))  # noqa: E712
 
 
 def counts_by_state(user, department_id=None) -> dict[str, int]:
