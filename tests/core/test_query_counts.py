@@ -1,0 +1,60 @@
+"""Pages must not query once per row: the statement count stays the same for 10 and 200 cases."""
+import logging
+from contextlib import contextmanager
+
+import pytest
+
+from portal.bulk import generate
+from portal.db import database
+from portal.org.models import Department
+
+
+class Counter(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.DEBUG)
+        self.statements = 0
+
+    def emit(self, record):
+        self.statements += 1
+
+
+@contextmanager
+def counting():
+    logger = logging.getLogger("peewee")
+    handler, level = Counter(), logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    try:
+        yield handler
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+
+
+def statements_for(app, client, url, cases):
+    with app.app_context(), database.connection_context():
+        generate(cases, seed=cases, years=1, long_timeline_case=False)
+    client.get(url)  # warm up: the lazy deadline check and caches
+    with counting() as counter:
+        response = client.get(url)
+    assert response.status_code == 200
+    return counter.statements
+
+
+PAGES = ["/", "/cases/", "/cases/?state=handling&sort=due", "/cases/todo", "/cases/supervision",
+         "/cases/bulletin", "/departments/{dept}"]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_statement_count_does_not_grow_with_rows(tmp_path_factory, demo_template, page):
+    from tests.fixtures import make_app
+
+    counts = []
+    for rows in (10, 200):
+        app = make_app(tmp_path_factory.mktemp(f"q{rows}"), demo_template)
+        client = app.test_client()
+        client.login("office")
+        with database.connection_context():
+            dept = Department.get(Department.name == "电力科").id
+        counts.append(statements_for(app, client, page.format(dept=dept), rows))
+    assert counts[0] == counts[1], f"{page}: {counts[0]} statements with 10 cases, {counts[1]} with 200"
