@@ -5,7 +5,7 @@ PY      = $(VENV)/bin/python
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test system-deps clean
+.PHONY: run test bench system-deps clean
 
 run: $(VENV)/.installed
 	$(VENV)/bin/portal init-db --demo
@@ -13,6 +13,13 @@ run: $(VENV)/.installed
 
 test: $(VENV)/.installed-test
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+bench: $(VENV)/.installed-bench
+	$(PY) benchmarks/run.py $(BENCH_ARGS)
+
+$(VENV)/.installed-bench: $(VENV)/.installed pyproject.toml
+	$(PY) -m pip install -q -e '.[bench]'
+	touch $@
 
 system-deps:
 	bash scripts/system-deps.sh

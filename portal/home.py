@@ -3,7 +3,7 @@ from flask import Blueprint, current_app, render_template
 from flask_login import current_user
 from markupsafe import Markup
 
-from portal.auth.permissions import ROLES, requires
+from portal.auth.permissions import ROLES, public, requires
 from portal.hookspecs import hookimpl
 from portal.plugins import NavItem, Widget, collect
 
@@ -24,6 +24,13 @@ def portal_nav_items(user):
 def portal_dashboard_widgets(user):
     html = render_template("home/widget_me.html", user=user, ROLES=ROLES)
     return Widget("我的信息", Markup(html), order=900)
+
+
+@bp.route("/healthz")
+@public
+def healthz():
+    """For monitoring and load balancers: the process answers. Touches no database."""
+    return "ok", 200, {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"}
 
 
 @bp.route("/")

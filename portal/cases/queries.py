@@ -61,9 +61,15 @@ class CaseFilter:
         )
 
 
+# What a list row shows (and plugins' badges may read): never the long texts.
+LIST_COLUMNS = (Case.id, Case.number, Case.title, Case.source, Case.category, Case.state, Case.confidentiality,
+                Case.supervised, Case.host_department, Case.posted_at, Case.registered_by, Case.due_at,
+                Case.due_provisional, Case.deadline_days, Case.replied_at, Case.version)
+
+
 def with_host(query=None):
     """Cases with their host department in the same query: lists never query per row."""
-    return (query or Case.select(Case, Department)).join(
+    return (query or Case.select(*LIST_COLUMNS, Department.id, Department.name)).join(
         Department, JOIN.LEFT_OUTER, on=(Case.host_department == Department.id))
 
 
@@ -111,10 +117,30 @@ def search(f: CaseFilter, user, at: datetime | None = None):
     return query.order_by(*SORTS[f.sort])
 
 
-def page(f: CaseFilter, user):
+COUNT_CAP = 1000  # past this a list says "1000+": counting 100,000 matches costs more than the page
+
+
+@dataclass
+class Page:
+    rows: list
+    total: int
+    capped: bool
+    number: int
+
+    @property
+    def pages(self) -> int | None:
+        return None if self.capped else max((self.total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+
+    @property
+    def has_next(self) -> bool:
+        return len(self.rows) == PAGE_SIZE and (self.capped or self.number < self.pages)
+
+
+def page(f: CaseFilter, user) -> Page:
     query = search(f, user)
-    total = query.count()
-    return list(query.paginate(f.page, PAGE_SIZE)), total
+    rows = list(query.paginate(f.page, PAGE_SIZE))
+    total = query.order_by().limit(COUNT_CAP + 1).count()
+    return Page(rows, min(total, COUNT_CAP), total > COUNT_CAP, f.page)
 
 
 def todo(user) -> dict[str, list[Case]]:

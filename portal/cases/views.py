@@ -103,8 +103,8 @@ def index():
     pm = current_app.extensions["portal_pm"]
     options = collect(pm.hook.portal_case_filters, user=current_user._get_current_object())
     f = queries.CaseFilter.from_args(request.args, options)
-    rows, total = queries.page(f, current_user)
-    context = dict(cases=rows, total=total, f=f, filter_options=options, pages=(total + queries.PAGE_SIZE - 1) // queries.PAGE_SIZE,
+    result = queries.page(f, current_user)
+    context = dict(cases=result.rows, result=result, f=f, filter_options=options,
                    view=deadlines.view, STATES=STATES, CATEGORIES=CATEGORIES, SOURCES=SOURCES,
                    DUE_FILTERS=queries.DUE_FILTERS, departments=list(Department.listed()))
     if _partial():
