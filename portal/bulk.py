@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 
 from portal.audit import AuditEvent
+from portal.cases import search as case_search
 from portal.cases.models import Attachment, Case, CaseCounter, ReplyDraft
 from portal.db import database, now
 from portal.org.models import Department, User, UserRole
@@ -120,6 +121,7 @@ def generate(count: int, seed: int = 2026, years: int = 8, long_timeline_case: b
                                     "size": rng.randint(40_000, 900_000), "sha256": f"{case_id:064x}",
                                     "uploaded_by": registrar, "uploaded_at": t})
         _insert(Case, cases)
+        case_search.index([Case(**{k: c[k] for k in ("id", "number", "title", "post_text", "url")}) for c in cases])
         _insert(AuditEvent, events)
         _insert(ReplyDraft, drafts)
         _insert(Attachment, attachments)

@@ -6,7 +6,8 @@ from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from portal import create_app
-from portal.db import create_tables, database
+from portal.db import database
+from portal.db import init_schema as db_init_schema
 from portal.demo import DEMO_PASSWORD, create_demo, demo_logins
 from portal.org.models import Department, User, password_problem
 from portal.auth.permissions import ROLES
@@ -18,7 +19,9 @@ def cli():
 
 
 def init_schema():
-    create_tables(current_app.extensions["portal_models"])
+    indexed = db_init_schema(current_app)
+    if indexed:
+        click.echo(f"已为 {indexed} 件事项建立全文检索索引。")
 
 
 @cli.command("init-db")

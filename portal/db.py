@@ -58,3 +58,19 @@ def init_app(app, models):
 def create_tables(models):
     with database.connection_context():
         database.create_tables(models, safe=True)
+
+
+def init_schema(app) -> int:
+    """Create what is missing: every declared table, and the case search index.
+
+    Returns how many cases were indexed when the search index had to be built.
+    """
+    from portal.cases import search
+
+    create_tables(app.extensions["portal_models"])
+    with database.connection_context():
+        if database.table_exists(search.TABLE) or not search.available():
+            search.create()
+            return 0
+        search.create()
+        return search.rebuild()

@@ -8,7 +8,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from portal import create_app
-from portal.db import create_tables, database
+from portal.db import database, init_schema
 from portal.demo import DEMO_PASSWORD, create_demo
 
 TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"|"X-CSRFToken": "([^"]+)"')
@@ -34,11 +34,41 @@ class PortalClient(FlaskClient):
         return self.post("/login", data={"username": username, "password": password})
 
 
+_postgres_url = None  # this test session's own PostgreSQL database, when testing on PostgreSQL
+
+
+@pytest.fixture(scope="session", autouse=True)
+def postgres_database():
+    """With PORTAL_TEST_DATABASE_URL set, a database of this session's own, dropped at the end:
+    test runs in parallel (or a developer's beside CI) never drop each other's tables."""
+    global _postgres_url
+    base = os.environ.get("PORTAL_TEST_DATABASE_URL")
+    if not base:
+        yield None
+        return
+    import psycopg2
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(base)
+    name = f"{parts.path.lstrip('/') or 'test'}_{os.getpid()}"
+    admin = psycopg2.connect(base)
+    admin.autocommit = True
+    admin.cursor().execute(f'DROP DATABASE IF EXISTS "{name}"')
+    admin.cursor().execute(f'CREATE DATABASE "{name}"')
+    _postgres_url = urlunsplit(parts._replace(path="/" + name))
+    yield _postgres_url
+    if not database.is_closed():
+        database.close()
+    admin.cursor().execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.close()
+    _postgres_url = None
+
+
 def _reset_postgres(app):
     models = app.extensions["portal_models"]
     with database.connection_context():
         database.drop_tables(models, safe=True, cascade=True)
-        create_tables(models)
+        init_schema(app)
         with app.app_context():
             create_demo()
 
@@ -49,7 +79,7 @@ def demo_template(tmp_path_factory):
     instance = tmp_path_factory.mktemp("template")
     app = create_app({"INSTANCE_PATH": str(instance), "TESTING": True})
     with app.app_context():
-        create_tables(app.extensions["portal_models"])
+        init_schema(app)
         with database.connection_context():
             create_demo()
     return instance / "portal.db"
@@ -58,7 +88,7 @@ def demo_template(tmp_path_factory):
 def make_app(tmp_path, demo_template, **config):
     instance = tmp_path / "instance"
     instance.mkdir(exist_ok=True)
-    url = os.environ.get("PORTAL_TEST_DATABASE_URL")
+    url = _postgres_url
     if not url:
         shutil.copy(demo_template, instance / "portal.db")
     settings = {"INSTANCE_PATH": str(instance), "TESTING": True}
@@ -70,7 +100,7 @@ def make_app(tmp_path, demo_template, **config):
     if url:
         _reset_postgres(app)
     else:
-        create_tables(app.extensions["portal_models"])
+        init_schema(app)
     return app
 
 

@@ -5,6 +5,7 @@ from datetime import date, datetime, time, timedelta
 from peewee import JOIN, fn
 
 from portal.cases import access
+from portal.cases import search as case_search
 from portal.cases.models import (
     CATEGORIES, CLOCK_STATES, SOURCES, STATES, Case, CaseCoDepartment, Explanation, Extension,
 )
@@ -111,6 +112,9 @@ def search(f: CaseFilter, user, at: datetime | None = None):
             query = option.apply(query, f.extra[option.name])
     if f.q:
         like = f"%{f.q}%"
+        indexed = case_search.candidates(f.q)
+        if indexed is not None:
+            query = query.where(Case.id.in_(indexed))
         query = query.where(
             Case.number.contains(f.q) | Case.title ** like | Case.post_text ** like | Case.url.contains(f.q)
         )

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from portal import audit
 from portal.cases import access
+from portal.cases import search as case_search
 from portal.cases.deadlines import compute_deadline
 from portal.cases.events import emit
 from portal.cases.models import (
@@ -160,6 +161,7 @@ def register(actor, *, title, source, url, post_text, category, posted_at: datet
             registered_by=actor, registered_at=registered_at, duplicate_of=open_duplicate(url),
             due_at=deadline.due_at, due_provisional=deadline.provisional, deadline_days=REPLY_DAYS,
         )
+        case_search.index([case])
         audit.record("case.registered", f"受理登记 {number}：{title}", actor=actor, obj=case,
                      duplicate_of=case.duplicate_of.number if case.duplicate_of else None)
         emit(case, "registered", actor)

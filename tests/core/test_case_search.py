@@ -1,0 +1,45 @@
+"""Searching cases by Chinese substrings, through the index and through the list page."""
+import pytest
+
+from portal.cases import search
+from portal.db import database
+from tests.core.case_helpers import register
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("小区停电了", ["小区", "区停", "停电", "电了"]),
+    ("电", ["电"]),
+    ("YQ-2026-0007 光伏", ["光伏", "yq", "2026", "0007"]),
+    ("https://bbs.example.cn/t/9", ["https", "bbs", "example", "cn", "t", "9"]),
+])
+def test_terms(text, expected):
+    assert search.terms(text) == expected
+
+
+def found(client, q):
+    page = client.get("/cases/", query_string={"q": q}, headers={"HX-Request": "true"}).get_data(as_text=True)
+    return page
+
+
+def test_substrings_are_found_and_near_misses_are_not(login):
+    monitor = login("monitor")
+    hit = register(monitor, title="反映光伏并网补贴迟迟未到位", post_text="村里屋顶光伏并网半年了。", url="https://a.example.cn/1")
+    # every bigram of 光伏并网 is present, but never the four characters in a row
+    near = register(monitor, title="伏并非如此", post_text="光伏板很好，并网手续繁琐。", url="https://a.example.cn/2")
+    office = login("office")
+    assert hit.number in found(office, "光伏并网") and near.number not in found(office, "光伏并网")
+    assert hit.number in found(office, "并网") and near.number in found(office, "并网")
+    assert hit.number in found(office, hit.number)
+    assert hit.number in found(office, "补贴迟迟")
+    assert "共 0 件" in found(office, "不存在的词语")
+
+
+def test_the_index_is_rebuilt_for_existing_cases(app, login):
+    case = register(login("monitor"), title="储能电站选址听证")
+    with app.app_context(), database.connection_context():
+        if not search.available():
+            pytest.skip("the bigram index is SQLite's; PostgreSQL searches with LIKE")
+        database.execute_sql(f"DROP TABLE {search.TABLE}")
+        from portal.db import init_schema
+    assert init_schema(app) >= 1
+    assert case.number in found(login("office"), "电站选址")
