@@ -54,10 +54,8 @@ def _init_login(app):
     login.session_protection = "strong"
 
     @login.user_loader
-    def load_user(user_id):
-        return org_models.User.get_or_none(
-            (org_models.User.id == int(user_id)) & org_models.User.active
-        )
+    def load_user(session_id):
+        return org_models.User.from_session(session_id)
 
 
 def _register_blueprints(app, pm):

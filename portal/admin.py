@@ -124,6 +124,7 @@ def reset_password(user_id):
         with database.atomic():
             user.set_password(form.password.data)
             user.save(only=[User.password_hash])
+            user.end_sessions()
             audit.record("user.password_reset", f"重置了 {user.name} 的密码", obj=user)
         flash(f"已重置“{user.name}”的密码。", "success")
     return redirect(url_for("admin.edit_user", user_id=user.id))

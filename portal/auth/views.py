@@ -7,6 +7,7 @@ from flask_login import current_user, login_user, logout_user
 from portal import audit
 from portal.auth.forms import ChangePasswordForm, LoginForm
 from portal.auth.permissions import public, requires
+from portal.auth.throttle import failure_summary, lock_reason
 from portal.db import database, now
 from portal.hookspecs import hookimpl
 from portal.org.models import User, password_problem
@@ -40,12 +41,19 @@ def login():
     if form.validate_on_submit():
         username = form.username.data.strip()
         user = User.get_or_none(User.username == username)
+        locked = lock_reason(username, request.remote_addr or "", user)
+        if locked:
+            with database.atomic():
+                audit.record("login.locked", f"登录被锁定：{username}", actor=user, username=username)
+            flash(locked, "error")
+            return render_template("auth/login.html", form=form), 429
         if user is None or not user.active or not user.check_password(form.password.data):
             with database.atomic():
-                audit.record("login.failed", f"登录失败：{username}", actor=user, username=username)
+                audit.record("login.failed", failure_summary(username), actor=user, username=username)
             flash(LOGIN_FAILED, "error")
             return render_template("auth/login.html", form=form), 200
         session.clear()  # a fresh session: no fixation
+        session.permanent = True  # expires after PERMANENT_SESSION_LIFETIME without a request
         login_user(user)
         with database.atomic():
             user.last_login_at = now()
@@ -61,6 +69,7 @@ def logout():
     if request.method == "GET":
         return render_template("auth/logout.html")
     with database.atomic():
+        User.get_by_id(current_user.id).end_sessions()
         audit.record("logout", f"{current_user.name} 退出登录")
     logout_user()
     session.clear()
@@ -85,7 +94,9 @@ def change_password():
             with database.atomic():
                 user.set_password(form.new.data)
                 user.save(only=[User.password_hash])
+                user.end_sessions()
                 audit.record("password.changed", f"{user.name} 修改了密码", actor=user)
             flash("密码已修改。", "success")
+            login_user(user)  # this session goes on with the new token; the others end
             return redirect(url_for("home.index"))
     return render_template("auth/password.html", form=form)

@@ -1,4 +1,6 @@
 """Departments, users and the working groups the regulations set up."""
+import secrets
+
 import peewee
 from flask_login import UserMixin
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -48,10 +50,27 @@ class User(UserMixin, BaseModel):
     active = peewee.BooleanField(default=True)
     created_at = peewee.DateTimeField(default=now)
     last_login_at = peewee.DateTimeField(null=True)
+    # Part of every session cookie; a new one ends all of the user's sessions at once.
+    session_token = peewee.CharField(max_length=32, default=lambda: secrets.token_hex(16))
 
     @property
     def is_active(self):
         return self.active
+
+    def get_id(self):
+        return f"{self.id}:{self.session_token}"
+
+    def end_sessions(self):
+        """Log the user out everywhere: logout, a password change or reset."""
+        self.session_token = secrets.token_hex(16)
+        User.update(session_token=self.session_token).where(User.id == self.id).execute()
+
+    @classmethod
+    def from_session(cls, session_id: str):
+        user_id, _, token = (session_id or "").partition(":")
+        if not user_id.isdigit() or not token:
+            return None
+        return cls.get_or_none((cls.id == int(user_id)) & (cls.session_token == token) & cls.active)
 
     def set_password(self, password: str):
         self.password_hash = generate_password_hash(password)  # scrypt
