@@ -163,6 +163,13 @@ def plugins():
     return render_template("admin/plugins.html", plugins=current_app.extensions["portal_plugins"])
 
 
+@bp.route("/audit/verify")
+@requires("admin.audit")
+def audit_verify():
+    checked, broken = audit.verify()
+    return render_template("admin/audit_verify.html", checked=checked, broken=broken)
+
+
 @bp.route("/audit")
 @requires("admin.audit")
 def audit_log():

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 
-from portal.audit import AuditEvent
+from portal.audit import GENESIS, AuditEvent
 from portal.cases import search as case_search
 from portal.cases.models import Attachment, Case, CaseCounter, ReplyDraft
 from portal.db import database, now
@@ -122,7 +122,7 @@ def generate(count: int, seed: int = 2026, years: int = 8, long_timeline_case: b
                                     "uploaded_by": registrar, "uploaded_at": t})
         _insert(Case, cases)
         case_search.index([Case(**{k: c[k] for k in ("id", "number", "title", "post_text", "url")}) for c in cases])
-        _insert(AuditEvent, events)
+        _insert(AuditEvent, chained(events))
         _insert(ReplyDraft, drafts)
         _insert(Attachment, attachments)
         for year, last in next_seq.items():
@@ -136,11 +136,22 @@ def generate(count: int, seed: int = 2026, years: int = 8, long_timeline_case: b
     return {"cases": len(cases), "events": len(events), "drafts": len(drafts), "attachments": len(attachments)}
 
 
+def chained(events: list[dict]) -> list[dict]:
+    """Give bulk events the hash chain that audit.record gives single ones."""
+    previous = AuditEvent.select(AuditEvent.hash).order_by(AuditEvent.id.desc()).first()
+    prev_hash = previous.hash if previous else GENESIS
+    for row in events:
+        event = AuditEvent(**row, prev_hash=prev_hash)
+        row["prev_hash"], row["hash"] = prev_hash, event.content_hash()
+        prev_hash = row["hash"]
+    return events
+
+
 def _long_timeline(case_id, staff):
     """One case with a 50-event timeline: what the case-page benchmark opens."""
     base = now() - timedelta(days=2)
-    AuditEvent.insert_many([
+    _insert(AuditEvent, chained([
         {"at": base + timedelta(minutes=10 * i), "actor": staff[i % len(staff)], "action": "case.urged",
          "object_type": "case", "object_id": case_id, "summary": f"催办：第{i + 1}次提醒", "data": json.dumps({}), "ip": ""}
         for i in range(50)
-    ]).execute()
+    ]))

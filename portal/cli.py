@@ -87,6 +87,19 @@ def tick_command():
     click.echo(f"即将到期 {fired['due_soon']} 件，超期 {fired['overdue']} 件。")
 
 
+@cli.command("audit-verify")
+@with_appcontext
+def audit_verify_command():
+    """校验审计日志的哈希链：任何一条记录被改动或删除都会被发现。"""
+    from portal import audit
+
+    with database.connection_context():
+        checked, broken = audit.verify()
+    if broken is not None:
+        raise click.ClickException(f"审计日志第 {broken.id} 条（{broken.at}，{broken.action}）与哈希链不符：该条或其前一条已被改动或删除。")
+    click.echo(f"审计日志完整：已校验 {checked} 条记录。")
+
+
 @cli.command("create-user")
 @click.option("--username", required=True)
 @click.option("--name", required=True, help="姓名")

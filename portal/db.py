@@ -65,10 +65,12 @@ def init_schema(app) -> int:
 
     Returns how many cases were indexed when the search index had to be built.
     """
+    from portal import audit
     from portal.cases import search
 
     create_tables(app.extensions["portal_models"])
     with database.connection_context():
+        audit.protect()
         if database.table_exists(search.TABLE) or not search.available():
             search.create()
             return 0

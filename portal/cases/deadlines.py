@@ -31,7 +31,10 @@ def recompute_open_deadlines() -> int:
     """
     calendar = work_calendar()
     moved = 0
-    for case in list(Case.select().where(Case.state.in_(CLOCK_STATES))):
+    from portal.db import database
+
+    # FOR UPDATE on PostgreSQL: an extension approved meanwhile waits, then sees the new rule.
+    for case in list(Case.select().where(Case.state.in_(CLOCK_STATES)).for_update(database.for_update)):
         deadline = compute_deadline(case.posted_at, case.deadline_days, calendar)
         if deadline.due_at != case.due_at or deadline.provisional != case.due_provisional:
             changes = {Case.due_at: deadline.due_at, Case.due_provisional: deadline.provisional}

@@ -98,17 +98,19 @@ def mark_read():
 @bp.route("/admin/calendar", methods=["GET", "POST"])
 @requires("admin.calendar")
 def calendar():
+    status = 200
     if request.method == "POST":
         message, ok = _save_calendar(request.form)
         flash(message, "success" if ok else "error")
         if ok:
             return redirect(url_for("casepages.calendar"))
+        status = 400
     overrides = WorkdayOverride.select().order_by(WorkdayOverride.day.desc())
     year = now().year
     from portal.workdays import WorkCalendar
     coverage = {y: not WorkCalendar().is_workday(date(y, 6, 1))[1] for y in (year, year + 1)}
     return render_template("cases/calendar.html", mode=deadlines.deadline_mode(), MODES=deadlines.MODE_LABELS,
-                           overrides=overrides, coverage=coverage, form=request.form)
+                           overrides=overrides, coverage=coverage, form=request.form), status
 
 
 def _save_calendar(form) -> tuple[str, bool]:

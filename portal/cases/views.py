@@ -267,3 +267,30 @@ def download(case_id, attachment_id):
 def dossier(case_id):
     case = visible_case(case_id)
     return render_template("cases/dossier.html", printed_at=now(), **case_context(case))
+
+
+def _dossier_page(case_id):
+    case = Case.get_or_none(Case.id == case_id)
+    if case is None:
+        raise LookupError(case_id)
+    return render_template("cases/dossier.html", printed_at=now(), **case_context(case))
+
+
+@hookimpl
+def portal_documents():
+    """The dossier as a PDF on GB/T 9704 pages: /documents/cases.dossier/<id>.pdf."""
+    from portal.plugins import DocumentKind
+
+    def can_view(user, case_id):
+        case = Case.get_or_none(Case.id == case_id)
+        return case is not None and user.can("case.view") and access.can_see(user, case)
+
+    return DocumentKind("cases.dossier", "舆情事项案卷", render=_dossier_page, can_view=can_view,
+                        title=lambda case_id: f"案卷 {Case.get_by_id(case_id).number}")
+
+
+@hookimpl
+def portal_case_actions(case, user):
+    from portal.plugins import CaseAction
+
+    return CaseAction("下载案卷PDF", f"/documents/cases.dossier/{case.id}.pdf", order=900)

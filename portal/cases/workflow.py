@@ -87,6 +87,12 @@ def _check(case: Case, user, name: str, version=None):
         action = ACTIONS[name]
         if case.state not in action.states:
             raise WorkflowError(f"该事项当前状态为“{case.state_label}”，不能{action.label}。")
+        if name == "request_extension" and user.can(action.permission) and access.in_host_department(user, case):
+            if case.deadline_days >= MAX_REPLY_DAYS:
+                raise WorkflowError(f"办理时限已延至{MAX_REPLY_DAYS}日，按规定不能再延期。")
+            raise WorkflowError("已有待审批的延期申请，请等待领导审批。")
+        if name == "decide_extension" and user.can(action.permission):
+            raise WorkflowError("该事项没有待审批的延期申请。")
         raise WorkflowError(f"您没有对该事项{action.label}的权限。")
 
 
@@ -272,20 +278,26 @@ def request_extension(case, actor, *, version, days, reason):
 def decide_extension(case, actor, *, version, approve: bool, comment=""):
     _check(case, actor, "decide_extension", version)
     comment = (comment or "").strip()[:2000]
-    extension = pending_extension(case)
-    changes = {}
-    if approve and extension is not None:
-        deadline = compute_deadline(case.posted_at, extension.days)  # raises past the cap
-        changes = {"deadline_days": extension.days, "due_at": deadline.due_at,
-                   "due_provisional": deadline.provisional, "due_soon_fired_at": None, "overdue_fired_at": None}
     event = "extension_approved" if approve else "extension_refused"
     with database.atomic():
+        _lock(case)  # the deadline is computed with the mode and calendar of this transaction
+        extension = pending_extension(case)
+        changes = {}
+        if approve:
+            deadline = compute_deadline(case.posted_at, extension.days)  # raises past the cap
+            changes = {"deadline_days": extension.days, "due_at": deadline.due_at,
+                       "due_provisional": deadline.provisional, "due_soon_fired_at": None, "overdue_fired_at": None}
         _step(case, actor, "decide_extension", version,
               f"{'批准' if approve else '不批准'}延期申请" + (f"：{comment}" if comment else ""), changes,
-              event=event, days=extension.days if extension else None, comment=comment)
+              event=event, days=extension.days, comment=comment)
         Extension.update(decision="approved" if approve else "refused", decided_by=actor, decided_at=now(),
                          comment=comment).where(Extension.id == extension.id).execute()
     return case
+
+
+def _lock(case):
+    """Lock the case's row until the transaction ends (PostgreSQL; SQLite's BEGIN IMMEDIATE already does)."""
+    Case.select(Case.id).where(Case.id == case.id).for_update(database.for_update).execute()
 
 
 def explain(case, actor, *, version, text):

@@ -281,3 +281,19 @@ def test_notifications_are_marked_read(login):
     assert case.number in page
     leader.post("/notifications/read")
     assert unread("leader") == 0
+
+
+def test_extension_past_the_cap_says_why(login):
+    case = register(login("monitor"))
+    step(login("monitor"), case, "report")
+    step(login("leader"), case, "assign", host_department=str(dept_id("电力科")), instruction="办理")
+    head, leader = login("head"), login("leader")
+    step(head, case, "request_extension", days="4", reason="需补充材料")
+    again = step(head, case, "request_extension", days="5", reason="再延")
+    assert "已有待审批的延期申请" in again.get_data(as_text=True)
+    step(leader, case, "decide_extension", decision="approve")
+    step(head, case, "request_extension", days="5", reason="再延")
+    step(leader, case, "decide_extension", decision="approve")
+    assert fetch(case.id).deadline_days == 5
+    capped = step(head, case, "request_extension", days="5", reason="还要延")
+    assert capped.status_code == 400 and "已延至5日" in capped.get_data(as_text=True)
