@@ -100,6 +100,39 @@ def audit_verify_command():
     click.echo(f"审计日志完整：已校验 {checked} 条记录。")
 
 
+@cli.command("backup")
+@click.argument("dest", type=click.Path(dir_okay=False, writable=True))
+@with_appcontext
+def backup_command(dest):
+    """在线备份数据库和附件到一个 .tar.gz 文件（门户运行时也可执行）。"""
+    from pathlib import Path
+
+    from portal.backup import backup
+
+    manifest = backup(current_app.config["DATABASE_URL"], Path(current_app.instance_path), Path(dest))
+    click.echo(f"已备份到 {dest}：数据库与 {len(manifest['members']) - 1} 个附件。")
+
+
+@cli.command("restore")
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="不再询问，直接恢复。")
+@with_appcontext
+def restore_command(archive, yes):
+    """从备份恢复数据库和附件（请先停止门户；被替换的文件保留为 *.before-restore-时间）。"""
+    from pathlib import Path
+
+    from portal.backup import BackupError, describe, restore
+
+    url = current_app.config["DATABASE_URL"]
+    if not yes:
+        click.confirm(f"将用 {archive} 覆盖 {describe(url)} 及附件，确定吗？", abort=True)
+    try:
+        manifest = restore(url, Path(current_app.instance_path), Path(archive))
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"已恢复 {manifest['made_at']} 的备份。")
+
+
 @cli.command("create-user")
 @click.option("--username", required=True)
 @click.option("--name", required=True, help="姓名")
