@@ -5,17 +5,21 @@ PY      = $(VENV)/bin/python
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test bench system-deps clean
+.PHONY: run test bench bench-pdf system-deps clean
 
-run: $(VENV)/.installed
+run: system-deps $(VENV)/.installed
 	$(VENV)/bin/portal init-db --demo
 	$(VENV)/bin/portal serve --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.installed-test
+test: system-deps $(VENV)/.installed-test
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed-bench
 	$(PY) benchmarks/run.py $(BENCH_ARGS)
+
+# PDF speed: Chinese documents against their Latin twins, side by side (docs/documents.md).
+bench-pdf: $(VENV)/.installed-test
+	$(PY) benchmarks/pdf_bench.py $(BENCH_ARGS)
 
 $(VENV)/.installed-bench: $(VENV)/.installed pyproject.toml
 	$(PY) -m pip install -q -e '.[bench]'

@@ -8,6 +8,7 @@ anything, and keeps what it replaces beside the new copy.
 import hashlib
 import io
 import json
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -87,9 +88,11 @@ def restore(database_url: str, instance: Path, archive: Path) -> dict:
                     raise BackupError("备份中的数据库未通过完整性检查，未做任何恢复。")
             if target.exists():
                 shutil.copy2(target, target.with_name(f"{target.name}.before-restore-{stamp}"))
+            incoming = target.with_name(f"{target.name}.restoring")
+            shutil.copy2(tmp / "portal.db", incoming)
             for suffix in ("-wal", "-shm"):
                 Path(f"{target}{suffix}").unlink(missing_ok=True)
-            shutil.copy2(tmp / "portal.db", target)
+            os.replace(incoming, target)  # a new file: nothing still open can write into it
         else:
             subprocess.run(["pg_restore", "--clean", "--if-exists", "--no-owner", f"--dbname={database_url}",
                             str(tmp / "portal.pgdump")], check=True, capture_output=True)

@@ -94,6 +94,16 @@ def portal_case_event(case, event):
 
 
 @hookspec
+def portal_documents():
+    """Return ``DocumentKind(name, label, render, can_view, title, text=None, choices=None)``
+    objects: kinds of document the plugin can print. The core serves each as a PDF at
+    ``/documents/<name>/<object_id>.pdf`` to users for whom ``can_view(user, object_id)`` is
+    true, laid out on GB/T 9704 pages with the official fonts (docs/documents.md). A kind with
+    ``text`` and ``choices`` can also be attached to a circular. Names are unique; a name
+    declared twice stops the start."""
+
+
+@hookspec
 def portal_cli(cli):
     """Add click commands to the ``portal`` command group ``cli``."""
 

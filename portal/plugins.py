@@ -13,7 +13,7 @@ ENTRY_POINT_GROUP = "portal.plugins"
 # The core's own features are registered through the same hooks as plugins.
 CORE_HOOK_MODULES = [
     "portal.home", "portal.auth.views", "portal.org.views", "portal.admin",
-    "portal.cases.views", "portal.cases.pages",
+    "portal.cases.views", "portal.cases.pages", "portal.documents.views",
 ]
 
 
@@ -58,6 +58,19 @@ class CaseFilterOption:
     label: str
     choices: list
     apply: object  # (query, value) -> query
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    """A printable kind of document, declared with ``portal_documents()``; see docs/documents.md."""
+    name: str        # "cases.dossier": unique, used in /documents/<name>/<id>.pdf
+    label: str       # "舆情事项案卷"
+    render: object   # (object_id) -> a full HTML page; raise LookupError when there is none
+    can_view: object  # (user, object_id) -> bool
+    title: object    # (object_id) -> str
+    text: object = None     # (object_id) -> plain text: makes the kind attachable to a circular
+    choices: object = None  # (user) -> [(object_id, title)]: what a user may pick to attach
     order: int = 100
 
 

@@ -1,0 +1,88 @@
+"""Circulars (发文): official documents drafted, reviewed, signed, issued as GB/T 9704 PDFs,
+distributed to departments, who acknowledge receipt (签收)."""
+from flask import render_template
+from markupsafe import Markup
+
+from portal.auth.permissions import Permission
+from portal.hookspecs import hookimpl
+from portal.plugins import NavItem, Section, Widget
+
+from plugins.circulars import views
+from plugins.circulars.models import MODELS, Circular, CircularRecipient
+
+PERMISSIONS = [
+    Permission("circulars.view", "查看全部发文", ("leader", "office")),
+    Permission("circulars.draft", "拟稿", ("office",)),
+    Permission("circulars.review", "核稿", ("office",)),
+    Permission("circulars.sign", "签发", ("leader",)),
+    Permission("circulars.issue", "印发", ("office",)),
+]
+
+
+@hookimpl
+def portal_blueprints():
+    return views.bp
+
+
+@hookimpl
+def portal_models():
+    return MODELS
+
+
+@hookimpl
+def portal_permissions():
+    return PERMISSIONS
+
+
+@hookimpl
+def portal_nav_items(user):
+    return NavItem("发文" if user.can("circulars.view") else "收文", "/circulars/", order=60)
+
+
+def _waiting(user):
+    """What ``user`` must do about circulars: steps to take, receipts to give."""
+    groups = {}
+    for state, permission, label in (("reviewing", "circulars.review", "待核稿"), ("signing", "circulars.sign", "待签发"),
+                                     ("signed", "circulars.issue", "待印发")):
+        if user.can(permission):
+            rows = list(Circular.select(Circular.id, Circular.title, Circular.number).where(Circular.state == state)
+                        .order_by(Circular.updated_at).limit(20))
+            if rows:
+                groups[label] = rows
+    if user.department_id:
+        rows = list(Circular.select(Circular.id, Circular.title, Circular.number)
+                    .join(CircularRecipient, on=(CircularRecipient.circular == Circular.id))
+                    .where((Circular.state == "issued") & (CircularRecipient.department == user.department_id)
+                           & CircularRecipient.acknowledged_at.is_null())
+                    .order_by(Circular.issued_at.desc()).limit(20))
+        if rows:
+            groups["本科室待签收"] = rows
+    return groups
+
+
+@hookimpl
+def portal_dashboard_widgets(user):
+    groups = _waiting(user)
+    if not groups:
+        return None
+    return Widget("公文待办", Markup(render_template("circulars/widget.html", groups=groups)), order=20)
+
+
+@hookimpl
+def portal_department_sections(department, user):
+    rows = list(Circular.select(Circular, CircularRecipient)
+                .join(CircularRecipient, on=(CircularRecipient.circular == Circular.id), attr="receipt")
+                .where((Circular.state == "issued") & (CircularRecipient.department == department.id))
+                .order_by(Circular.issued_at.desc()).limit(20))
+    if not rows and not user.can("circulars.view"):
+        return None
+    html = render_template("circulars/section_department.html", circulars=rows, department=department,
+                           can_acknowledge=user.department_id == department.id)
+    return Section("收文与签收", Markup(html), order=30)
+
+
+@hookimpl
+def portal_demo_data(app):
+    from plugins.circulars.demo import create_demo_circulars
+
+    create_demo_circulars()

@@ -1,0 +1,313 @@
+"""Circular pages: the list, drafting, the circular with its steps, attachments, PDF, receipts."""
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+from peewee import JOIN, fn
+
+from portal import documents
+from portal.audit import AuditEvent
+from portal.auth.permissions import requires
+from portal.db import now
+from portal.org.models import Department, User
+
+from plugins.circulars import printing, ready, workflow
+from plugins.circulars.models import (
+    ATTACHMENT_KINDS, KINDS, SECRECY_LABELS, STATES, URGENCY_LABELS, Circular, CircularAttachment, CircularRecipient,
+)
+from plugins.circulars.workflow import CircularError, StaleCircular
+
+bp = Blueprint("circulars", __name__, url_prefix="/circulars", template_folder="templates")
+
+DONE = {
+    "submit": "已送核稿。", "review": "核稿通过，已送领导签发。", "return_review": "已退回修改。",
+    "sign": "已签发，文号 {number}。", "return_sign": "已退回修改。", "issue": "已印发，PDF 已定稿并分送各单位。",
+}
+
+
+def _user():
+    return current_user._get_current_object()
+
+
+def visible_circular(circular_id) -> Circular:
+    circular = Circular.get_or_none(Circular.id == circular_id)
+    if circular is None or not workflow.can_see(_user(), circular):
+        abort(404)
+    return circular
+
+
+def receipt_counts(ids) -> dict[int, tuple[int, int]]:
+    """{circular_id: (acknowledged, distributed)} in one query."""
+    if not ids:
+        return {}
+    rows = (CircularRecipient.select(CircularRecipient.circular, fn.COUNT(CircularRecipient.id).alias("n"),
+                                     fn.COUNT(CircularRecipient.acknowledged_at).alias("done"))
+            .where(CircularRecipient.circular.in_(list(ids))).group_by(CircularRecipient.circular).objects())
+    return {r.circular_id: (r.done, r.n) for r in rows}
+
+
+@bp.route("/")
+@requires()
+def index():
+    user = _user()
+    state = request.args.get("state", "")
+    query = workflow.visible(Circular.select(Circular.id, Circular.kind, Circular.title, Circular.number,
+                                             Circular.state, Circular.updated_at, Circular.date_of_issue,
+                                             Circular.drafted_by), user)
+    if state in STATES:
+        query = query.where(Circular.state == state)
+    rows = list(query.order_by(Circular.updated_at.desc(), Circular.id.desc()).limit(200))
+    mine = {}
+    if user.department_id:
+        mine = {r.circular_id: r for r in CircularRecipient.select().where(
+            (CircularRecipient.department == user.department_id) & CircularRecipient.circular.in_([c.id for c in rows]))}
+    return render_template("circulars/index.html", circulars=rows, state=state, STATES=STATES,
+                           counts=receipt_counts([c.id for c in rows]), mine=mine)
+
+
+def _form_context(form, circular=None, departments_chosen=None):
+    chosen = departments_chosen
+    if chosen is None:
+        if circular is not None:
+            chosen = {r.department_id for r in circular.recipient_rows}
+        else:
+            chosen = {d.id for d in workflow.default_departments()}
+    return dict(form=form, circular=circular, departments=ready.department_choices(), chosen=set(chosen),
+                KINDS=KINDS, SECRECY=SECRECY_LABELS, URGENCY=URGENCY_LABELS,
+                sources=ready.document_sources(_user()))
+
+
+def _form_dict(circular: Circular) -> dict:
+    data = {name: getattr(circular, name) for name in workflow.FIELDS}
+    data.update(kind=circular.kind, secrecy=circular.secrecy, urgency=circular.urgency,
+                date_of_writing=circular.date_of_writing.isoformat() if circular.date_of_writing else "")
+    return data
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires("circulars.draft")
+def new():
+    if request.method == "POST":
+        chosen = request.form.getlist("departments", type=int)
+        try:
+            circular = workflow.save_draft(_user(), form=request.form, department_ids=chosen)
+        except CircularError as exc:
+            flash(str(exc), "error")
+            return render_template("circulars/form.html", **_form_context(request.form, departments_chosen=chosen)), 400
+        flash("文稿已保存。", "success")
+        return redirect(url_for("circulars.detail", circular_id=circular.id))
+    return render_template("circulars/form.html", **_form_context(ready.defaults(_user())))
+
+
+@bp.route("/<int:circular_id>/edit", methods=["GET", "POST"])
+@requires("circulars.draft")
+def edit(circular_id):
+    circular = visible_circular(circular_id)
+    if request.method == "POST":
+        chosen = request.form.getlist("departments", type=int)
+        try:
+            workflow.save_draft(_user(), circular, version=request.form.get("version"), form=request.form,
+                                department_ids=chosen)
+        except CircularError as exc:
+            flash(str(exc), "error")
+            status = 409 if isinstance(exc, StaleCircular) else 400
+            return render_template("circulars/form.html",
+                                   **_form_context(request.form, Circular.get_by_id(circular.id), chosen)), status
+        flash("文稿已保存。", "success")
+        return redirect(url_for("circulars.detail", circular_id=circular.id))
+    if not circular.editable:
+        flash(f"该文件已{circular.state_label}，内容不能再修改。", "warning")
+        return redirect(url_for("circulars.detail", circular_id=circular.id))
+    return render_template("circulars/form.html", **_form_context(_form_dict(circular), circular))
+
+
+@bp.route("/new/bulletin", methods=["GET", "POST"])
+@requires("circulars.draft", "case.bulletin")
+def new_bulletin():
+    today = now().date()
+    start = _day(request.values.get("from"), today.replace(day=1))
+    end = _day(request.values.get("to"), today)
+    if request.method == "POST":
+        try:
+            circular = ready.bulletin_draft(_user(), start, end)
+        except CircularError as exc:
+            flash(str(exc), "error")
+            return render_template("circulars/bulletin.html", start=start, end=end), 400
+        flash("已根据超期未办通报清单生成通报文稿，请核对后送核稿。", "success")
+        return redirect(url_for("circulars.detail", circular_id=circular.id))
+    return render_template("circulars/bulletin.html", start=start, end=end)
+
+
+def _day(value, default: date) -> date:
+    try:
+        return date.fromisoformat(value) if value else default
+    except ValueError:
+        return default
+
+
+@bp.route("/new/from-document", methods=["POST"])
+@requires("circulars.draft")
+def new_from_document():
+    kind, _, object_id = (request.form.get("document") or "").partition(":")
+    try:
+        if not object_id.isdigit():
+            raise CircularError("请选择一份门户文档。")
+        circular = ready.draft_from_document(_user(), kind, int(object_id))
+    except CircularError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("circulars.new"))
+    flash("已根据所选文档生成文稿，请核对后送核稿。", "success")
+    return redirect(url_for("circulars.detail", circular_id=circular.id))
+
+
+def _detail_context(circular):
+    user = _user()
+    recipients = list(CircularRecipient.select(CircularRecipient, Department, User)
+                      .join(Department).switch(CircularRecipient)
+                      .join(User, JOIN.LEFT_OUTER, on=(CircularRecipient.acknowledged_by == User.id))
+                      .where(CircularRecipient.circular == circular.id).order_by(Department.sort_order, Department.id))
+    timeline = (AuditEvent.select(AuditEvent, User).join(User, JOIN.LEFT_OUTER, on=(AuditEvent.actor == User.id))
+                .where((AuditEvent.object_type == "circular") & (AuditEvent.object_id == circular.id))
+                .order_by(AuditEvent.id))
+    own = next((r for r in recipients if r.department_id == user.department_id), None)
+    sources = {k.name: k for k in ready.document_sources(user)}
+    choices = []
+    if circular.editable and user.can("circulars.draft"):
+        for kind in sources.values():
+            choices.extend((f"{kind.name}:{oid}", f"{kind.label}：{title}") for oid, title in kind.choices(user))
+    return dict(circular=circular, actions=workflow.allowed_actions(circular, user), recipients=recipients,
+                pending=[r for r in recipients if r.acknowledged_at is None], own=own,
+                attachments=list(circular.attachments.order_by(CircularAttachment.position)),
+                frozen=workflow.frozen_pdf(circular), timeline=list(timeline), ACTIONS=workflow.ACTIONS,
+                missing=workflow.missing_for_review(circular) if circular.editable else [],
+                document_choices=choices, ATTACHMENT_KINDS=ATTACHMENT_KINDS, today=now().date(),
+                kind_labels={k.name: k.label for k in documents.document_kinds().values()})
+
+
+@bp.route("/<int:circular_id>")
+@requires()
+def detail(circular_id):
+    circular = visible_circular(circular_id)
+    return render_template("circulars/detail.html", **_detail_context(circular))
+
+
+@bp.route("/<int:circular_id>/do/<action>", methods=["POST"])
+@requires()  # each step checks its own permission in the workflow
+def act(circular_id, action):
+    circular = visible_circular(circular_id)
+    user, form = _user(), request.form
+    version = form.get("version", "")
+    steps = {
+        "submit": lambda: workflow.submit(circular, user, version=version),
+        "review": lambda: workflow.review(circular, user, version=version),
+        "return_review": lambda: workflow.send_back(circular, user, version=version, comment=form.get("comment"),
+                                                    step="return_review"),
+        "sign": lambda: workflow.sign(circular, user, version=version, comment=form.get("comment")),
+        "return_sign": lambda: workflow.send_back(circular, user, version=version, comment=form.get("comment"),
+                                                  step="return_sign"),
+        "issue": lambda: workflow.issue(circular, user, version=version,
+                                        date_of_issue=workflow._date(form.get("date_of_issue"), "印发日期")),
+    }
+    if action not in steps:
+        abort(404)
+    try:
+        steps[action]()
+    except (CircularError, documents.RenderError) as exc:
+        flash(str(exc), "error")
+        status = 409 if isinstance(exc, StaleCircular) else 400
+        return render_template("circulars/detail.html", **_detail_context(Circular.get_by_id(circular.id))), status
+    flash(DONE[action].format(number=circular.number), "success")
+    return redirect(url_for("circulars.detail", circular_id=circular.id))
+
+
+@bp.route("/<int:circular_id>/acknowledge", methods=["POST"])
+@requires()  # any member of a receiving department
+def acknowledge(circular_id):
+    circular = visible_circular(circular_id)
+    try:
+        workflow.acknowledge(circular, _user())
+    except CircularError as exc:
+        flash(str(exc), "error")
+        return render_template("circulars/detail.html", **_detail_context(circular)), 400
+    flash(f"已签收 {circular.number}。", "success")
+    return redirect(request.form.get("next") if request.form.get("next", "").startswith("/") else
+                    url_for("circulars.detail", circular_id=circular.id))
+
+
+@bp.route("/<int:circular_id>.pdf")
+@requires()
+def pdf(circular_id):
+    """The issued PDF exactly as frozen; before issue, a preview rendered from the draft."""
+    circular = visible_circular(circular_id)
+    download = request.args.get("download") == "1"
+    frozen = workflow.frozen_pdf(circular)
+    if frozen is not None:
+        return documents.pdf_response(bytes(frozen.data), printing.filename(circular), download=download,
+                                      sha256=frozen.sha256)
+    try:
+        data = printing.render(circular)
+    except documents.RenderError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("circulars.detail", circular_id=circular.id))
+    return documents.pdf_response(data, f"（预览）{printing.filename(circular)}", download=download)
+
+
+@bp.route("/<int:circular_id>/attachments", methods=["POST"])
+@requires("circulars.draft")
+def add_attachment(circular_id):
+    circular = visible_circular(circular_id)
+    form, kind = request.form, request.form.get("kind", "text")
+    try:
+        upload = document = None
+        if kind == "file":
+            f = request.files.get("file")
+            upload = (f.filename or "附件", f.mimetype, f.read()) if f and f.filename else None
+        elif kind == "document":
+            document = _chosen_document(form.get("document", ""))
+        workflow.add_attachment(circular, _user(), kind=kind, title=form.get("title", ""), text=form.get("text", ""),
+                                upload=upload, document=document)
+    except CircularError as exc:
+        flash(str(exc), "error")
+        return render_template("circulars/detail.html", **_detail_context(Circular.get_by_id(circular.id))), 400
+    flash("附件已添加。", "success")
+    return redirect(url_for("circulars.detail", circular_id=circular.id) + "#attachments")
+
+
+def _chosen_document(value: str):
+    kind_name, _, object_id = value.partition(":")
+    kind = documents.document_kinds().get(kind_name)
+    if kind is None or not kind.text or not object_id.isdigit():
+        raise CircularError("请选择要作为附件的门户文档。")
+    try:
+        if not kind.can_view(_user(), int(object_id)):
+            raise LookupError(object_id)
+        return kind.name, int(object_id), kind.title(int(object_id))
+    except LookupError:
+        raise CircularError("所选文档不存在，或您无权查看。") from None
+
+
+@bp.route("/<int:circular_id>/attachments/<int:attachment_id>/delete", methods=["POST"])
+@requires("circulars.draft")
+def remove_attachment(circular_id, attachment_id):
+    circular = visible_circular(circular_id)
+    try:
+        workflow.remove_attachment(circular, _user(), attachment_id)
+    except CircularError as exc:
+        flash(str(exc), "error")
+        return render_template("circulars/detail.html", **_detail_context(Circular.get_by_id(circular.id))), 400
+    flash("附件已删除。", "success")
+    return redirect(url_for("circulars.detail", circular_id=circular.id) + "#attachments")
+
+
+@bp.route("/<int:circular_id>/attachments/<int:attachment_id>")
+@requires()
+def download_attachment(circular_id, attachment_id):
+    circular = visible_circular(circular_id)
+    row = CircularAttachment.get_or_none((CircularAttachment.id == attachment_id)
+                                         & (CircularAttachment.circular == circular.id) & (CircularAttachment.kind == "file"))
+    if row is None:
+        abort(404)
+    import io
+
+    return send_file(io.BytesIO(bytes(row.file_data)), mimetype=row.content_type or "application/octet-stream",
+                     as_attachment=True, download_name=row.file_name, max_age=0)

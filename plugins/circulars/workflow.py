@@ -1,0 +1,373 @@
+"""The life of a circular as one state machine: 拟稿 → 核稿 → 签发 → 印发 → 签收.
+
+Every step: permission and state checked, input validated, the change made in one transaction
+guarded by the circular's version, an audit event written. A refused step raises
+CircularError with a Chinese message and changes nothing. The document number is given at
+signing, per prefix and year, from a counter row bumped in the signing transaction: no gaps, no
+duplicates, whatever signs at the same time. The PDF is rendered once at issue and frozen with
+its SHA-256.
+"""
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from portal import audit
+from portal.db import database, now
+from portal.org.models import Department
+
+from plugins.circulars.models import (
+    KINDS, SECRECY_LABELS, URGENCY_LABELS, Circular, CircularAttachment, CircularCounter, CircularRecipient,
+    IssuedPdf,
+)
+
+MAX_FILE_BYTES = 10 * 1024 * 1024
+DISTRIBUTION_KINDS = ("office", "unit", "info_centre")
+
+
+class CircularError(Exception):
+    """A step that cannot be taken; the message is for the user."""
+
+
+class StaleCircular(CircularError):
+    def __init__(self):
+        super().__init__("该文件已被他人更新，您看到的不是最新内容。请刷新页面后重新操作。")
+
+
+@dataclass(frozen=True)
+class Action:
+    label: str
+    states: tuple[str, ...]
+    permission: str
+
+
+ACTIONS = {
+    "submit": Action("送核稿", ("draft",), "circulars.draft"),
+    "review": Action("核稿通过，送签发", ("reviewing",), "circulars.review"),
+    "return_review": Action("退回修改", ("reviewing",), "circulars.review"),
+    "sign": Action("签发", ("signing",), "circulars.sign"),
+    "return_sign": Action("退回修改", ("signing",), "circulars.sign"),
+    "issue": Action("印发", ("signed",), "circulars.issue"),
+}
+
+
+# -- who sees what ----------------------------------------------------------------------------
+
+def received_by(department_id):
+    """The ids of the circulars distributed to ``department_id`` (a subquery)."""
+    return CircularRecipient.select(CircularRecipient.circular).where(CircularRecipient.department == department_id)
+
+
+def can_see(user, circular: Circular) -> bool:
+    if user.can("circulars.view") or circular.drafted_by_id == user.id:
+        return True
+    return circular.state == "issued" and bool(user.department_id) and CircularRecipient.select().where(
+        (CircularRecipient.circular == circular.id) & (CircularRecipient.department == user.department_id)).exists()
+
+
+def visible(query, user):
+    if user.can("circulars.view"):
+        return query
+    mine = Circular.drafted_by == user.id
+    if not user.department_id:
+        return query.where(mine)
+    return query.where(mine | ((Circular.state == "issued") & Circular.id.in_(received_by(user.department_id))))
+
+
+def allowed(circular: Circular, user, name: str) -> bool:
+    action = ACTIONS[name]
+    return circular.state in action.states and user.can(action.permission)
+
+
+def allowed_actions(circular: Circular, user) -> list[str]:
+    return [name for name in ACTIONS if allowed(circular, user, name)]
+
+
+def _check(circular: Circular, user, name: str, version):
+    if version is not None and str(version) != str(circular.version):
+        raise StaleCircular()
+    action = ACTIONS[name]
+    if circular.state not in action.states:
+        raise CircularError(f"该文件当前状态为“{circular.state_label}”，不能{action.label}。")
+    if not user.can(action.permission):
+        raise CircularError(f"您没有{action.label}的权限。")
+
+
+def _bump(circular: Circular, version, **changes):
+    """Write ``changes`` if nobody changed the circular since ``version`` was read."""
+    fields = {getattr(Circular, k): v for k, v in changes.items()}
+    fields[Circular.version] = Circular.version + 1
+    fields[Circular.updated_at] = now()
+    updated = Circular.update(fields).where((Circular.id == circular.id) & (Circular.version == int(version))).execute()
+    if updated != 1:
+        raise StaleCircular()
+    circular.__data__ = Circular.get_by_id(circular.id).__data__
+
+
+# -- drafting ---------------------------------------------------------------------------------
+
+FIELDS = {  # name: (label, limit, required to send for review)
+    "title": ("标题", 200, True), "organ": ("发文机关", 60, True), "mark": ("发文机关标志", 24, True),
+    "prefix": ("发文字号的机关代字", 20, True), "recipients": ("主送机关", 500, True), "body": ("正文", 50000, True),
+    "signature": ("发文机关署名", 60, True), "printed_by": ("印发机关", 60, True), "note": ("附注", 200, False),
+    "copy_to": ("抄送机关", 500, False), "secrecy_term": ("保密期限", 20, False),
+}
+PREFIX_FORBIDDEN = re.compile(r"[〔〕\[\]()（）\d号第]")
+
+
+def clean(form) -> dict:
+    """The fields of the drafting form, checked; raises CircularError naming the first bad one."""
+    data = {}
+    for name, (label, limit, _) in FIELDS.items():
+        value = (form.get(name) or "").replace("\r\n", "\n").strip()
+        if len(value) > limit:
+            raise CircularError(f"{label}不能超过{limit}个字。")
+        data[name] = value
+    if data["prefix"] and PREFIX_FORBIDDEN.search(data["prefix"]):
+        raise CircularError("机关代字只填文字部分（例如“鄂能局发”）：年份、〔〕、序号和“号”字在签发时自动生成。")
+    if "\n" in data["mark"] or "\n" in data["prefix"]:
+        raise CircularError("发文机关标志和机关代字只能有一行。")
+    if len([line for line in data["title"].splitlines() if line.strip()]) > 4:
+        raise CircularError("标题最多分四行排列。")
+    kind = form.get("kind") or "notice"
+    if kind not in KINDS:
+        raise CircularError("请选择文种。")
+    data["kind"] = kind
+    for name, choices, label in (("secrecy", SECRECY_LABELS, "密级"), ("urgency", URGENCY_LABELS, "紧急程度")):
+        value = form.get(name) or ""
+        if value not in choices:
+            raise CircularError(f"请选择{label}。")
+        data[name] = value
+    if data["secrecy_term"] and not data["secrecy"]:
+        raise CircularError("只有标注了密级才能填写保密期限。")
+    data["date_of_writing"] = _date(form.get("date_of_writing"), "成文日期")
+    return data
+
+
+def _date(value, label) -> date | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise CircularError(f"{label}格式不正确，请按“2019-11-07”填写。") from None
+
+
+def default_departments() -> list[Department]:
+    return list(Department.listed().where(Department.kind.in_(DISTRIBUTION_KINDS)))
+
+
+def _department_ids(ids) -> list[int]:
+    wanted = {int(i) for i in ids or []}
+    found = {d.id for d in Department.select(Department.id).where(Department.id.in_(wanted) & Department.active)}
+    if wanted - found:
+        raise CircularError("所选分送单位中有不存在或已停用的科室，请刷新页面后重新选择。")
+    return sorted(found)
+
+
+def save_draft(user, circular: Circular | None = None, *, version=None, form, department_ids) -> Circular:
+    """Create a draft, or change one that is still being drafted."""
+    if not user.can("circulars.draft"):
+        raise CircularError("您没有拟稿的权限。")
+    if circular is not None and not circular.editable:
+        raise CircularError(f"该文件已{circular.state_label}，内容不能再修改。")
+    data = clean(form)
+    departments = _department_ids(department_ids)
+    with database.atomic():
+        if circular is None:
+            circular = Circular.create(drafted_by=user, **data)
+            audit.record("circular.drafted", f"拟稿：{circular.plain_title}", actor=user, obj=circular)
+        else:
+            if str(version) != str(circular.version):
+                raise StaleCircular()
+            _bump(circular, version, **data)
+            audit.record("circular.edited", f"修改文稿：{circular.plain_title}", actor=user, obj=circular)
+        _set_recipients(circular, departments)
+    return circular
+
+
+def _set_recipients(circular: Circular, department_ids: list[int]):
+    CircularRecipient.delete().where((CircularRecipient.circular == circular.id)
+                                     & CircularRecipient.department.not_in(department_ids)).execute()
+    have = {r.department_id for r in CircularRecipient.select().where(CircularRecipient.circular == circular.id)}
+    for dept_id in department_ids:
+        if dept_id not in have:
+            CircularRecipient.create(circular=circular, department=dept_id)
+
+
+def add_attachment(circular: Circular, user, *, kind: str, title: str, text: str = "", upload=None,
+                   document=None) -> CircularAttachment:
+    """``upload`` is (filename, content_type, bytes); ``document`` is (kind name, object id), already
+    checked visible to ``user`` by the caller."""
+    if not user.can("circulars.draft"):
+        raise CircularError("您没有拟稿的权限。")
+    if not circular.editable:
+        raise CircularError(f"该文件已{circular.state_label}，附件不能再修改。")
+    title = (title or "").replace("\r\n", "\n").strip()
+    fields = {"kind": kind}
+    if kind == "text":
+        text = (text or "").strip()
+        if not text:
+            raise CircularError("请填写附件的内容。")
+        fields["text"] = text
+    elif kind == "file":
+        if not upload or not upload[2]:
+            raise CircularError("请选择要上传的附件文件。")
+        name, content_type, data = upload
+        if len(data) > MAX_FILE_BYTES:
+            raise CircularError(f"附件文件不能超过 {MAX_FILE_BYTES // 1024 // 1024} MB。")
+        fields.update(file_name=name[:200], content_type=(content_type or "application/octet-stream")[:100],
+                      file_data=data)
+        title = title or name.rsplit(".", 1)[0]
+    elif kind == "document":
+        if not document:
+            raise CircularError("请选择要作为附件的门户文档。")
+        fields.update(doc_kind=document[0], doc_id=int(document[1]))
+        title = title or document[2]
+    else:
+        raise CircularError("附件类型不正确。")
+    if not title:
+        raise CircularError("请填写附件名称。")
+    if len(title) > 200:
+        raise CircularError("附件名称不能超过200个字。")
+    with database.atomic():
+        position = CircularAttachment.select().where(CircularAttachment.circular == circular.id).count() + 1
+        attachment = CircularAttachment.create(circular=circular, position=position, title=title, **fields)
+        Circular.update(version=Circular.version + 1, updated_at=now()).where(Circular.id == circular.id).execute()
+        audit.record("circular.attachment_added", f"添加附件{position}：{attachment.plain_title}", actor=user,
+                     obj=circular, attachment=attachment.id)
+    return attachment
+
+
+def remove_attachment(circular: Circular, user, attachment_id: int):
+    if not user.can("circulars.draft"):
+        raise CircularError("您没有拟稿的权限。")
+    if not circular.editable:
+        raise CircularError(f"该文件已{circular.state_label}，附件不能再修改。")
+    with database.atomic():
+        attachment = CircularAttachment.get_or_none((CircularAttachment.id == attachment_id)
+                                                    & (CircularAttachment.circular == circular.id))
+        if attachment is None:
+            raise CircularError("该附件不存在或已删除。")
+        attachment.delete_instance()
+        for position, row in enumerate(circular.attachments.order_by(CircularAttachment.position), start=1):
+            if row.position != position:
+                row.position = position
+                row.save(only=[CircularAttachment.position])
+        Circular.update(version=Circular.version + 1, updated_at=now()).where(Circular.id == circular.id).execute()
+        audit.record("circular.attachment_removed", f"删除附件：{attachment.plain_title}", actor=user, obj=circular)
+
+
+# -- the process --------------------------------------------------------------------------------
+
+def missing_for_review(circular: Circular) -> list[str]:
+    missing = [label for name, (label, _, required) in FIELDS.items() if required and not getattr(circular, name).strip()]
+    if not CircularRecipient.select().where(CircularRecipient.circular == circular.id).exists():
+        missing.append("分送单位")
+    return missing
+
+
+def submit(circular: Circular, user, *, version) -> Circular:
+    _check(circular, user, "submit", version)
+    missing = missing_for_review(circular)
+    if missing:
+        raise CircularError(f"请先填写：{'、'.join(missing)}。")
+    with database.atomic():
+        _bump(circular, version, state="reviewing", return_comment="")
+        audit.record("circular.submitted", f"送核稿：{circular.plain_title}", actor=user, obj=circular)
+    return circular
+
+
+def review(circular: Circular, user, *, version) -> Circular:
+    _check(circular, user, "review", version)
+    with database.atomic():
+        _bump(circular, version, state="signing", reviewed_by=user.id, reviewed_at=now())
+        audit.record("circular.reviewed", f"核稿通过，送签发：{circular.plain_title}", actor=user, obj=circular)
+    return circular
+
+
+def send_back(circular: Circular, user, *, version, comment: str, step: str) -> Circular:
+    """退回修改 at review (``step="return_review"``) or at signing (``"return_sign"``)."""
+    _check(circular, user, step, version)
+    comment = (comment or "").strip()
+    if not comment:
+        raise CircularError("请写明退回修改的意见。")
+    if len(comment) > 1000:
+        raise CircularError("退回意见不能超过1000个字。")
+    with database.atomic():
+        _bump(circular, version, state="draft", return_comment=comment)
+        audit.record("circular.returned", f"退回修改：{comment}", actor=user, obj=circular, step=step)
+    return circular
+
+
+def next_number(prefix: str, year: int) -> int:
+    """The next gap-free sequence number of ``prefix`` in ``year``; call inside the signing
+    transaction. The UPDATE locks the counter row (PostgreSQL) or the database (SQLite's
+    IMMEDIATE transactions) until the signing commits, so concurrent signers queue here."""
+    CircularCounter.insert(prefix=prefix, year=year, last=0).on_conflict_ignore().execute()
+    CircularCounter.update(last=CircularCounter.last + 1).where(
+        (CircularCounter.prefix == prefix) & (CircularCounter.year == year)).execute()
+    return CircularCounter.get((CircularCounter.prefix == prefix) & (CircularCounter.year == year)).last
+
+
+def sign(circular: Circular, user, *, version, comment: str = "", today: date | None = None) -> Circular:
+    _check(circular, user, "sign", version)
+    comment = (comment or "").strip()
+    if len(comment) > 1000:
+        raise CircularError("签发意见不能超过1000个字。")
+    today = today or now().date()
+    with database.atomic():
+        seq = next_number(circular.prefix, today.year)
+        _bump(circular, version, state="signed", year=today.year, seq=seq,
+              number=circular.make_number(today.year, seq), signed_by=user.id, signed_at=now(),
+              sign_comment=comment, date_of_writing=circular.date_of_writing or today)
+        audit.record("circular.signed", f"签发，文号 {circular.number}", actor=user, obj=circular,
+                     number=circular.number)
+    return circular
+
+
+def issue(circular: Circular, user, *, version, date_of_issue: date | None = None) -> Circular:
+    """印发: the PDF is rendered now, once, and frozen with its SHA-256."""
+    from plugins.circulars.printing import render
+
+    _check(circular, user, "issue", version)
+    day = date_of_issue or now().date()
+    if circular.date_of_writing and day < circular.date_of_writing:
+        raise CircularError("印发日期不能早于成文日期。")
+    circular.date_of_issue = day
+    pdf = render(circular)  # outside the transaction: rendering takes a moment
+    digest = hashlib.sha256(pdf).hexdigest()
+    with database.atomic():
+        _bump(circular, version, state="issued", date_of_issue=day, issued_by=user.id, issued_at=now())
+        IssuedPdf.create(circular=circular, data=pdf, sha256=digest, size=len(pdf))
+        count = CircularRecipient.select().where(CircularRecipient.circular == circular.id).count()
+        audit.record("circular.issued", f"印发 {circular.number}，分送 {count} 个单位", actor=user, obj=circular,
+                     sha256=digest, size=len(pdf))
+    return circular
+
+
+def acknowledge(circular: Circular, user) -> CircularRecipient:
+    """签收 for the user's department."""
+    if circular.state != "issued":
+        raise CircularError("该文件尚未印发，不能签收。")
+    if not user.department_id:
+        raise CircularError("您不属于任何科室，不能签收。")
+    with database.atomic():
+        row = CircularRecipient.get_or_none((CircularRecipient.circular == circular.id)
+                                            & (CircularRecipient.department == user.department_id))
+        if row is None:
+            raise CircularError("该文件未分送您所在的科室，无需签收。")
+        if row.acknowledged_at is not None:
+            raise CircularError(f"本科室已于 {row.acknowledged_at:%Y-%m-%d %H:%M} 由{row.acknowledged_by.name}签收。")
+        updated = (CircularRecipient.update(acknowledged_by=user.id, acknowledged_at=now())
+                   .where((CircularRecipient.id == row.id) & CircularRecipient.acknowledged_at.is_null()).execute())
+        if updated != 1:
+            raise CircularError("本科室已有人签收。")
+        audit.record("circular.acknowledged", f"{user.department.name}签收 {circular.number}", actor=user,
+                     obj=circular, department=user.department_id)
+    return CircularRecipient.get_by_id(row.id)
+
+
+def frozen_pdf(circular: Circular) -> IssuedPdf | None:
+    return IssuedPdf.get_or_none(IssuedPdf.circular == circular.id)

@@ -1,0 +1,145 @@
+"""The PDF document service every part of the portal prints through (docs/documents.md).
+
+    from portal import documents
+    pdf = documents.render_page(html)                 # any HTML page, on GB/T 9704 pages
+    pdf = documents.render_gongwen(gongwen)           # an official document (公文)
+    return documents.pdf_response(pdf, "通知.pdf")
+
+Kinds of document declared with the ``portal_documents`` hook are printed at
+``/documents/<kind>/<object_id>.pdf`` (``documents.views``).
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+from pathlib import Path
+
+from flask import current_app, send_file
+from markupsafe import Markup
+
+from portal.documents import fonts as _fonts
+from portal.documents.layout import GBT9704, full_page_css as _full_page_css, print_css as _print_css
+from portal.documents import render as _render
+from portal.documents.render import RenderError, write_pdf
+
+log = logging.getLogger("portal.documents")
+
+__all__ = ["RenderError", "Style", "check_at_startup", "document_kinds", "font_report", "gongwen_html",
+           "pdf_response", "print_css", "render_gongwen", "render_page", "render_pdf", "render_template_pdf",
+           "template_html", "with_print_css"]
+
+
+def font_report(app=None, refresh=False) -> _fonts.FontReport:
+    """The fonts serving each role and the state of the fast path, found once per app."""
+    app = app or current_app._get_current_object()
+    report = app.extensions.get("portal_fonts")
+    if report is None or refresh:
+        if refresh:
+            _fonts.forget()
+            _render.reset()
+        report = _fonts.discover(app.instance_path)
+        app.extensions["portal_fonts"] = report
+        app.extensions.pop("portal_print_css", None)
+        app.extensions.pop("portal_full_page_css", None)
+    return report
+
+
+def check_at_startup(app):
+    """Log, in Chinese, what stops PDFs from being fast or from showing real Chinese glyphs."""
+    report = font_report(app, refresh=False)
+    for problem in report.problems:
+        if "替代字体" in problem:
+            log.info(problem)
+        else:
+            log.warning(problem)
+    return report
+
+
+def print_css(app=None) -> str:
+    app = app or current_app._get_current_object()
+    css = app.extensions.get("portal_print_css")
+    if css is None:
+        css = app.extensions["portal_print_css"] = _print_css(font_report(app).fonts)
+    return css
+
+
+class Style:
+    """What templates need beyond the stylesheet: sizes that depend on the text and the fonts."""
+
+    def __init__(self, report):
+        self.report = report
+
+    def mark(self, text: str) -> Markup:
+        """The inline style of an issuing-organ mark: its size, its line, its em box on the line."""
+        size = GBT9704.mark_size(text)
+        rise = self.report.fonts["xiaobiaosong"].metrics.raise_by * size
+        return Markup(f"font-size: {size:.2f}pt; line-height: {size:.2f}pt; top: {-rise:.3f}pt; position: relative;")
+
+
+def with_print_css(html: str, app=None) -> str:
+    """Put the page stylesheet into a whole HTML page's head, after its own styles, so that the
+    page's text gets the role fonts and its pages the GB/T 9704 margins and page numbers."""
+    app = app or current_app._get_current_object()
+    css = app.extensions.get("portal_full_page_css")
+    if css is None:
+        css = app.extensions["portal_full_page_css"] = _full_page_css(font_report(app).fonts)
+    style = f"<style>{css}</style>"
+    lower = html.lower()
+    at = lower.find("</head>")
+    if at < 0:
+        return style + html
+    return html[:at] + style + html[at:]
+
+
+def render_pdf(html: str, *, css: str = "", attachments=(), cache=True) -> bytes:
+    """Lay out an HTML string with the stylesheet ``css`` (for a template of
+    ``documents/print.html``: ``print_css()``)."""
+    app = current_app._get_current_object()
+    report = font_report(app)
+    cache_dir = Path(app.instance_path) / "documents" / "cache" if cache else None
+    return write_pdf(html, css=css, font_files=report.extra_files, static_folder=app.static_folder,
+                     attachments=attachments, cache_dir=cache_dir, fonts_signature=report.signature)
+
+
+def render_page(html: str, **kwargs) -> bytes:
+    """Any whole HTML page (a dossier, a list) on GB/T 9704 pages."""
+    return render_pdf(with_print_css(html), **kwargs)
+
+
+def template_html(template: str, *, report=None, **context) -> str:
+    """Render a template that extends ``documents/print.html``. It gets its context only (no
+    request, no context processors), so it prints the same from a command; ``gw`` gives it the
+    sizes that depend on the text and the fonts."""
+    app = current_app._get_current_object()
+    return app.jinja_env.get_or_select_template(template).render(gw=Style(report or font_report(app)), **context)
+
+
+def render_template_pdf(template: str, **context) -> bytes:
+    """A template extending ``documents/print.html``, laid out with the print stylesheet."""
+    return render_pdf(template_html(template, **context), css=print_css(),
+                      attachments=context.get("pdf_attachments", ()))
+
+
+def gongwen_html(gongwen, report=None) -> str:
+    return template_html("documents/gongwen.html", report=report, doc=gongwen)
+
+
+def render_gongwen(gongwen) -> bytes:
+    """An official document (``portal.documents.gongwen.Gongwen``) laid out by GB/T 9704."""
+    return render_pdf(gongwen_html(gongwen), css=print_css(), attachments=gongwen.file_attachments)
+
+
+def pdf_response(pdf: bytes, filename: str, *, download=False, sha256: str | None = None):
+    """The PDF as a response: shown in the browser (or downloaded), never cached by proxies,
+    with its checksum in ``X-Checksum-SHA256``."""
+    response = send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=download,
+                         download_name=filename, max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Checksum-SHA256"] = sha256 or hashlib.sha256(pdf).hexdigest()
+    return response
+
+
+def document_kinds(app=None) -> dict:
+    app = app or current_app._get_current_object()
+    return app.extensions.get("portal_document_kinds", {})

@@ -1,0 +1,150 @@
+"""HTML to PDF with WeasyPrint: the fonts of every role, static files only, one render at a time.
+
+A render never fetches anything from the network: the fetcher serves the portal's own static
+files and refuses every other URL. Renders are serialised (Pango's font maps are not shared
+safely between threads) and the result is cached on disk by the SHA-256 of everything that
+goes into it, so a second click on "打印" for an unchanged document costs nothing.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import mimetypes
+import os
+import threading
+import time
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+log = logging.getLogger("portal.documents")
+
+_RENDER_LOCK = threading.Lock()
+CACHE_FILES = 200  # rendered PDFs kept in <instance>/documents/cache
+# Kept across renders (used under _RENDER_LOCK only): a fresh Pango font map per render would
+# recompute every font's fallback list, and parsing the print stylesheet each time costs more
+# than laying out a page.
+_FONT_CONFIGS: dict = {}
+_STYLESHEETS: dict = {}
+
+
+class RenderError(RuntimeError):
+    """The document could not be printed; the message is for the user."""
+
+
+def reset():
+    """Forget the font configurations and stylesheets kept between renders (fonts changed)."""
+    with _RENDER_LOCK:
+        _FONT_CONFIGS.clear()
+        _STYLESHEETS.clear()
+
+
+def _kept_font_configuration(files):
+    key = tuple(files)
+    if key not in _FONT_CONFIGS:
+        if len(_FONT_CONFIGS) > 4:
+            _FONT_CONFIGS.clear()
+        _FONT_CONFIGS[key] = _font_configuration(files)
+    return _FONT_CONFIGS[key]
+
+
+def _kept_stylesheet(css: str):
+    import weasyprint
+
+    key = hashlib.sha256(css.encode("utf-8")).hexdigest()
+    if key not in _STYLESHEETS:
+        if len(_STYLESHEETS) > 16:
+            _STYLESHEETS.clear()
+        _STYLESHEETS[key] = weasyprint.CSS(string=css)
+    return _STYLESHEETS[key]
+
+
+def _font_configuration(files):
+    from weasyprint.text.ffi import ffi, fontconfig, pangoft2
+    from weasyprint.text.fonts import FontConfiguration
+
+    config = FontConfiguration()
+    added = False
+    for path in files:
+        if fontconfig.FcConfigAppFontAddFile(config._config, os.fsencode(path)):
+            added = True
+        else:  # pragma: no cover - the file was readable when discovered
+            log.warning("字体文件无法加载：%s", path)
+    if added:
+        pangoft2.pango_fc_font_map_config_changed(ffi.cast("PangoFcFontMap *", config.font_map))
+    return config
+
+
+def _fetcher(static_folder: str | None):
+    """Serve /static/… from the portal's static folder; refuse everything else."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    root = Path(static_folder).resolve() if static_folder else None
+
+    class StaticOnly(URLFetcher):
+        def fetch(self, url, headers=None):
+            parts = urlsplit(url)
+            if parts.scheme == "data":
+                return super().fetch(url, headers)
+            path = unquote(parts.path)
+            if root is not None and path.startswith("/static/"):
+                target = (root / path.removeprefix("/static/")).resolve()
+                if target.is_relative_to(root) and target.is_file():
+                    mime = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+                    return URLFetcherResponse(url, target.read_bytes(), {"Content-Type": mime})
+            raise ValueError(f"打印时不取外部资源：{url}")
+
+    return StaticOnly()
+
+
+def cache_key(html: str, css: str, fonts_signature: str, attachments=()) -> str:
+    import weasyprint
+
+    digest = hashlib.sha256()
+    for part in (weasyprint.__version__, fonts_signature, css, html):
+        digest.update(part.encode("utf-8"))
+        digest.update(b"\0")
+    for name, data in attachments:
+        digest.update(name.encode("utf-8") + b"\0" + hashlib.sha256(data).digest())
+    return digest.hexdigest()
+
+
+def write_pdf(html: str, *, css: str = "", font_files=(), base_url="http://portal.invalid/", static_folder=None,
+              attachments=(), cache_dir: str | os.PathLike | None = None, fonts_signature="") -> bytes:
+    """Lay ``html`` out with the stylesheet ``css`` (user origin: below the page's own styles)
+    and return the PDF. ``font_files`` are font files fontconfig does not know; ``attachments``
+    are ``(filename, bytes)`` embedded as PDF file attachments."""
+    key = cache_key(html, css, fonts_signature, attachments) if cache_dir else None
+    if key:
+        cached = Path(cache_dir) / f"{key}.pdf"
+        if cached.is_file():
+            os.utime(cached)
+            return cached.read_bytes()
+    import weasyprint
+
+    started = time.perf_counter()
+    with _RENDER_LOCK:
+        document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=_fetcher(static_folder))
+        pdf_attachments = [weasyprint.Attachment(string=data, name=name) for name, data in attachments] or None
+        try:
+            pdf = document.write_pdf(font_config=_kept_font_configuration(font_files), attachments=pdf_attachments,
+                                     stylesheets=[_kept_stylesheet(css)] if css else None)
+        except Exception as exc:
+            log.exception("PDF 生成失败")
+            raise RenderError("PDF 生成失败，请稍后重试或联系系统管理员。") from exc
+    log.info("PDF rendered in %.2f s (%d KB)", time.perf_counter() - started, len(pdf) // 1024)
+    if key:
+        _store(Path(cache_dir), key, pdf)
+    return pdf
+
+
+def _store(cache_dir: Path, key: str, pdf: bytes):
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        tmp = cache_dir / f".{key}.{threading.get_ident()}.tmp"
+        tmp.write_bytes(pdf)
+        tmp.replace(cache_dir / f"{key}.pdf")
+        files = sorted(cache_dir.glob("*.pdf"), key=lambda p: p.stat().st_mtime)
+        for old in files[:-CACHE_FILES]:
+            old.unlink(missing_ok=True)
+    except OSError as exc:  # a full disk must not stop printing
+        log.warning("PDF 缓存写入失败：%s", exc)

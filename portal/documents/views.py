@@ -1,0 +1,92 @@
+"""The document service's pages: any declared kind as PDF, and the administrator's fonts page.
+
+Registered through the core's own hooks, like a plugin.
+"""
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user
+from markupsafe import Markup
+
+from portal import documents
+from portal.auth.permissions import Permission, PluginError, requires
+from portal.documents import fonts as font_roles
+from portal.documents.layout import GBT9704
+from portal.hookspecs import hookimpl
+from portal.plugins import Widget, flatten
+
+bp = Blueprint("documents", __name__, url_prefix="", template_folder="templates")
+
+
+def _startup(app):
+    kinds = {}
+    for kind in sorted(flatten(app.extensions["portal_pm"].hook.portal_documents()), key=lambda k: k.order):
+        if kind.name in kinds:
+            raise PluginError(f"文档类型“{kind.name}”被重复注册，门户无法启动。")
+        kinds[kind.name] = kind
+    app.extensions["portal_document_kinds"] = kinds
+    documents.check_at_startup(app)
+
+
+bp.record_once(lambda state: _startup(state.app))
+
+
+@hookimpl
+def portal_blueprints():
+    return bp
+
+
+@hookimpl
+def portal_permissions():
+    return [Permission("documents.fonts", "查看PDF字体与生成状态", ("admin",))]
+
+
+@hookimpl
+def portal_dashboard_widgets(user):
+    """The administrator sees on the home page when printing is slow or shows empty boxes."""
+    if not user.can("documents.fonts"):
+        return None
+    report = documents.font_report()
+    serious = [p for p in report.problems if "替代字体" not in p]
+    if not serious:
+        return None
+    html = render_template("documents/widget_problems.html", problems=serious)
+    return Widget("PDF 打印服务需要处理", Markup(html), order=5)
+
+
+@bp.route("/documents/<kind_name>/<int:object_id>.pdf")
+@requires()  # each kind decides who may print what: can_view
+def document_pdf(kind_name, object_id):
+    kind = documents.document_kinds().get(kind_name)
+    if kind is None:
+        abort(404)
+    user = current_user._get_current_object()
+    try:
+        if not kind.can_view(user, object_id):
+            abort(404)  # do not confirm that something exists
+        html = kind.render(object_id)
+        title = kind.title(object_id)
+    except LookupError:
+        abort(404)
+    try:
+        pdf = documents.render_page(html)
+    except documents.RenderError as exc:
+        flash(str(exc), "error")
+        return render_template("error.html", status=500, title="PDF 生成失败", message=str(exc)), 500
+    return documents.pdf_response(pdf, f"{title}.pdf")
+
+
+@bp.route("/admin/fonts")
+@requires("documents.fonts")
+def fonts_page():
+    report = documents.font_report()
+    return render_template("documents/fonts.html", report=report, roles=font_roles.ROLES, geometry=GBT9704,
+                           kinds=documents.document_kinds())
+
+
+@bp.route("/admin/fonts/refresh", methods=["POST"])
+@requires("documents.fonts")
+def refresh_fonts():
+    report = documents.font_report(current_app._get_current_object(), refresh=True)
+    documents.check_at_startup(current_app._get_current_object())
+    flash("已重新检测字体。" + ("一切正常。" if not report.problems else f"发现 {len(report.problems)} 项需要注意。"),
+          "success" if not report.problems else "warning")
+    return redirect(url_for("documents.fonts_page"))
