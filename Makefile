@@ -11,7 +11,8 @@ run: system-deps $(VENV)/.installed
 	$(VENV)/bin/portal init-db --demo
 	$(VENV)/bin/portal serve --host $(HOST) --port $(PORT)
 
-test: system-deps $(VENV)/.installed-test
+test: $(VENV)/.installed-test
+	bash scripts/system-deps.sh --with-browser
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed-bench

@@ -82,6 +82,10 @@ def _register_templates_and_errors(app, pm):
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
+        # A page and its htmx fragment share a URL: never let a cache hand one out for the other.
+        response.vary.add("HX-Request")
+        if request.headers.get("HX-Request"):
+            response.headers["Cache-Control"] = "no-store"
         return response
 
     def error_page(status, title, message):

@@ -3,6 +3,7 @@ PORTAL_TEST_DATABASE_URL is set), the demo organisation, and a client per role."
 import os
 import re
 import shutil
+import tempfile
 
 import pytest
 from flask.testing import FlaskClient
@@ -34,14 +35,14 @@ class PortalClient(FlaskClient):
         return self.post("/login", data={"username": username, "password": password})
 
 
-_postgres_url = None  # this test session's own PostgreSQL database, when testing on PostgreSQL
+_postgres = {}  # this session's PostgreSQL: its url, database name and an admin connection
 
 
 @pytest.fixture(scope="session", autouse=True)
 def postgres_database():
-    """With PORTAL_TEST_DATABASE_URL set, a database of this session's own, dropped at the end:
-    test runs in parallel (or a developer's beside CI) never drop each other's tables."""
-    global _postgres_url
+    """With PORTAL_TEST_DATABASE_URL set, a database of this session's own, dropped at the end
+    (parallel runs never drop each other's tables), re-made for each test from a template that
+    holds the schema and the demo data, built once: copying it is much faster than the demo."""
     base = os.environ.get("PORTAL_TEST_DATABASE_URL")
     if not base:
         yield None
@@ -53,24 +54,33 @@ def postgres_database():
     name = f"{parts.path.lstrip('/') or 'test'}_{os.getpid()}"
     admin = psycopg2.connect(base)
     admin.autocommit = True
-    admin.cursor().execute(f'DROP DATABASE IF EXISTS "{name}"')
-    admin.cursor().execute(f'CREATE DATABASE "{name}"')
-    _postgres_url = urlunsplit(parts._replace(path="/" + name))
-    yield _postgres_url
+    for db_name in (name, f"{name}_template"):
+        admin.cursor().execute(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
+        admin.cursor().execute(f'CREATE DATABASE "{db_name}"')
+    template_url = urlunsplit(parts._replace(path=f"/{name}_template"))
+    app = create_app({"DATABASE_URL": template_url, "TESTING": True,
+                      "INSTANCE_PATH": tempfile.mkdtemp(prefix="pg-template-")})
+    init_schema(app)
+    with app.app_context(), database.connection_context():
+        create_demo()
+    _postgres.update(url=urlunsplit(parts._replace(path="/" + name)), name=name, admin=admin)
+    yield _postgres["url"]
     if not database.is_closed():
         database.close()
-    admin.cursor().execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    for db_name in (name, f"{name}_template"):
+        admin.cursor().execute(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
     admin.close()
-    _postgres_url = None
+    _postgres.clear()
 
 
 def _reset_postgres(app):
-    models = app.extensions["portal_models"]
-    with database.connection_context():
-        database.drop_tables(models, safe=True, cascade=True)
-        init_schema(app)
-        with app.app_context():
-            create_demo()
+    """A fresh copy of the template database for this test."""
+    if not database.is_closed():
+        database.close()
+    name, cursor = _postgres["name"], _postgres["admin"].cursor()
+    cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    cursor.execute(f'CREATE DATABASE "{name}" TEMPLATE "{name}_template"')
+    init_schema(app)  # tables of plugins the template did not know (a test's own plugin)
 
 
 @pytest.fixture(scope="session")
@@ -88,7 +98,7 @@ def demo_template(tmp_path_factory):
 def make_app(tmp_path, demo_template, **config):
     instance = tmp_path / "instance"
     instance.mkdir(exist_ok=True)
-    url = _postgres_url
+    url = _postgres.get("url")
     if not url:
         shutil.copy(demo_template, instance / "portal.db")
     settings = {"INSTANCE_PATH": str(instance), "TESTING": True}

@@ -293,4 +293,4 @@ def portal_documents():
 def portal_case_actions(case, user):
     from portal.plugins import CaseAction
 
-    return CaseAction("下载案卷PDF", f"/documents/cases.dossier/{case.id}.pdf", order=900)
+    return CaseAction("下载案卷PDF", f"/documents/cases.dossier/{case.id}.pdf?download=1", order=900)

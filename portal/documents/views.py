@@ -2,7 +2,7 @@
 
 Registered through the core's own hooks, like a plugin.
 """
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -71,7 +71,7 @@ def document_pdf(kind_name, object_id):
     except documents.RenderError as exc:
         flash(str(exc), "error")
         return render_template("error.html", status=500, title="PDF 生成失败", message=str(exc)), 500
-    return documents.pdf_response(pdf, f"{title}.pdf")
+    return documents.pdf_response(pdf, f"{title}.pdf", download=request.args.get("download") == "1")
 
 
 @bp.route("/admin/fonts")

@@ -16,7 +16,7 @@ def test_sessions_survive_a_restart(tmp_path, demo_template):
     app = make_app(tmp_path, demo_template)
     client = app.test_client()
     client.login("office")
-    restarted = make_app(tmp_path, demo_template)
+    restarted = create_app({"INSTANCE_PATH": app.instance_path, "DATABASE_URL": app.config["DATABASE_URL"]})
     again = restarted.test_client()
     again.set_cookie("session", client.get_cookie("session").value)
     assert again.get("/").status_code == 200
