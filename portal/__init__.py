@@ -5,10 +5,12 @@ from flask import Flask, render_template, request
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from htmx_flask import Htmx
+from werkzeug.routing import IntegerConverter
 
 from portal import audit, db
 from portal.auth.permissions import CORE_PERMISSIONS, ROLES, build_registry
 from portal.config import disabled_plugins, load_config
+from portal.inputs import MAX_ID
 from portal.org import models as org_models
 from portal.plugins import collect, flatten, make_plugin_manager
 
@@ -28,6 +30,7 @@ def create_app(config=None):
     config = dict(config or {})
     instance_path = config.pop("INSTANCE_PATH", None) or os.environ.get("PORTAL_INSTANCE_PATH")
     app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
+    app.url_map.converters["int"] = KeyConverter
     load_config(app, config)
 
     pm, plugin_infos = make_plugin_manager(disabled_plugins(app.config))
@@ -44,6 +47,14 @@ def create_app(config=None):
     _register_blueprints(app, pm)
     _register_templates_and_errors(app, pm)
     return app
+
+
+class KeyConverter(IntegerConverter):
+    """<int:…> in every route: a number past what a key can hold is a 404, not a 500."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def _init_login(app):

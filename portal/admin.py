@@ -7,6 +7,7 @@ from portal import audit
 from portal.auth.permissions import ROLES, requires
 from portal.db import database
 from portal.hookspecs import hookimpl
+from portal.inputs import clean_text, page_number
 from portal.org.forms import DepartmentForm, ResetPasswordForm, UserForm
 from portal.org.models import Department, User, UserRole, password_problem
 from portal.plugins import NavItem
@@ -96,7 +97,7 @@ def _save_user(form, user):
     with database.atomic():
         user = user or User()
         user.username = form.username.data.strip()
-        user.name = form.name.data.strip()
+        user.name = clean_text(form.name.data).strip()
         user.department = form.department.data
         user.active = form.active.data
         if form.password.data:
@@ -139,7 +140,7 @@ def edit_department(department_id=None):
         abort(404)
     form = DepartmentForm(obj=dept)
     if form.validate_on_submit():
-        name = form.name.data.strip()
+        name = clean_text(form.name.data).strip()
         clash = Department.get_or_none(Department.name == name)
         if clash and (dept is None or clash.id != dept.id):
             flash(f"名称“{name}”已存在。", "error")
@@ -148,7 +149,8 @@ def edit_department(department_id=None):
             with database.atomic():
                 dept = dept or Department()
                 dept.name, dept.kind = name, form.kind.data
-                dept.sort_order, dept.active = form.sort_order.data or 100, form.active.data
+                dept.sort_order = 100 if form.sort_order.data is None else form.sort_order.data
+                dept.active = form.active.data
                 dept.save()
                 audit.record("department.saved", f"{'新建' if creating else '修改'}科室 {dept.name}", obj=dept)
             flash(f"已保存“{dept.name}”。", "success")
@@ -173,7 +175,7 @@ def audit_verify():
 @bp.route("/audit")
 @requires("admin.audit")
 def audit_log():
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_number(request.args.get("page"))
     events = (
         audit.AuditEvent.select(audit.AuditEvent, User).join(User, join_type=JOIN.LEFT_OUTER)
         .order_by(audit.AuditEvent.id.desc()).paginate(page, 50)

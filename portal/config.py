@@ -10,6 +10,7 @@ DEFAULTS = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     "PERMANENT_SESSION_LIFETIME": 8 * 3600,
     "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+    "WTF_I18N_ENABLED": False,  # WTForms' own Chinese messages (portal.inputs.PortalForm), no Babel
     "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
     "UPLOAD_MAX_BYTES": 10 * 1024 * 1024,
     "DEADLINE_MODE": "calendar",  # or "working"

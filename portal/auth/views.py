@@ -1,6 +1,4 @@
 """Login, logout and changing one's own password."""
-from urllib.parse import urlsplit
-
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
@@ -10,6 +8,7 @@ from portal.auth.permissions import public, requires
 from portal.auth.throttle import failure_summary, lock_reason
 from portal.db import database, now
 from portal.hookspecs import hookimpl
+from portal.inputs import clean_text, safe_next
 from portal.org.models import User, password_problem
 
 bp = Blueprint("auth", __name__, url_prefix="")
@@ -22,14 +21,6 @@ def portal_blueprints():
     return bp
 
 
-def _safe_next(target: str | None) -> str:
-    """Only local paths: never send a user off-site after login."""
-    if not target:
-        return url_for("home.index")
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return url_for("home.index")
-    return target
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -39,7 +30,7 @@ def login():
         return redirect(url_for("home.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        username = form.username.data.strip()
+        username = clean_text(form.username.data).strip()
         user = User.get_or_none(User.username == username)
         locked = lock_reason(username, request.remote_addr or "", user)
         if locked:
@@ -59,7 +50,7 @@ def login():
             user.last_login_at = now()
             user.save(only=[User.last_login_at])
             audit.record("login", f"{user.name} 登录", actor=user)
-        return redirect(_safe_next(request.args.get("next")))
+        return redirect(safe_next(request.args.get("next"), url_for("home.index")))
     return render_template("auth/login.html", form=form)
 
 

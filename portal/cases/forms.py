@@ -2,6 +2,7 @@
 from datetime import datetime
 
 from portal.cases.workflow import WorkflowError
+from portal.inputs import clean_text
 
 
 def parse_datetime(value: str, label: str) -> datetime:
@@ -15,6 +16,5 @@ def parse_datetime(value: str, label: str) -> datetime:
 
 
 def text(form, name: str) -> str:
-    """A form's text with control characters other than line breaks and tabs removed."""
-    value = form.get(name, "") or ""
-    return "".join(ch for ch in value if ch.isprintable() or ch in "\n\t").replace("\r", "")
+    """A form's text as typed, minus invisible characters (portal.inputs.clean_text)."""
+    return clean_text(form.get(name, ""))

@@ -10,6 +10,7 @@ from portal.cases import deadlines, queries
 from portal.cases.models import Notification, WorkdayOverride
 from portal.db import database, now
 from portal.hookspecs import hookimpl
+from portal.inputs import bounded_id, clean_text, safe_next
 from portal.plugins import NavItem
 from portal.settings import set_setting
 from portal.workdays import MODES
@@ -56,9 +57,10 @@ def supervision():
 
 def _day(name, default):
     try:
-        return date.fromisoformat(request.args.get(name, ""))
+        day = date.fromisoformat(request.args.get(name, ""))
     except ValueError:
         return default
+    return day if date(1900, 1, 1) <= day <= date(9999, 12, 30) else default
 
 
 @bp.route("/cases/bulletin")
@@ -85,14 +87,17 @@ def notifications():
 @bp.route("/notifications/read", methods=["POST"])
 @requires()
 def mark_read():
-    ids = request.form.getlist("id", type=int)
+    sent = request.form.getlist("id")
+    ids = [i for i in map(bounded_id, sent) if i]
+    if sent and not ids:
+        flash("通知编号无效，未作任何更改。", "error")
+        return redirect(url_for("casepages.notifications"))
     query = Notification.update(read_at=now()).where(
         (Notification.user == current_user.id) & Notification.read_at.is_null())
     if ids:
         query = query.where(Notification.id.in_(ids))
     query.execute()
-    target = request.form.get("next", "")
-    return redirect(target if target.startswith("/cases/") and not target.startswith("//") else url_for("casepages.notifications"))
+    return redirect(safe_next(request.form.get("next"), url_for("casepages.notifications")))
 
 
 @bp.route("/admin/calendar", methods=["GET", "POST"])
@@ -127,16 +132,20 @@ def _save_calendar(form) -> tuple[str, bool]:
                 day = date.fromisoformat(form.get("day", ""))
             except ValueError:
                 return "请填写正确的日期。", False
+            if not date(1900, 1, 1) <= day <= date(9999, 12, 30):
+                return "请填写正确的日期。", False
             if form.get("is_workday") not in ("0", "1"):
                 return "请选择该日是工作日还是休息日。", False
             is_workday = form.get("is_workday") == "1"
-            note = form.get("note", "").strip()[:100]
+            note = clean_text(form.get("note", "")).strip()
+            if len(note) > 100:
+                return "说明不能超过100个字。", False
             WorkdayOverride.insert(day=day, is_workday=is_workday, note=note).on_conflict(
                 conflict_target=[WorkdayOverride.day],
                 update={WorkdayOverride.is_workday: is_workday, WorkdayOverride.note: note}).execute()
             summary = f"{day.isoformat()} 设为{'工作日' if is_workday else '休息日'}{('：' + note) if note else ''}"
         elif action == "delete":
-            deleted = WorkdayOverride.delete().where(WorkdayOverride.id == form.get("id", type=int)).execute()
+            deleted = WorkdayOverride.delete().where(WorkdayOverride.id == (bounded_id(form.get("id")) or 0)).execute()
             if not deleted:
                 return "该日期已被删除。", False
             summary = "删除了一条节假日调整"

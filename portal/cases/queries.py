@@ -10,6 +10,7 @@ from portal.cases.models import (
     CATEGORIES, CLOCK_STATES, SOURCES, STATES, Case, CaseCoDepartment, Explanation, Extension,
 )
 from portal.db import now
+from portal.inputs import bounded_id, clean_text, page_number
 from portal.org.models import Department, User, UserRole
 from portal.workdays import DUE_SOON
 
@@ -47,16 +48,17 @@ class CaseFilter:
 
         def day(name):
             try:
-                return date.fromisoformat(args.get(name, ""))
+                value = date.fromisoformat(args.get(name, ""))
             except ValueError:
                 return None
+            return value if date(1900, 1, 1) <= value <= date(9999, 12, 30) else None
 
         return cls(
-            state=pick("state", STATES), department=args.get("department", type=int),
+            state=pick("state", STATES), department=bounded_id(args.get("department")),
             category=pick("category", CATEGORIES), source=pick("source", SOURCES), due=pick("due", DUE_FILTERS),
-            date_from=day("from"), date_to=day("to"), q=args.get("q", "").strip()[:100],
+            date_from=day("from"), date_to=day("to"), q=clean_text(args.get("q", "")).strip()[:100],
             sort=args.get("sort") if args.get("sort") in SORTS else "due",
-            page=max(args.get("page", 1, type=int) or 1, 1), supervised=args.get("supervised") == "1",
+            page=page_number(args.get("page")), supervised=args.get("supervised") == "1",
             extra={o.name: args[o.name] for o in options if args.get(o.name) in {str(v) for v, _ in o.choices}},
             options=tuple(options),
         )
@@ -111,12 +113,11 @@ def search(f: CaseFilter, user, at: datetime | None = None):
         if option.name in f.extra:
             query = option.apply(query, f.extra[option.name])
     if f.q:
-        like = f"%{f.q}%"
         indexed = case_search.candidates(f.q)
         if indexed is not None:
             query = query.where(Case.id.in_(indexed))
         query = query.where(
-            Case.number.contains(f.q) | Case.title ** like | Case.post_text ** like | Case.url.contains(f.q)
+            Case.number.contains(f.q) | Case.title.contains(f.q) | Case.post_text.contains(f.q) | Case.url.contains(f.q)
         )
     return query.order_by(*SORTS[f.sort])
 

@@ -14,6 +14,7 @@ from portal.cases.models import (
 from portal.cases.workflow import StaleCase, WorkflowError
 from portal.db import database, now
 from portal.hookspecs import hookimpl
+from portal.inputs import bounded_id
 from portal.org.models import Department
 from portal.plugins import NavItem, Section, Widget, collect
 from portal.settings import MODELS as SETTING_MODELS
@@ -184,8 +185,8 @@ def _run_step(case, name, form):
     steps = {
         "report": lambda: workflow.report(case, user, version=version),
         "reject": lambda: workflow.reject(case, user, version=version, reason=text(form, "reason")),
-        "assign": lambda: workflow.assign(case, user, version=version, host_department_id=form.get("host_department", type=int),
-                                          co_department_ids=form.getlist("co_departments", type=int),
+        "assign": lambda: workflow.assign(case, user, version=version, host_department_id=bounded_id(form.get("host_department")),
+                                          co_department_ids=[bounded_id(v) for v in form.getlist("co_departments")],
                                           instruction=text(form, "instruction")),
         "submit_reply": lambda: workflow.submit_reply(case, user, version=version, findings=text(form, "findings"),
                                                       text=text(form, "reply_text")),
@@ -194,7 +195,7 @@ def _run_step(case, name, form):
         "request_extension": lambda: workflow.request_extension(case, user, version=version, days=form.get("days"),
                                                                 reason=text(form, "reason")),
         "decide_extension": lambda: workflow.decide_extension(case, user, version=version,
-                                                              approve=form.get("decision") == "approve",
+                                                              approve={"approve": True, "refuse": False}.get(form.get("decision")),
                                                               comment=text(form, "comment")),
         "explain": lambda: workflow.explain(case, user, version=version, text=text(form, "explanation")),
         "record_reply": lambda: _record_reply(case, user, version, form),

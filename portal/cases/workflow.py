@@ -17,6 +17,7 @@ from portal.cases.models import (
     Explanation, Extension, ReplyDraft, Supervision, Urging,
 )
 from portal.db import database, now
+from portal.inputs import bounded_id
 from portal.org.models import Department
 from portal.workdays import DUE_SOON, MAX_REPLY_DAYS, REPLY_DAYS
 
@@ -105,6 +106,16 @@ def _required(value: str | None, label: str, limit: int = 10000) -> str:
     return value
 
 
+def _optional(value: str | None, label: str, limit: int) -> str:
+    value = (value or "").strip()
+    if len(value) > limit:
+        raise WorkflowError(f"{label}不能超过{limit}个字。")
+    return value
+
+
+ASSIGNABLE_KINDS = ("office", "unit", "info_centre")  # 科室、二级单位、信息中心: not 局领导
+
+
 def _bump(case: Case, version: int, **changes):
     """Write ``changes`` if nobody changed the case since ``version`` was read."""
     fields = {getattr(Case, k): v for k, v in changes.items()}
@@ -157,13 +168,17 @@ def register(actor, *, title, source, url, post_text, category, posted_at: datet
     registered_at = now()
     if posted_at > registered_at + timedelta(minutes=5):
         raise WorkflowError("网民发帖时间不能晚于当前时间。")
+    if posted_at < registered_at - timedelta(days=366):
+        raise WorkflowError("网民发帖时间不能早于一年以前，请核对。")
+    netizen_nickname = _optional(netizen_nickname, "网民昵称", 80)
+    netizen_contact = _optional(netizen_contact, "网民联系方式", 120)
     deadline = compute_deadline(posted_at, REPLY_DAYS)
     with database.atomic():
         seq, number = next_number(registered_at.year)
         case = Case.create(
             number=number, year=registered_at.year, seq=seq, title=title, source=source, url=url,
             post_text=post_text, category=category, posted_at=posted_at, confidentiality=confidentiality,
-            netizen_nickname=(netizen_nickname or "").strip()[:80], netizen_contact=(netizen_contact or "").strip()[:120],
+            netizen_nickname=netizen_nickname, netizen_contact=netizen_contact,
             registered_by=actor, registered_at=registered_at, duplicate_of=open_duplicate(url),
             due_at=deadline.due_at, due_provisional=deadline.provisional, deadline_days=REPLY_DAYS,
         )
@@ -196,11 +211,14 @@ def reject(case, actor, *, version, reason):
 def assign(case, actor, *, version, host_department_id, instruction, co_department_ids=()):
     _check(case, actor, "assign", version)
     instruction = _required(instruction, "批办意见", 2000)
-    host = Department.get_or_none((Department.id == host_department_id) & Department.active)
+    assignable = Department.active & Department.kind.in_(ASSIGNABLE_KINDS)
+    host = Department.get_or_none((Department.id == (host_department_id or 0)) & assignable)
     if host is None:
         raise WorkflowError("请选择主办部门。")
-    co_ids = sorted({int(i) for i in co_department_ids} - {host.id})
-    co = list(Department.select().where(Department.id.in_(co_ids) & Department.active)) if co_ids else []
+    if any(i is None for i in co_department_ids):
+        raise WorkflowError("协办部门无效，请重新选择。")
+    co_ids = sorted(set(co_department_ids) - {host.id})
+    co = list(Department.select().where(Department.id.in_(co_ids) & assignable)) if co_ids else []
     if len(co) != len(co_ids):
         raise WorkflowError("协办部门无效，请重新选择。")
     with database.atomic():
@@ -242,7 +260,7 @@ def _decide_draft(case, actor, version, name, decision, comment, state, summary)
 
 def approve(case, actor, *, version, comment=""):
     _check(case, actor, "approve", version)
-    comment = (comment or "").strip()[:2000]
+    comment = _optional(comment, "审定意见", 2000)
     return _decide_draft(case, actor, version, "approve", "approved", comment, "approved", f"审定通过 {case.number} 的回复稿")
 
 
@@ -260,10 +278,9 @@ def pending_extension(case) -> Extension | None:
 def request_extension(case, actor, *, version, days, reason):
     _check(case, actor, "request_extension", version)
     reason = _required(reason, "延期理由", 2000)
-    try:
-        days = int(days)
-    except (TypeError, ValueError):
-        raise WorkflowError("请选择延期后的办理时限。") from None
+    days = bounded_id(days)
+    if days is None:
+        raise WorkflowError("请选择延期后的办理时限。")
     if days > MAX_REPLY_DAYS:
         raise WorkflowError(f"延期后的办理时限不得超过{MAX_REPLY_DAYS}日。")
     if days <= case.deadline_days:
@@ -275,9 +292,12 @@ def request_extension(case, actor, *, version, days, reason):
     return case
 
 
-def decide_extension(case, actor, *, version, approve: bool, comment=""):
+def decide_extension(case, actor, *, version, approve: bool | None, comment=""):
+    """``approve`` is True or False; None (no choice made) is refused."""
     _check(case, actor, "decide_extension", version)
-    comment = (comment or "").strip()[:2000]
+    if approve is None:
+        raise WorkflowError("请选择审批结果（批准或不批准）。")
+    comment = _optional(comment, "审批意见", 2000)
     event = "extension_approved" if approve else "extension_refused"
     with database.atomic():
         _lock(case)  # the deadline is computed with the mode and calendar of this transaction
@@ -348,7 +368,7 @@ def urge(case, actor, *, version, message):
 
 def supervise(case, actor, *, version, note=""):
     _check(case, actor, "supervise", version)
-    note = (note or "").strip()[:1000]
+    note = _optional(note, "督办要求", 1000)
     with database.atomic():
         _step(case, actor, "supervise", version, "列入督办" + (f"：{note}" if note else ""), {"supervised": True},
               event="supervised", note=note)

@@ -1,6 +1,6 @@
-from flask_wtf import FlaskForm
+from portal.inputs import PortalForm
 from wtforms import BooleanField, IntegerField, PasswordField, SelectField, SelectMultipleField, StringField, widgets
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms.validators import DataRequired, ValidationError, Length, NumberRange, Optional, Regexp
 
 from portal.auth.permissions import ROLES
 from portal.org.models import DEPARTMENT_KINDS
@@ -10,8 +10,13 @@ class CheckboxList(SelectMultipleField):
     widget = widgets.ListWidget(prefix_label=False)
     option_widget = widgets.CheckboxInput()
 
+    def pre_validate(self, form):
+        known = {value for value, _ in self.choices}
+        if any(value not in known for value in self.data or []):
+            raise ValidationError("请选择列出的角色。")
 
-class UserForm(FlaskForm):
+
+class UserForm(PortalForm):
     username = StringField(
         "用户名",
         validators=[
@@ -27,12 +32,13 @@ class UserForm(FlaskForm):
     active = BooleanField("启用", default=True)
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(PortalForm):
     password = PasswordField("新密码", validators=[DataRequired("请输入新密码。")])
 
 
-class DepartmentForm(FlaskForm):
+class DepartmentForm(PortalForm):
     name = StringField("名称", validators=[DataRequired("请输入名称。"), Length(max=60, message="名称不超过60个字符。")])
     kind = SelectField("类别", choices=list(DEPARTMENT_KINDS.items()))
-    sort_order = IntegerField("排序", default=100, validators=[Optional()])
+    sort_order = IntegerField("排序", default=100, validators=[
+        Optional(), NumberRange(0, 1_000_000, message="排序须为0到1000000之间的整数。")])
     active = BooleanField("启用", default=True)

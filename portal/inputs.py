@@ -1,0 +1,53 @@
+"""Reading what users send: text cleaned the same way everywhere, ids and pages bounded,
+redirect targets kept on this site, WTForms speaking Chinese."""
+import unicodedata
+from urllib.parse import urlsplit
+
+from flask_wtf import FlaskForm
+
+MAX_ID = 2**63 - 1  # the largest integer SQLite and PostgreSQL keys hold
+MAX_PAGE = 100_000
+# Control, format, surrogate, private-use and unassigned characters: never stored.
+DROPPED = {"Cc", "Cf", "Cs", "Co", "Cn"}
+
+
+def clean_text(value) -> str:
+    """Text as typed, minus invisible characters (line breaks and tabs stay, and every space,
+    the ideographic space of Chinese paragraph indents included)."""
+    value = "" if value is None else str(value)
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return "".join(ch for ch in value if ch in "\n\t" or unicodedata.category(ch) not in DROPPED)
+
+
+def bounded_id(value) -> int | None:
+    """An id from a form or a query string; None unless it is a plain number a key can hold."""
+    value = str(value or "").strip()
+    if not value.isascii() or not value.isdigit():
+        return None
+    number = int(value)
+    return number if 0 < number <= MAX_ID else None
+
+
+def page_number(value) -> int:
+    number = bounded_id(value) or 1
+    return min(number, MAX_PAGE)
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """Only a path of this site: no scheme, no host, no backslash, no control character."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return default
+    if any(unicodedata.category(ch) in DROPPED for ch in target):
+        return default
+    parts = urlsplit(target)
+    return default if parts.scheme or parts.netloc else target
+
+
+class PortalForm(FlaskForm):
+    """WTForms' own messages ("Not a valid integer value.") in Chinese."""
+
+    class Meta:
+        locales = ["zh"]
+
+        def get_translations(self, form):
+            return super(FlaskForm.Meta, self).get_translations(form)
