@@ -1,0 +1,161 @@
+"""Grading plugin: 一般 / 重大 / 特别重大 under 《网络舆情预警机制及应对预案》, with the heat's history,
+escalation, 研判, the leaders' emergency meeting, 消除 and 后期处置. Only hooks; the core never imports it.
+See README.md in this folder.
+"""
+from datetime import timedelta
+
+from flask import render_template, url_for
+from markupsafe import Markup
+
+from plugins.grading import views, workflow
+from plugins.grading.models import MODELS, Grade, GradeChange, review_due_query
+from plugins.grading.rules import CRITICAL, GENERAL, GRADE_LABELS, MAJOR, rank
+from portal.auth.permissions import Permission
+from portal.cases import access
+from portal.cases.models import OPEN_STATES, Case, CaseCoDepartment
+from portal.db import now
+from portal.hookspecs import hookimpl
+from portal.plugins import CaseAction, CaseFilterOption, NavItem, Panel, Section, Widget
+
+PERMISSIONS = [
+    Permission("grading.record", "记录舆情热度、设置舆情标记", ("monitor", "office")),
+    Permission("grading.assess", "舆情研判、提级处置、宣布消除、提请紧急会议", ("office",)),
+    Permission("grading.set_grade", "人工定级（可调高或调低）", ("leader",)),
+    Permission("grading.settings", "修改舆情分级标准", ("admin", "office")),
+    Permission("grading.review", "后期处置（总结评估）", ("office", "leader")),
+]
+FILTER_CHOICES = [(GENERAL, "一般"), (MAJOR, "重大"), (CRITICAL, "特别重大"), ("major_up", "重大及以上"),
+                  ("none", "未分级")]
+
+
+def stylesheet() -> Markup:
+    return Markup('<link rel="stylesheet" href="{}">').format(url_for("grading.static", filename="grading.css"))
+
+
+def badge(row: Grade) -> Markup:
+    html = Markup('<span class="tag grade grade-{0}" title="舆情分级：{1}">{1}</span>').format(row.grade, row.label)
+    if row.eliminated_at:
+        html += Markup(' <span class="tag grade-eliminated" title="舆情已消除或趋于平稳">已平稳</span>')
+    return html
+
+
+def graded(query, attr="grading"):
+    """A Case query joined to each case's grade (``case.grading``)."""
+    return query.join(Grade, on=(Grade.case == Case.id), attr=attr)
+
+
+@hookimpl
+def portal_blueprints():
+    return views.bp
+
+
+@hookimpl
+def portal_models():
+    return MODELS
+
+
+@hookimpl
+def portal_permissions():
+    return PERMISSIONS
+
+
+@hookimpl
+def portal_nav_items(user):
+    if user.can("grading.settings"):
+        return NavItem("分级标准", "/grading/settings", order=945)
+
+
+@hookimpl
+def portal_case_badges(cases, user):
+    grades = Grade.for_cases(c.id for c in cases)
+    badges = {case_id: badge(row) for case_id, row in grades.items()}
+    first = next((c.id for c in cases if c.id in badges), None)
+    if first is not None:  # the list pages are the core's: bring the badges' colours along, once
+        badges[first] = stylesheet() + badges[first]
+    return badges
+
+
+def _apply_filter(query, value):
+    if value == "none":
+        return query.where(Case.id.not_in(Grade.select(Grade.case)))
+    grades = (MAJOR, CRITICAL) if value == "major_up" else (value,)
+    return query.where(Case.id.in_(Grade.select(Grade.case).where(Grade.grade.in_(grades))))
+
+
+@hookimpl
+def portal_case_filters(user):
+    return CaseFilterOption("grade", "舆情分级", FILTER_CHOICES, _apply_filter, order=10)
+
+
+@hookimpl
+def portal_case_panels(case, user):
+    return Panel("分级预警", url_for("grading.panel", case_id=case.id), order=10)
+
+
+@hookimpl
+def portal_case_actions(case, user):
+    if case.state == "archived":
+        return None
+    row = Grade.of(case)
+    base = f"/grading/cases/{case.id}"
+    actions = []
+    if user.can("grading.record"):
+        actions.append(CaseAction("记录热度与标记", f"{base}/metrics", order=10))
+    if user.can("grading.assess"):
+        actions.append(CaseAction("舆情研判", f"{base}/assess", order=20))
+        if row is None or (row.grade == GENERAL and row.source != "manual"):
+            actions.append(CaseAction("提级处置（按重大舆情）", f"{base}/escalate", order=30))
+        if row is not None and not row.eliminated_at:
+            actions.append(CaseAction("宣布舆情消除/平稳", f"{base}/eliminate", order=40))
+    if user.can("grading.set_grade"):
+        actions.append(CaseAction("人工定级", f"{base}/grade", order=50))
+    if user.can("grading.review") and workflow.review_state(case, row) == "due":
+        actions.append(CaseAction("后期处置（总结评估）", f"{base}/review", order=60))
+    return actions
+
+
+@hookimpl
+def portal_case_event(case, event):
+    if event.name == "archived" and workflow.review_state(case, Grade.of(case)) == "due":
+        raise workflow.GradingError("重大、特别重大舆情须先完成后期处置（总结评估），才能立卷归档。")
+    if event.name in ("replied", "rejected") and workflow.review_state(case, Grade.of(case)) == "due":
+        workflow.remind_review(case, event.actor)
+
+
+@hookimpl
+def portal_dashboard_widgets(user):
+    if not user.can("case.view"):
+        return None
+    visible_ids = access.visible(Case.select(Case.id), user)
+    upgrades = (GradeChange.select(GradeChange, Case).join(Case)
+                .where(GradeChange.upgrade & (GradeChange.at >= now() - timedelta(days=7))
+                       & GradeChange.case.in_(visible_ids))
+                .order_by(GradeChange.id.desc()))
+    open_major = (access.visible(graded(Case.select(Case, Grade)), user)
+                  .where(Grade.grade.in_((MAJOR, CRITICAL)) & Case.state.in_(OPEN_STATES) & Grade.eliminated_at.is_null())
+                  .order_by(Case.id.desc()))
+    open_major = sorted(open_major, key=lambda c: -rank(c.grading.grade))
+    due = list(access.visible(review_due_query(), user)) if user.can("grading.review") else []
+    html = render_template("grading/widget.html", upgrades=list(upgrades.limit(8)), upgrade_count=upgrades.count(),
+                           open_major=open_major, reviews_due=due, badge=badge, stylesheet=stylesheet)
+    return Widget("分级预警", Markup(html), order=15)
+
+
+@hookimpl
+def portal_department_sections(department, user):
+    co = CaseCoDepartment.select(CaseCoDepartment.case).where(CaseCoDepartment.department == department.id)
+    rows = list(access.visible(graded(Case.select(Case, Grade)), user)
+                .where(((Case.host_department == department.id) | Case.id.in_(co)) & (Case.state != "archived"))
+                .order_by(Case.id.desc()))
+    counts = {g: sum(1 for c in rows if c.grading.grade == g) for g in GRADE_LABELS}
+    major = sorted((c for c in rows if c.grading.is_major), key=lambda c: -rank(c.grading.grade))
+    html = render_template("grading/section.html", counts=counts, cases=major[:20], department=department,
+                           badge=badge, stylesheet=stylesheet, GRADE_LABELS=GRADE_LABELS)
+    return Section("本科室舆情分级", Markup(html), order=20)
+
+
+@hookimpl(trylast=True)  # after the core's demo cases exist
+def portal_demo_data(app):
+    from plugins.grading.demo import create_demo_grading
+
+    create_demo_grading()
