@@ -15,6 +15,7 @@ from portal.cases import workflow
 from portal.cases.models import (
     Case, CaseCounter, Explanation, Extension, Notification, ReplyDraft, Supervision, Urging,
 )
+from tests.core.case_helpers import drive
 from portal.db import database, now
 from portal.hookspecs import hookimpl
 from portal.org.models import Department, User
@@ -31,17 +32,8 @@ def dept(name):
     return Department.get(Department.name == name)
 
 
-def new_case(app, title, *, state="registered", host="电力科", posted_at=None):
-    """A case driven through the real workflow up to ``state``."""
-    with app.app_context():
-        case = workflow.register(user("monitor"), title=title, source="website", url="", category="complaint",
-                                 post_text=f"{title}（测试原帖）", posted_at=posted_at or now() - timedelta(hours=1))
-        if state in ("reported", "handling"):
-            workflow.report(case, user("monitor"), version=case.version)
-        if state == "handling":
-            workflow.assign(case, user("leader"), version=case.version, host_department_id=dept(host).id,
-                            instruction="请核实后答复。")
-    return Case.get_by_id(case.id)
+def new_case(app, title, *, state="registered", **kwargs):
+    return drive(app, title, state=state, **kwargs)
 
 
 def audit_actions(case, action=None):

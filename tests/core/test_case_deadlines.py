@@ -9,6 +9,7 @@ import pytest
 from portal.audit import AuditEvent
 from portal.cases import deadlines, workflow
 from portal.cases.models import Case, Explanation, Extension, Notification, Urging, WorkdayOverride
+from tests.core.case_helpers import drive
 from portal.db import now
 from portal.org.models import Department, User
 from portal.settings import Setting
@@ -26,25 +27,8 @@ def dept(name):
     return Department.get(Department.name == name)
 
 
-def new_case(app, title, *, state="handling", host="电力科", posted_at=None):
-    """A case driven through the real workflow up to ``state``."""
-    with app.app_context():
-        case = workflow.register(user("monitor"), title=title, source="website", url="", category="complaint",
-                                 post_text=f"{title}（测试原帖）", posted_at=posted_at or now() - timedelta(hours=1))
-        if state == "registered":
-            return Case.get_by_id(case.id)
-        workflow.report(case, user("monitor"), version=case.version)
-        workflow.assign(case, user("leader"), version=case.version, host_department_id=dept(host).id,
-                        instruction="请核实后答复。")
-        if state == "replied":
-            handler = User.get(User.department == dept(host).id)
-            workflow.submit_reply(case, handler, version=case.version, findings="已核实。", text="网友您好：已处理。")
-            workflow.approve(case, user("leader"), version=case.version)
-            workflow.record_reply(case, user("office"), version=case.version, reply_url="https://bbs.example.cn/r",
-                                  replied_at=min(case.posted_at + timedelta(days=1), now()))
-        elif state == "awaiting_approval":
-            workflow.submit_reply(case, user("head"), version=case.version, findings="已核实。", text="网友您好。")
-    return Case.get_by_id(case.id)
+def new_case(app, title, *, state="handling", **kwargs):
+    return drive(app, title, state=state, **kwargs)
 
 
 def page(client, case):
