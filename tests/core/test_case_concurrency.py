@@ -15,10 +15,10 @@ from portal.cases import workflow
 from portal.cases.models import (
     Case, CaseCounter, Explanation, Extension, Notification, ReplyDraft, Supervision, Urging,
 )
-from tests.core.case_helpers import drive
 from portal.db import database, now
 from portal.hookspecs import hookimpl
 from portal.org.models import Department, User
+from tests.core.case_helpers import drive
 
 STALE = "该事项已被他人更新"
 VERSION = re.compile(r'name="version" value="(\d+)"')

@@ -9,11 +9,11 @@ import pytest
 from portal.audit import AuditEvent
 from portal.cases import deadlines, workflow
 from portal.cases.models import Case, Explanation, Extension, Notification, Urging, WorkdayOverride
-from tests.core.case_helpers import drive
 from portal.db import now
 from portal.org.models import Department, User
 from portal.settings import Setting
 from portal.workdays import reply_deadline
+from tests.core.case_helpers import drive
 
 HANDLERS = {"head", "staff", "liaison"}  # 电力科
 VERSION = re.compile(r'name="version" value="(\d+)"')
