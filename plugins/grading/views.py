@@ -1,5 +1,5 @@
 """The grading pages: the case panel, the forms behind the case actions, the thresholds."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from peewee import JOIN
 
@@ -34,10 +34,7 @@ RESPONSE["critical"] = RESPONSE["major"]
 
 
 def visible_case(case_id) -> Case:
-    case = Case.get_or_none(Case.id == case_id)
-    if case is None or not access.can_see(current_user, case):
-        abort(404)  # a confidential case is not even confirmed to exist
-    return case
+    return access.case_or_404(case_id, current_user)
 
 
 def case_context(case) -> dict:

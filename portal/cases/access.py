@@ -39,6 +39,16 @@ def can_see(user, case: Case) -> bool:
     return case.registered_by_id == user.id or user.department_id in department_ids(case)
 
 
+def case_or_404(case_id: int, user) -> Case:
+    """The case ``user`` may see, else a 404: a confidential case is not even confirmed to exist."""
+    from flask import abort
+
+    case = Case.get_or_none(Case.id == case_id)
+    if case is None or not can_see(user, case):
+        abort(404)
+    return case
+
+
 def can_see_contact(user, case: Case) -> bool:
     return user.can("case.view_contact") and can_see(user, case)
 

@@ -143,10 +143,7 @@ def new():
 
 
 def visible_case(case_id) -> Case:
-    case = Case.get_or_none(Case.id == case_id)
-    if case is None or not access.can_see(current_user, case):
-        abort(404)  # a confidential case is not even confirmed to exist
-    return case
+    return access.case_or_404(case_id, current_user)
 
 
 def case_context(case, form=None):

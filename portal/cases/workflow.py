@@ -58,9 +58,12 @@ ACTIONS = {
 }
 
 
-def allowed(case: Case, user, name: str) -> bool:
+def allowed(case: Case, user, name: str, *, seen: bool | None = None) -> bool:
+    """May ``user`` take step ``name`` now? ``seen``: can_see already answered by the caller."""
     action = ACTIONS[name]
-    if case.state not in action.states or not user.can(action.permission) or not access.can_see(user, case):
+    if case.state not in action.states or not user.can(action.permission):
+        return False
+    if not (access.can_see(user, case) if seen is None else seen):
         return False
     if action.host_only and not access.in_host_department(user, case):
         return False
@@ -76,7 +79,8 @@ def allowed(case: Case, user, name: str) -> bool:
 
 
 def allowed_actions(case: Case, user) -> list[str]:
-    return [name for name in ACTIONS if allowed(case, user, name)]
+    seen = access.can_see(user, case)  # once, not once per step: it may query co-departments
+    return [name for name in ACTIONS if allowed(case, user, name, seen=seen)]
 
 
 def _check(case: Case, user, name: str, version=None):

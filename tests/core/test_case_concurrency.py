@@ -18,6 +18,7 @@ from portal.cases.models import (
 from portal.db import database, now
 from portal.hookspecs import hookimpl
 from portal.org.models import Department, User
+from tests import threads
 from tests.core.case_helpers import drive
 
 STALE = "该事项已被他人更新"
@@ -48,25 +49,9 @@ def opened_version(client, case):
 
 
 def run_in_threads(count, target):
-    """Run ``target(i)`` in ``count`` threads, each with its own DB connection; re-raise any error."""
-    errors = []
-
-    def worker(i):
-        database.connect(reuse_if_open=True)
-        try:
-            target(i)
-        except BaseException as exc:  # noqa: BLE001 - reported to the test below
-            errors.append(exc)
-        finally:
-            database.close()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
+    """Run ``target(i)`` in ``count`` threads, each with its own DB connection; fail on any error."""
+    errors = threads.run_in_threads(count, target)
     assert not errors, errors
-    assert not any(t.is_alive() for t in threads)
 
 
 # Gap-free numbering ----------------------------------------------------------------------

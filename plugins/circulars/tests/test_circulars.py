@@ -7,8 +7,9 @@ import threading
 from datetime import timedelta
 
 
-from portal.db import database, now
+from portal.db import now
 from portal.org.models import Department, User
+from tests.threads import run_in_threads
 
 from plugins.circulars import workflow
 from plugins.circulars.models import Circular, CircularAttachment, CircularCounter, CircularRecipient, IssuedPdf
@@ -166,27 +167,6 @@ def _signing(app, count):
             workflow.review(c, office, version=c.version)
             ids.append(c.id)
     return ids
-
-
-def run_in_threads(count, target):
-    errors = []
-
-    def worker(i):
-        database.connect(reuse_if_open=True)
-        try:
-            target(i)
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            database.close()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    assert not any(t.is_alive() for t in threads)
-    return errors
 
 
 def test_concurrent_signing_gives_numbers_without_gaps_or_duplicates(app, db):
