@@ -1,7 +1,7 @@
 """portal: the bureau's intranet portal for online public-opinion work."""
 import os
 
-from flask import Flask, render_template, request
+from flask import Flask, g, render_template, request
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from htmx_flask import Htmx
@@ -82,10 +82,13 @@ def _register_blueprints(app, pm):
 def _register_templates_and_errors(app, pm):
     @app.context_processor
     def portal_globals():
-        nav = collect(pm.hook.portal_nav_items, user=current_user) if current_user.is_authenticated else []
-        path = request.path
-        matching = [i.url for i in nav if path == i.url or (i.url != "/" and path.startswith(i.url))]
-        return {"nav_items": nav, "nav_active": max(matching, key=len, default=None), "ROLES": ROLES}
+        # Once per request: a page renders each plugin's widget or section as its own template.
+        if "portal_globals" not in g:
+            nav = collect(pm.hook.portal_nav_items, user=current_user) if current_user.is_authenticated else []
+            path = request.path
+            matching = [i.url for i in nav if path == i.url or (i.url != "/" and path.startswith(i.url))]
+            g.portal_globals = {"nav_items": nav, "nav_active": max(matching, key=len, default=None), "ROLES": ROLES}
+        return g.portal_globals
 
     @app.after_request
     def security_headers(response):

@@ -97,7 +97,7 @@ def _save_user(form, user):
     with database.atomic():
         user = user or User()
         user.username = form.username.data.strip()
-        user.name = clean_text(form.name.data).strip()
+        user.name = form.name.data
         user.department = form.department.data
         user.active = form.active.data
         if form.password.data:
@@ -140,7 +140,7 @@ def edit_department(department_id=None):
         abort(404)
     form = DepartmentForm(obj=dept)
     if form.validate_on_submit():
-        name = clean_text(form.name.data).strip()
+        name = form.name.data
         clash = Department.get_or_none(Department.name == name)
         if clash and (dept is None or clash.id != dept.id):
             flash(f"名称“{name}”已存在。", "error")

@@ -11,7 +11,7 @@ import peewee
 from flask import has_request_context, request
 from flask_login import current_user
 
-from portal.db import BaseModel, database, now
+from portal.db import BaseModel, database, is_sqlite, now
 from portal.org.models import User
 
 GENESIS = "0" * 64
@@ -47,7 +47,7 @@ CURRENT_USER = object()
 
 
 def _last_hash() -> str:
-    if database.obj.__class__.__name__.startswith("Postgres"):
+    if not is_sqlite():
         # Serialise writers of the chain; SQLite transactions here already begin IMMEDIATE.
         database.execute_sql("SELECT pg_advisory_xact_lock(724001)")
     last = AuditEvent.select(AuditEvent.hash).order_by(AuditEvent.id.desc()).first()
@@ -91,12 +91,12 @@ def verify() -> tuple[int, AuditEvent | None]:
 
 def protect():
     """Make the database itself refuse to change or delete audit events."""
-    if database.obj.__class__.__name__.startswith("Sqlite"):
+    if is_sqlite():
         for op in ("UPDATE", "DELETE"):
             database.execute_sql(
                 f"CREATE TRIGGER IF NOT EXISTS audit_event_no_{op.lower()} BEFORE {op} ON audit_event "
                 "BEGIN SELECT RAISE(ABORT, 'audit_event is append-only'); END")
-    elif database.obj.__class__.__name__.startswith("Postgres"):
+    else:  # PostgreSQL
         database.execute_sql(
             "CREATE OR REPLACE FUNCTION audit_event_append_only() RETURNS trigger AS $$ "
             "BEGIN RAISE EXCEPTION 'audit_event is append-only'; END $$ LANGUAGE plpgsql")

@@ -12,7 +12,7 @@ from flask import current_app
 from portal.audit import GENESIS, AuditEvent
 from portal.cases import search as case_search
 from portal.cases.models import Attachment, Case, CaseCounter, ReplyDraft
-from portal.db import database, now
+from portal.db import analyze, database, is_sqlite, now
 from portal.org.models import Department, User, UserRole
 
 PLACES = ["康巴什区", "东胜区", "伊金霍洛旗", "准格尔旗", "达拉特旗", "鄂托克旗", "杭锦旗", "乌审旗"]
@@ -129,10 +129,11 @@ def generate(count: int, seed: int = 2026, years: int = 8, long_timeline_case: b
             CaseCounter.update(last=last).where(CaseCounter.year == year).execute()
         if long_timeline_case and cases:
             _long_timeline(cases[-1]["id"], staff)
-    if database.obj.__class__.__name__.startswith("Postgres"):
+    if not is_sqlite():
         database.execute_sql("SELECT setval(pg_get_serial_sequence('\"case\"', 'id'), (SELECT MAX(id) FROM \"case\"))")
     current_app.extensions["portal_pm"].hook.portal_demo_bulk(app=current_app._get_current_object(),
                                                               case_ids=range(start_id, start_id + count))
+    analyze()
     return {"cases": len(cases), "events": len(events), "drafts": len(drafts), "attachments": len(attachments)}
 
 

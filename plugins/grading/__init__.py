@@ -11,8 +11,8 @@ from plugins.grading import views, workflow
 from plugins.grading.models import MODELS, Grade, GradeChange, review_due_query
 from plugins.grading.rules import CRITICAL, GENERAL, GRADE_LABELS, MAJOR, rank
 from portal.auth.permissions import Permission
-from portal.cases import access
-from portal.cases.models import OPEN_STATES, Case, CaseCoDepartment
+from portal.cases import access, queries
+from portal.cases.models import OPEN_STATES, UNARCHIVED_STATES, Case
 from portal.db import now
 from portal.hookspecs import hookimpl
 from portal.plugins import CaseAction, CaseFilterOption, NavItem, Panel, Section, Widget
@@ -126,10 +126,8 @@ def portal_case_event(case, event):
 def portal_dashboard_widgets(user):
     if not user.can("case.view"):
         return None
-    visible_ids = access.visible(Case.select(Case.id), user)
-    upgrades = (GradeChange.select(GradeChange, Case).join(Case)
-                .where(GradeChange.upgrade & (GradeChange.at >= now() - timedelta(days=7))
-                       & GradeChange.case.in_(visible_ids))
+    upgrades = (access.visible(GradeChange.select(GradeChange, Case).join(Case), user)
+                .where(GradeChange.upgrade & (GradeChange.at >= now() - timedelta(days=7)))
                 .order_by(GradeChange.id.desc()))
     open_major = (access.visible(graded(Case.select(Case, Grade)), user)
                   .where(Grade.grade.in_((MAJOR, CRITICAL)) & Case.state.in_(OPEN_STATES) & Grade.eliminated_at.is_null())
@@ -143,9 +141,8 @@ def portal_dashboard_widgets(user):
 
 @hookimpl
 def portal_department_sections(department, user):
-    co = CaseCoDepartment.select(CaseCoDepartment.case).where(CaseCoDepartment.department == department.id)
     rows = list(access.visible(graded(Case.select(Case, Grade)), user)
-                .where(((Case.host_department == department.id) | Case.id.in_(co)) & (Case.state != "archived"))
+                .where(queries.of_department(department.id) & Case.state.in_(UNARCHIVED_STATES))
                 .order_by(Case.id.desc()))
     counts = {g: sum(1 for c in rows if c.grading.grade == g) for g in GRADE_LABELS}
     major = sorted((c for c in rows if c.grading.is_major), key=lambda c: -rank(c.grading.grade))

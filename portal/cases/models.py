@@ -17,6 +17,8 @@ STATES = {
 OPEN_STATES = ("registered", "reported", "handling", "awaiting_approval", "approved")
 # The reply clock runs from posting until the reply is published.
 CLOCK_STATES = OPEN_STATES
+# Spelled out rather than `state != "archived"`, so that the (state, due_at) indexes serve it.
+UNARCHIVED_STATES = tuple(s for s in STATES if s != "archived")
 
 SOURCES = {"website": "局官网", "weibo": "微博", "wechat": "微信公众号", "forum": "论坛", "other": "其他"}
 CATEGORIES = {

@@ -1,7 +1,7 @@
 """Pages around the process: 我的待办, 督办, 通报, notifications, the deadline calendar."""
 from datetime import date
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal import audit
@@ -39,8 +39,10 @@ def portal_nav_items(user):
 def unread_notifications():
     if not current_user.is_authenticated:
         return {}
-    unread = Notification.select().where((Notification.user == current_user.id) & Notification.read_at.is_null())
-    return {"unread_notifications": unread.count()}
+    if "unread_notifications" not in g:  # once per request, however many templates it renders
+        unread = Notification.select().where((Notification.user == current_user.id) & Notification.read_at.is_null())
+        g.unread_notifications = unread.count()
+    return {"unread_notifications": g.unread_notifications}
 
 
 @bp.route("/cases/todo")

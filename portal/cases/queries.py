@@ -34,7 +34,7 @@ class CaseFilter:
     date_from: date | None = None
     date_to: date | None = None
     q: str = ""
-    sort: str = "due"
+    sort: str = ""  # "": by due date, or newest first when searching
     page: int = 1
     supervised: bool = False
     extra: dict = field(default_factory=dict)  # plugin filters chosen: {name: value}
@@ -57,7 +57,7 @@ class CaseFilter:
             state=pick("state", STATES), department=bounded_id(args.get("department")),
             category=pick("category", CATEGORIES), source=pick("source", SOURCES), due=pick("due", DUE_FILTERS),
             date_from=day("from"), date_to=day("to"), q=clean_text(args.get("q", "")).strip()[:100],
-            sort=args.get("sort") if args.get("sort") in SORTS else "due",
+            sort=args.get("sort") if args.get("sort") in SORTS else "",
             page=page_number(args.get("page")), supervised=args.get("supervised") == "1",
             extra={o.name: args[o.name] for o in options if args.get(o.name) in {str(v) for v, _ in o.choices}},
             options=tuple(options),
@@ -77,20 +77,20 @@ def with_host(query=None):
 
 
 def of_department(department_id):
-    """Case ids a department hosts or co-handles (a UNION keeps both lookups on their indexes)."""
-    hosted = Case.select(Case.id).where(Case.host_department == department_id)
+    """Cases a department hosts or co-handles: an OR that SQLite answers from both indexes at once
+    (with the planner's statistics, see portal.db.analyze)."""
     co = CaseCoDepartment.select(CaseCoDepartment.case).where(CaseCoDepartment.department == department_id)
-    return hosted | co
+    return (Case.host_department == department_id) | Case.id.in_(co)
 
 
 def search(f: CaseFilter, user, at: datetime | None = None):
     """The visible cases matching ``f``, sorted, not yet paginated."""
     at = at or now()
-    query = access.visible(with_host(), user)
+    query = access.visible(with_host(), user, f.department)
     if f.state:
         query = query.where(Case.state == f.state)
     if f.department:
-        query = query.where(Case.id.in_(of_department(f.department)))
+        query = query.where(of_department(f.department))
     if f.category:
         query = query.where(Case.category == f.category)
     if f.source:
@@ -119,7 +119,7 @@ def search(f: CaseFilter, user, at: datetime | None = None):
         query = query.where(
             Case.number.contains(f.q) | Case.title.contains(f.q) | Case.post_text.contains(f.q) | Case.url.contains(f.q)
         )
-    return query.order_by(*SORTS[f.sort])
+    return query.order_by(*SORTS[f.sort or ("newest" if f.q else "due")])
 
 
 COUNT_CAP = 1000  # past this a list says "1000+": counting 100,000 matches costs more than the page
@@ -148,15 +148,40 @@ def page(f: CaseFilter, user) -> Page:
     return Page(rows, min(total, COUNT_CAP), total > COUNT_CAP, f.page)
 
 
-def todo(user) -> dict[str, list[Case]]:
+TODO_ROWS = 100  # per group on the to-do page; the counts are always complete
+
+
+@dataclass
+class TodoGroup:
+    label: str
+    queries: list  # one per state: each stays on the (state, due_at) index instead of sorting them all
+
+    def count(self) -> int:
+        return sum(q.order_by().count() for q in self.queries)
+
+    def rows(self) -> list[Case]:
+        found = (c for q in self.queries for c in q.limit(TODO_ROWS))
+        return sorted(found, key=lambda c: c.due_at or datetime.max)[:TODO_ROWS]
+
+
+def todo_counts(user) -> dict[str, int]:
+    """{what ``user`` must do: how many cases}, for the dashboard."""
+    return {g.label: n for g in todo_groups(user) if (n := g.count())}
+
+
+def todo(user) -> list[tuple[str, int, list[Case]]]:
+    """(what ``user`` must do, how many cases, the first of them by due date), for the to-do page."""
+    groups = ((g.label, g.count(), g) for g in todo_groups(user))
+    return [(label, n, g.rows()) for label, n, g in groups if n]
+
+
+def todo_groups(user) -> list[TodoGroup]:
     """What needs ``user`` now, by what they must do."""
     base = access.visible(with_host(), user).order_by(Case.due_at)
-    groups: dict[str, list[Case]] = {}
+    groups: list[TodoGroup] = []
 
-    def add(label, query):
-        rows = list(query.limit(100))
-        if rows:
-            groups[label] = rows
+    def add(label, *queries):
+        groups.append(TodoGroup(label, list(queries)))
 
     if user.can("case.report"):
         registered = Case.state == "registered"
@@ -176,7 +201,7 @@ def todo(user) -> dict[str, list[Case]]:
     if user.can("case.reply"):
         add("待网上回复", base.where(Case.state == "approved"))
     if user.can("case.archive"):
-        add("待立卷归档", base.where(Case.state.in_(("replied", "rejected"))))
+        add("待立卷归档", base.where(Case.state == "replied"), base.where(Case.state == "rejected"))
     return groups
 
 
@@ -223,9 +248,10 @@ def supervision_list(user):
 
 
 def counts_by_state(user, department_id=None) -> dict[str, int]:
-    query = access.visible(Case.select(Case.state, fn.COUNT(Case.id).alias("n")), user)
+    query = Case.select(Case.state, fn.COUNT(Case.id).alias("n"))
     if department_id:
         query = query.where(Case.host_department == department_id)
+    query = access.visible(query, user, department_id)
     return {row.state: row.n for row in query.group_by(Case.state)}
 
 

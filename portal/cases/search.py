@@ -10,7 +10,7 @@ import re
 
 from peewee import SQL
 
-from portal.db import database
+from portal.db import database, is_sqlite
 
 CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 WORD = re.compile(r"[0-9a-z]+")
@@ -27,7 +27,7 @@ def terms(text: str) -> list[str]:
 
 
 def available() -> bool:
-    return database.obj.__class__.__name__.startswith("Sqlite")
+    return is_sqlite()
 
 
 def create():
@@ -66,9 +66,13 @@ def rebuild():
 
 
 def candidates(q: str):
-    """SQL for the ids that may contain ``q``, or None when the index cannot help."""
-    wanted = terms(q)
-    if not available() or not wanted or len(q.strip()) < 2:
+    """SQL for the ids that may contain ``q``, or None when the index cannot help.
+
+    Only Chinese bigrams narrow the search: a Latin or numeric part may sit inside a longer
+    word ("026" in "2026"), which the index keeps whole, so LIKE alone decides it.
+    """
+    wanted = [t for run in CJK_RUN.findall(q or "") if len(run) > 1 for t in terms(run)]
+    if not available() or not wanted:
         return None
     match = " AND ".join('"' + t.replace('"', '""') + '"' for t in dict.fromkeys(wanted))
     return SQL(f"(SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH ?)", [match])

@@ -1,8 +1,8 @@
-from portal.inputs import PortalForm
 from wtforms import BooleanField, IntegerField, PasswordField, SelectField, SelectMultipleField, StringField, widgets
 from wtforms.validators import DataRequired, ValidationError, Length, NumberRange, Optional, Regexp
 
 from portal.auth.permissions import ROLES
+from portal.inputs import PortalForm, choice_id, cleaned
 from portal.org.models import DEPARTMENT_KINDS
 
 
@@ -25,8 +25,8 @@ class UserForm(PortalForm):
             Regexp(r"^[A-Za-z0-9_.-]+$", message="用户名只能包含字母、数字、下划线、点和连字符。"),
         ],
     )
-    name = StringField("姓名", validators=[DataRequired("请输入姓名。"), Length(max=40, message="姓名不超过40个字符。")])
-    department = SelectField("所属科室", coerce=int, validators=[DataRequired("请选择所属科室。")])
+    name = StringField("姓名", filters=[cleaned], validators=[DataRequired("请输入姓名。"), Length(max=40, message="姓名不超过40个字符。")])
+    department = SelectField("所属科室", coerce=choice_id, validators=[DataRequired("请选择所属科室。")])
     roles = CheckboxList("角色", choices=list(ROLES.items()))
     password = PasswordField("初始密码", validators=[Optional()])
     active = BooleanField("启用", default=True)
@@ -37,7 +37,7 @@ class ResetPasswordForm(PortalForm):
 
 
 class DepartmentForm(PortalForm):
-    name = StringField("名称", validators=[DataRequired("请输入名称。"), Length(max=60, message="名称不超过60个字符。")])
+    name = StringField("名称", filters=[cleaned], validators=[DataRequired("请输入名称。"), Length(max=60, message="名称不超过60个字符。")])
     kind = SelectField("类别", choices=list(DEPARTMENT_KINDS.items()))
     sort_order = IntegerField("排序", default=100, validators=[
         Optional(), NumberRange(0, 1_000_000, message="排序须为0到1000000之间的整数。")])

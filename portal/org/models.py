@@ -70,7 +70,9 @@ class User(UserMixin, BaseModel):
         user_id, _, token = (session_id or "").partition(":")
         if not user_id.isdigit() or not token:
             return None
-        return cls.get_or_none((cls.id == int(user_id)) & (cls.session_token == token) & cls.active)
+        # with the department joined: every page's header names it
+        return (cls.select(cls, Department).join(Department, peewee.JOIN.LEFT_OUTER)
+                .where((cls.id == int(user_id)) & (cls.session_token == token) & cls.active).first())
 
     def set_password(self, password: str):
         self.password_hash = generate_password_hash(password)  # scrypt

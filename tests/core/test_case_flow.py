@@ -1,4 +1,6 @@
 """The whole process of the first regulation through HTTP, each step by the role whose step it is."""
+import re
+
 from portal.audit import AuditEvent
 from portal.cases.models import Attachment, Case, Notification, ReplyDraft
 from portal.db import database
@@ -211,6 +213,29 @@ def test_confidential_cases_are_hidden_everywhere(login):
     assert login("coal_head").get(f"/cases/{case.id}").status_code == 404
 
 
+def test_filtering_by_department_never_shows_another_departments_confidential_case(login):
+    monitor = login("monitor")
+    power_only = register(monitor, title="仅电力科可见的内部事项", confidentiality="internal")
+    shared = register(monitor, title="电力科主办煤炭科协办的内部事项", confidentiality="internal")
+    leader = login("leader")
+    for case, co in ((power_only, []), (shared, [str(dept_id("煤炭科"))])):
+        step(monitor, case, "report")
+        step(leader, case, "assign", host_department=str(dept_id("电力科")), co_departments=co, instruction="办理")
+    power, coal = dept_id("电力科"), dept_id("煤炭科")
+
+    def listed(who, department):
+        return who.get("/cases/", query_string={"department": department}).get_data(as_text=True)
+
+    staff, coal_head = login("staff"), login("coal_head")
+    assert "仅电力科可见" in listed(staff, power) and "煤炭科协办" in listed(staff, power)
+    assert "仅电力科可见" not in listed(coal_head, power) and "煤炭科协办" in listed(coal_head, power)
+    assert "仅电力科可见" not in listed(coal_head, coal) and "煤炭科协办" in listed(coal_head, coal)
+    department_page = coal_head.get(f"/departments/{power}").get_data(as_text=True)
+    assert "仅电力科可见" not in department_page and "煤炭科协办" in department_page
+    own_page = staff.get(f"/departments/{power}").get_data(as_text=True)
+    assert "仅电力科可见" in own_page
+
+
 def test_netizen_contact_only_for_entitled_roles(login):
     monitor = login("monitor")
     case = register(monitor, netizen_contact="13912345678")
@@ -297,3 +322,19 @@ def test_extension_past_the_cap_says_why(login):
     assert fetch(case.id).deadline_days == 5
     capped = step(head, case, "request_extension", days="5", reason="还要延")
     assert capped.status_code == 400 and "已延至5日" in capped.get_data(as_text=True)
+
+
+def test_todo_counts_every_case_not_only_the_first_hundred(app, login):
+    from portal.bulk import generate
+
+    with app.app_context(), database.connection_context():
+        generate(300, seed=7, years=1, long_timeline_case=False)
+        ids = [c.id for c in Case.select(Case.id).where(Case.state == "archived").limit(150)]
+        Case.update(state="replied").where(Case.id.in_(ids)).execute()
+        waiting = Case.select().where(Case.state.in_(("replied", "rejected"))).count()
+    assert waiting > 150
+    office = login("office")
+    dashboard = office.get("/").get_data(as_text=True)
+    assert re.search(rf'待立卷归档</a> <span class="count">{waiting}</span>', dashboard)
+    todo = office.get("/cases/todo").get_data(as_text=True)
+    assert f"共 {waiting} 件，此处按回复时限列出前 100 件" in todo

@@ -43,3 +43,29 @@ def test_the_index_is_rebuilt_for_existing_cases(app, login):
         from portal.db import init_schema
     assert init_schema(app) >= 1
     assert case.number in found(login("office"), "电站选址")
+
+
+def test_part_of_a_number_or_a_latin_word_is_found(login):
+    monitor = login("monitor")
+    case = register(monitor, title="Solar 光伏补贴咨询", url="https://bbs.example.cn/thread/778899")
+    office = login("office")
+    middle = case.number[2:-2]  # a part of the number that is no whole word of it
+    assert case.number in found(office, middle)
+    assert case.number in found(office, "olar")
+    assert case.number in found(office, "8899")
+    assert case.number in found(office, "ar 光伏")
+
+
+def test_a_search_lists_the_newest_first_unless_told_otherwise(login):
+    monitor = login("monitor")
+    older = register(monitor, title="风电噪声扰民投诉", posted_at="2026-11-20T09:00")
+    newer = register(monitor, title="风电噪声夜间仍在", posted_at="2026-11-27T09:00")
+    office = login("office")
+
+    def listed(**args):
+        page = office.get("/cases/", query_string={"q": "风电噪声", **args}, headers={"HX-Request": "true"})
+        text = page.get_data(as_text=True)
+        return sorted((older, newer), key=lambda c: text.index(c.number))
+
+    assert listed() == [newer, older]  # the newest registered first
+    assert listed(sort="due") == [older, newer]  # the nearest deadline first, when asked
