@@ -28,8 +28,8 @@ def cleaned(value):
 def bounded_id(value) -> int | None:
     """An id from a form or a query string; None unless it is a plain number a key can hold."""
     value = str(value or "").strip()
-    if not value.isascii() or not value.isdigit():
-        return None
+    if not value.isascii() or not value.isdigit() or len(value.lstrip("0")) > len(str(MAX_ID)):
+        return None  # (Python refuses to read a number of more than 4,300 digits: a 500)
     number = int(value)
     return number if 0 < number <= MAX_ID else None
 
