@@ -19,9 +19,6 @@ from portal.demo import DEMO_PASSWORD
 from portal.inputs import bounded_id, clean_text
 from portal.org.models import Department, User, UserRole
 
-
-
-
 HOSTILE = settings(
     max_examples=int(os.environ.get("PORTAL_HOSTILE_EXAMPLES", "25")),
     deadline=None,

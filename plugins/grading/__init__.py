@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from flask import render_template, url_for
 from markupsafe import Markup
+from peewee import Case as SQLCase
 
 from plugins.grading import views, workflow
 from plugins.grading.models import MODELS, Grade, GradeChange, review_due_query
@@ -24,6 +25,7 @@ PERMISSIONS = [
     Permission("grading.settings", "修改舆情分级标准", ("admin", "office")),
     Permission("grading.review", "后期处置（总结评估）", ("office", "leader")),
 ]
+WIDGET_ROWS = 10  # of the open major cases the dashboard lists; it counts them all
 FILTER_CHOICES = [(GENERAL, "一般"), (MAJOR, "重大"), (CRITICAL, "特别重大"), ("major_up", "重大及以上"),
                   ("none", "未分级")]
 
@@ -126,16 +128,16 @@ def portal_case_event(case, event):
 def portal_dashboard_widgets(user):
     if not user.can("case.view"):
         return None
-    upgrades = (access.visible(GradeChange.select(GradeChange, Case).join(Case), user)
+    upgrades = (access.visible(GradeChange.select(GradeChange, Case.id, Case.number).join(Case), user)
                 .where(GradeChange.upgrade & (GradeChange.at >= now() - timedelta(days=7)))
                 .order_by(GradeChange.id.desc()))
-    open_major = (access.visible(graded(Case.select(Case, Grade)), user)
-                  .where(Grade.grade.in_((MAJOR, CRITICAL)) & Case.state.in_(OPEN_STATES) & Grade.eliminated_at.is_null())
-                  .order_by(Case.id.desc()))
-    open_major = sorted(open_major, key=lambda c: -rank(c.grading.grade))
+    open_major = (access.visible(graded(Case.select(Case.id, Case.number, Case.title, Grade.grade, Grade.eliminated_at)), user)
+                  .where(Grade.grade.in_((MAJOR, CRITICAL)) & Case.state.in_(OPEN_STATES) & Grade.eliminated_at.is_null()))
+    gravest_first = open_major.order_by(SQLCase(None, [(Grade.grade == CRITICAL, 0)], 1), Case.id.desc())
     due = list(access.visible(review_due_query(), user)) if user.can("grading.review") else []
     html = render_template("grading/widget.html", upgrades=list(upgrades.limit(8)), upgrade_count=upgrades.count(),
-                           open_major=open_major, reviews_due=due, badge=badge, stylesheet=stylesheet)
+                           open_major=list(gravest_first.limit(WIDGET_ROWS)), open_major_count=open_major.count(),
+                           reviews_due=due, badge=badge, stylesheet=stylesheet)
     return Widget("分级预警", Markup(html), order=15)
 
 
