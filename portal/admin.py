@@ -43,7 +43,7 @@ def _other_active_admins(user) -> int:
 @bp.route("/users")
 @requires("admin.users")
 def users():
-    rows = User.select().order_by(User.active.desc(), User.department, User.id)
+    rows = User.listing(User.select().order_by(User.active.desc(), User.department, User.id))
     return render_template("admin/users.html", users=rows)
 
 

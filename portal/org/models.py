@@ -86,6 +86,17 @@ class User(UserMixin, BaseModel):
             self._roles = [r.role for r in self.role_rows.order_by(UserRole.id)]
         return self._roles
 
+    @classmethod
+    def listing(cls, query=None) -> list["User"]:
+        """People with their department and roles in two queries, not two per person."""
+        users = list((query or cls.select()).select_extend(Department).join(Department, peewee.JOIN.LEFT_OUTER))
+        by_id = {u.id: u for u in users}
+        for u in users:
+            u._roles = []
+        for row in UserRole.select().where(UserRole.user.in_(list(by_id))).order_by(UserRole.id):
+            by_id[row.user_id]._roles.append(row.role)
+        return users
+
     def set_roles(self, roles):
         UserRole.delete().where(UserRole.user == self).execute()
         for role in roles:

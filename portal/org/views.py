@@ -1,10 +1,11 @@
 """Departments and working groups, as every member of staff browses them."""
 from flask import Blueprint, current_app, render_template
 from flask_login import current_user
+from peewee import JOIN
 
 from portal.auth.permissions import requires
 from portal.hookspecs import hookimpl
-from portal.org.models import Department, User, WorkingGroup
+from portal.org.models import Department, User, WorkingGroup, WorkingGroupMember
 from portal.plugins import NavItem, collect
 
 bp = Blueprint("org", __name__, url_prefix="")
@@ -40,7 +41,7 @@ def department(department_id):
         abort(404)
     pm = current_app.extensions["portal_pm"]
     sections = collect(pm.hook.portal_department_sections, department=dept, user=current_user._get_current_object())
-    staff = dept.users.where(User.active).order_by(User.id)
+    staff = User.listing(User.select().where((User.department == dept.id) & User.active).order_by(User.id))
     return render_template("org/department.html", department=dept, sections=sections, staff=staff)
 
 
@@ -48,4 +49,19 @@ def department(department_id):
 @requires()
 def groups():
     groups = WorkingGroup.select().order_by(WorkingGroup.id)
-    return render_template("org/groups.html", groups=groups)
+    members = {}
+    for m in group_members():
+        members.setdefault(m.group_id, []).append(m)
+    return render_template("org/groups.html", groups=groups, members=members)
+
+
+def group_members():
+    """Every group's members with their person, that person's department, or the member
+    department, in one query."""
+    persons_department = Department.alias()
+    return (WorkingGroupMember.select(WorkingGroupMember, User, persons_department, Department)
+            .join(User, JOIN.LEFT_OUTER)
+            .join(persons_department, JOIN.LEFT_OUTER, on=(User.department == persons_department.id), attr="department")
+            .switch(WorkingGroupMember)
+            .join(Department, JOIN.LEFT_OUTER, on=(WorkingGroupMember.department == Department.id), attr="department")
+            .order_by(WorkingGroupMember.id))

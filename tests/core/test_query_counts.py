@@ -58,3 +58,34 @@ def test_statement_count_does_not_grow_with_rows(tmp_path_factory, demo_template
             dept = Department.get(Department.name == "电力科").id
         counts.append(statements_for(app, client, page.format(dept=dept), rows))
     assert counts[0] == counts[1], f"{page}: {counts[0]} statements with 10 cases, {counts[1]} with 200"
+
+
+def add_people(count):
+    from portal.org.models import User, UserRole, WorkingGroup, WorkingGroupMember
+
+    power = Department.get(Department.name == "电力科")
+    group = WorkingGroup.select().first()
+    for i in range(count):
+        user = User.create(username=f"extra{i}", name=f"新同事{i}", department=power, password_hash="x")
+        UserRole.create(user=user, role="staff")
+        WorkingGroupMember.create(group=group, position="member", user=user)
+
+
+@pytest.mark.parametrize("page", ["/groups", "/admin/users", "/departments/{dept}"])
+def test_lists_of_people_do_not_query_per_person(tmp_path_factory, demo_template, page):
+    from tests.fixtures import make_app
+
+    counts = []
+    for people in (0, 30):
+        app = make_app(tmp_path_factory.mktemp(f"p{people}"), demo_template)
+        client = app.test_client()
+        client.login("admin")
+        with database.connection_context():
+            add_people(people)
+            dept = Department.get(Department.name == "电力科").id
+        url = page.format(dept=dept)
+        with counting() as counter:
+            response = client.get(url)
+        assert response.status_code == 200 and ("新同事29" in response.get_data(as_text=True)) == bool(people)
+        counts.append(counter.statements)
+    assert counts[0] == counts[1], f"{page}: {counts[0]} statements with the demo's people, {counts[1]} with 30 more"
