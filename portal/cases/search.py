@@ -65,6 +65,12 @@ def rebuild():
             total, last_id = total + len(batch), batch[-1].id
 
 
+def is_exact(q: str) -> bool:
+    """Whether the index alone answers ``q``: two Chinese characters are one indexed bigram, found
+    only where they stand side by side (fields are indexed apart), so LIKE need not confirm it."""
+    return available() and bool(re.fullmatch(r"[\u3400-\u9fff\uf900-\ufaff]{2}", q or ""))
+
+
 def candidates(q: str):
     """SQL for the ids that may contain ``q``, or None when the index cannot help.
 
