@@ -39,7 +39,7 @@ class Case(BaseModel):
     netizen_nickname = peewee.CharField(max_length=80, default="")
     netizen_contact = peewee.CharField(max_length=120, default="")
     category = peewee.CharField(max_length=20)
-    posted_at = peewee.DateTimeField()
+    posted_at = peewee.DateTimeField(index=True)  # the list's 发帖时间 order and date filters
     confidentiality = peewee.CharField(max_length=10, default="normal")
     state = peewee.CharField(max_length=20, default="registered")
     registered_by = peewee.ForeignKeyField(User, backref="+", on_delete="RESTRICT")
