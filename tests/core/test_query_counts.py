@@ -31,14 +31,26 @@ def counting():
         logger.setLevel(level)
 
 
-def statements_for(app, client, url, cases):
+def statements_for(tmp_path_factory, demo_template, username, page, fill, amount) -> tuple[int, str]:
+    """The statements ``page`` costs ``username`` once ``fill(amount)`` has added rows, and the page."""
+    from tests.fixtures import make_app
+
+    app = make_app(tmp_path_factory.mktemp(f"{fill.__name__}{amount}"), demo_template)
+    client = app.test_client()
+    client.login(username)
     with app.app_context(), database.connection_context():
-        generate(cases, seed=cases, years=1, long_timeline_case=False)
+        fill(amount)
+        dept = Department.get(Department.name == "电力科").id
+    url = page.format(dept=dept)
     client.get(url)  # warm up: the lazy deadline check and caches
     with counting() as counter:
         response = client.get(url)
     assert response.status_code == 200
-    return counter.statements
+    return counter.statements, response.get_data(as_text=True)
+
+
+def add_cases(count):
+    generate(count, seed=count, years=1, long_timeline_case=False)
 
 
 PAGES = ["/", "/cases/", "/cases/?state=handling&sort=due", "/cases/todo", "/cases/supervision",
@@ -47,16 +59,7 @@ PAGES = ["/", "/cases/", "/cases/?state=handling&sort=due", "/cases/todo", "/cas
 
 @pytest.mark.parametrize("page", PAGES)
 def test_statement_count_does_not_grow_with_rows(tmp_path_factory, demo_template, page):
-    from tests.fixtures import make_app
-
-    counts = []
-    for rows in (10, 200):
-        app = make_app(tmp_path_factory.mktemp(f"q{rows}"), demo_template)
-        client = app.test_client()
-        client.login("office")
-        with database.connection_context():
-            dept = Department.get(Department.name == "电力科").id
-        counts.append(statements_for(app, client, page.format(dept=dept), rows))
+    counts = [statements_for(tmp_path_factory, demo_template, "office", page, add_cases, rows)[0] for rows in (10, 200)]
     assert counts[0] == counts[1], f"{page}: {counts[0]} statements with 10 cases, {counts[1]} with 200"
 
 
@@ -73,19 +76,7 @@ def add_people(count):
 
 @pytest.mark.parametrize("page", ["/groups", "/admin/users", "/departments/{dept}"])
 def test_lists_of_people_do_not_query_per_person(tmp_path_factory, demo_template, page):
-    from tests.fixtures import make_app
-
-    counts = []
-    for people in (0, 30):
-        app = make_app(tmp_path_factory.mktemp(f"p{people}"), demo_template)
-        client = app.test_client()
-        client.login("admin")
-        with database.connection_context():
-            add_people(people)
-            dept = Department.get(Department.name == "电力科").id
-        url = page.format(dept=dept)
-        with counting() as counter:
-            response = client.get(url)
-        assert response.status_code == 200 and ("新同事29" in response.get_data(as_text=True)) == bool(people)
-        counts.append(counter.statements)
-    assert counts[0] == counts[1], f"{page}: {counts[0]} statements with the demo's people, {counts[1]} with 30 more"
+    (before, _), (after, shown) = (statements_for(tmp_path_factory, demo_template, "admin", page, add_people, n)
+                                   for n in (0, 30))
+    assert "新同事29" in shown
+    assert before == after, f"{page}: {before} statements with the demo's people, {after} with 30 more"
