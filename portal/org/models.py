@@ -102,13 +102,17 @@ class User(UserMixin, BaseModel):
         for role in roles:
             UserRole.create(user=self, role=role)
         self._roles = list(roles)
+        self.__dict__.pop("_can", None)
 
     @property
     def role_labels(self) -> str:
         return "、".join(ROLES.get(r, r) for r in self.roles)
 
     def can(self, permission: str) -> bool:
-        return self.active and role_can(self.roles, permission)
+        answers = self.__dict__.setdefault("_can", {})  # a page asks the same question many times
+        if permission not in answers:
+            answers[permission] = self.active and role_can(self.roles, permission)
+        return answers[permission]
 
     def has_role(self, *roles) -> bool:
         return bool(set(self.roles) & set(roles))
