@@ -103,6 +103,7 @@ def targets(env):
         ("floor: /healthz", "/healthz"),
         ("case list: department + state, by due date, 50 rows", f"/cases/?department={dept}&state=archived&sort=due"),
         ("case page: 50-event timeline, every plugin's panels", f"/cases/{case}"),
+        ("the grading panel of that case (htmx, after the page)", f"/grading/cases/{case}/panel"),
         ("home dashboard", "/"),
         ("department page", f"/departments/{dept}"),
         ("search: 4-character Chinese substring", "/cases/?q=" + urllib.parse.quote("光伏并网")),

@@ -5,6 +5,7 @@ from flask import Flask, g, render_template, request
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from htmx_flask import Htmx
+from werkzeug.local import LocalProxy
 from werkzeug.routing import IntegerConverter
 
 from portal import audit, db
@@ -80,15 +81,19 @@ def _register_blueprints(app, pm):
 
 
 def _register_templates_and_errors(app, pm):
-    @app.context_processor
-    def portal_globals():
-        # Once per request: a page renders each plugin's widget or section as its own template.
-        if "portal_globals" not in g:
+    def navigation():
+        # Once per request, and only when a template shows it: htmx fragments never do.
+        if "portal_nav" not in g:
             nav = collect(pm.hook.portal_nav_items, user=current_user) if current_user.is_authenticated else []
             path = request.path
             matching = [i.url for i in nav if path == i.url or (i.url != "/" and path.startswith(i.url))]
-            g.portal_globals = {"nav_items": nav, "nav_active": max(matching, key=len, default=None), "ROLES": ROLES}
-        return g.portal_globals
+            g.portal_nav = nav, max(matching, key=len, default=None)
+        return g.portal_nav
+
+    @app.context_processor
+    def portal_globals():
+        return {"nav_items": LocalProxy(lambda: navigation()[0]), "nav_active": LocalProxy(lambda: navigation()[1]),
+                "ROLES": ROLES}
 
     @app.after_request
     def security_headers(response):

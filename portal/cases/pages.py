@@ -3,6 +3,7 @@ from datetime import date
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
+from werkzeug.local import LocalProxy
 
 from portal import audit
 from portal.auth.permissions import requires
@@ -39,10 +40,15 @@ def portal_nav_items(user):
 def unread_notifications():
     if not current_user.is_authenticated:
         return {}
-    if "unread_notifications" not in g:  # once per request, however many templates it renders
+    return {"unread_notifications": LocalProxy(unread_count)}
+
+
+def unread_count() -> int:
+    """Once per request, and only when a template shows it: htmx fragments never do."""
+    if "unread_notifications" not in g:
         unread = Notification.select().where((Notification.user == current_user.id) & Notification.read_at.is_null())
         g.unread_notifications = unread.count()
-    return {"unread_notifications": g.unread_notifications}
+    return g.unread_notifications
 
 
 @bp.route("/cases/todo")
