@@ -133,7 +133,7 @@ def generate(count: int, seed: int = 2026, years: int = 8, long_timeline_case: b
         database.execute_sql("SELECT setval(pg_get_serial_sequence('\"case\"', 'id'), (SELECT MAX(id) FROM \"case\"))")
     current_app.extensions["portal_pm"].hook.portal_demo_bulk(app=current_app._get_current_object(),
                                                               case_ids=range(start_id, start_id + count))
-    analyze()
+    analyze(after_bulk_load=True)
     return {"cases": len(cases), "events": len(events), "drafts": len(drafts), "attachments": len(attachments)}
 
 
