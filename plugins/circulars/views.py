@@ -8,7 +8,9 @@ from peewee import JOIN, fn
 from portal import documents
 from portal.audit import AuditEvent
 from portal.auth.permissions import requires
+from portal.cases.attachments import UploadError, read_upload
 from portal.db import now
+from portal.inputs import bounded_id, safe_next
 from portal.org.models import Department, User
 
 from plugins.circulars import printing, ready, workflow
@@ -88,7 +90,7 @@ def _form_dict(circular: Circular) -> dict:
 @requires("circulars.draft")
 def new():
     if request.method == "POST":
-        chosen = request.form.getlist("departments", type=int)
+        chosen = [bounded_id(v) for v in request.form.getlist("departments")]
         try:
             circular = workflow.save_draft(_user(), form=request.form, department_ids=chosen)
         except CircularError as exc:
@@ -104,7 +106,7 @@ def new():
 def edit(circular_id):
     circular = visible_circular(circular_id)
     if request.method == "POST":
-        chosen = request.form.getlist("departments", type=int)
+        chosen = [bounded_id(v) for v in request.form.getlist("departments")]
         try:
             workflow.save_draft(_user(), circular, version=request.form.get("version"), form=request.form,
                                 department_ids=chosen)
@@ -139,10 +141,12 @@ def new_bulletin():
 
 
 def _day(value, default: date) -> date:
+    """As the core's bulletin page reads its dates: an ISO date a day can be added to, else the default."""
     try:
-        return date.fromisoformat(value) if value else default
+        day = date.fromisoformat(value) if value else default
     except ValueError:
         return default
+    return day if date(1900, 1, 1) <= day <= date(9999, 12, 30) else default
 
 
 @bp.route("/new/from-document", methods=["POST"])
@@ -150,12 +154,13 @@ def _day(value, default: date) -> date:
 def new_from_document():
     kind, _, object_id = (request.form.get("document") or "").partition(":")
     try:
-        if not object_id.isdigit():
+        number = bounded_id(object_id)
+        if number is None:
             raise CircularError("请选择一份门户文档。")
-        circular = ready.draft_from_document(_user(), kind, int(object_id))
+        circular = ready.draft_from_document(_user(), kind, number)
     except CircularError as exc:
         flash(str(exc), "error")
-        return redirect(url_for("circulars.new"))
+        return render_template("circulars/form.html", **_form_context(ready.defaults(_user()))), 400
     flash("已根据所选文档生成文稿，请核对后送核稿。", "success")
     return redirect(url_for("circulars.detail", circular_id=circular.id))
 
@@ -230,8 +235,7 @@ def acknowledge(circular_id):
         flash(str(exc), "error")
         return render_template("circulars/detail.html", **_detail_context(circular)), 400
     flash(f"已签收 {circular.number}。", "success")
-    return redirect(request.form.get("next") if request.form.get("next", "").startswith("/") else
-                    url_for("circulars.detail", circular_id=circular.id))
+    return redirect(safe_next(request.form.get("next"), url_for("circulars.detail", circular_id=circular.id)))
 
 
 @bp.route("/<int:circular_id>.pdf")
@@ -261,12 +265,13 @@ def add_attachment(circular_id):
         upload = document = None
         if kind == "file":
             f = request.files.get("file")
-            upload = (f.filename or "附件", f.mimetype, f.read()) if f and f.filename else None
+            checked = read_upload(f) if f and f.filename else None  # judged by content, under a safe name
+            upload = (checked.filename, checked.content_type, checked.data) if checked else None
         elif kind == "document":
             document = _chosen_document(form.get("document", ""))
         workflow.add_attachment(circular, _user(), kind=kind, title=form.get("title", ""), text=form.get("text", ""),
                                 upload=upload, document=document)
-    except CircularError as exc:
+    except (CircularError, UploadError) as exc:
         flash(str(exc), "error")
         return render_template("circulars/detail.html", **_detail_context(Circular.get_by_id(circular.id))), 400
     flash("附件已添加。", "success")
@@ -275,13 +280,13 @@ def add_attachment(circular_id):
 
 def _chosen_document(value: str):
     kind_name, _, object_id = value.partition(":")
-    kind = documents.document_kinds().get(kind_name)
-    if kind is None or not kind.text or not object_id.isdigit():
+    kind, number = documents.document_kinds().get(kind_name), bounded_id(object_id)
+    if kind is None or not kind.text or number is None:
         raise CircularError("请选择要作为附件的门户文档。")
     try:
-        if not kind.can_view(_user(), int(object_id)):
-            raise LookupError(object_id)
-        return kind.name, int(object_id), kind.title(int(object_id))
+        if not kind.can_view(_user(), number):
+            raise LookupError(number)
+        return kind.name, number, kind.title(number)
     except LookupError:
         raise CircularError("所选文档不存在，或您无权查看。") from None
 

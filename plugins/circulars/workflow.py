@@ -14,6 +14,7 @@ from datetime import date
 
 from portal import audit
 from portal.db import database, now
+from portal.inputs import bounded_id, clean_text
 from portal.org.models import Department
 
 from plugins.circulars.models import (
@@ -119,13 +120,13 @@ def clean(form) -> dict:
     """The fields of the drafting form, checked; raises CircularError naming the first bad one."""
     data = {}
     for name, (label, limit, _) in FIELDS.items():
-        value = (form.get(name) or "").replace("\r\n", "\n").strip()
+        value = clean_text(form.get(name)).strip()
         if len(value) > limit:
             raise CircularError(f"{label}不能超过{limit}个字。")
         data[name] = value
     if data["prefix"] and PREFIX_FORBIDDEN.search(data["prefix"]):
         raise CircularError("机关代字只填文字部分（例如“鄂能局发”）：年份、〔〕、序号和“号”字在签发时自动生成。")
-    if "\n" in data["mark"] or "\n" in data["prefix"]:
+    if len(data["mark"].splitlines()) > 1 or len(data["prefix"].splitlines()) > 1:
         raise CircularError("发文机关标志和机关代字只能有一行。")
     if len([line for line in data["title"].splitlines() if line.strip()]) > 4:
         raise CircularError("标题最多分四行排列。")
@@ -159,8 +160,9 @@ def default_departments() -> list[Department]:
 
 
 def _department_ids(ids) -> list[int]:
-    wanted = {int(i) for i in ids or []}
-    found = {d.id for d in Department.select(Department.id).where(Department.id.in_(wanted) & Department.active)}
+    wanted = {bounded_id(i) for i in ids or []}  # None for anything but a key
+    found = {d.id for d in Department.select(Department.id).where(
+        Department.id.in_(wanted - {None}) & Department.active)}
     if wanted - found:
         raise CircularError("所选分送单位中有不存在或已停用的科室，请刷新页面后重新选择。")
     return sorted(found)
@@ -204,10 +206,10 @@ def add_attachment(circular: Circular, user, *, kind: str, title: str, text: str
         raise CircularError("您没有拟稿的权限。")
     if not circular.editable:
         raise CircularError(f"该文件已{circular.state_label}，附件不能再修改。")
-    title = (title or "").replace("\r\n", "\n").strip()
+    title = clean_text(title).strip()
     fields = {"kind": kind}
     if kind == "text":
-        text = (text or "").strip()
+        text = clean_text(text).strip()
         if not text:
             raise CircularError("请填写附件的内容。")
         fields["text"] = text
@@ -290,7 +292,7 @@ def review(circular: Circular, user, *, version) -> Circular:
 def send_back(circular: Circular, user, *, version, comment: str, step: str) -> Circular:
     """退回修改 at review (``step="return_review"``) or at signing (``"return_sign"``)."""
     _check(circular, user, step, version)
-    comment = (comment or "").strip()
+    comment = clean_text(comment).strip()
     if not comment:
         raise CircularError("请写明退回修改的意见。")
     if len(comment) > 1000:
@@ -313,7 +315,7 @@ def next_number(prefix: str, year: int) -> int:
 
 def sign(circular: Circular, user, *, version, comment: str = "", today: date | None = None) -> Circular:
     _check(circular, user, "sign", version)
-    comment = (comment or "").strip()
+    comment = clean_text(comment).strip()
     if len(comment) > 1000:
         raise CircularError("签发意见不能超过1000个字。")
     today = today or now().date()
