@@ -51,7 +51,10 @@ def create_app(config=None):
 
 
 class KeyConverter(IntegerConverter):
-    """<int:…> in every route: a number past what a key can hold is a 404, not a 500."""
+    """<int:…> in every route: plain ASCII digits (not "١" or "１", which int() reads) and a
+    number a key can hold; anything else is a 404, not a 500."""
+
+    regex = r"[0-9]+"
 
     def __init__(self, url_map, *args, **kwargs):
         kwargs.setdefault("max", MAX_ID)

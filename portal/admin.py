@@ -1,13 +1,12 @@
 """Administration: users, departments, loaded plugins, the audit log."""
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from peewee import JOIN
-from flask_login import current_user
 
 from portal import audit
 from portal.auth.permissions import ROLES, requires
 from portal.db import database
 from portal.hookspecs import hookimpl
-from portal.inputs import clean_text, page_number
+from portal.inputs import page_number
 from portal.org.forms import DepartmentForm, ResetPasswordForm, UserForm
 from portal.org.models import Department, User, UserRole, password_problem
 from portal.plugins import NavItem

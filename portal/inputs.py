@@ -1,6 +1,7 @@
 """Reading what users send: text cleaned the same way everywhere, ids and pages bounded,
 redirect targets kept on this site, WTForms speaking Chinese."""
 import unicodedata
+from datetime import date
 from urllib.parse import urlsplit
 
 from flask_wtf import FlaskForm
@@ -38,6 +39,15 @@ def choice_id(value) -> int:
     """A <select>'s id for WTForms' ``coerce``: as bounded_id reads it (not "+4" or "４" as int()
     would), and 0, which no row has, for anything else."""
     return bounded_id(value) or 0
+
+
+def bounded_day(value, default: date) -> date:
+    """A date from a query string (2026-11-29), one a day can be added to; else ``default``."""
+    try:
+        day = date.fromisoformat(str(value or ""))
+    except ValueError:
+        return default
+    return day if date(1900, 1, 1) <= day <= date(9999, 12, 30) else default
 
 
 def page_number(value) -> int:

@@ -66,7 +66,8 @@ class DocumentKind:
     """A printable kind of document, declared with ``portal_documents()``; see docs/documents.md."""
     name: str        # "cases.dossier": unique, used in /documents/<name>/<id>.pdf
     label: str       # "舆情事项案卷"
-    render: object   # (object_id) -> a full HTML page; raise LookupError when there is none
+    # For an id with no document, render, title and text raise LookupError and can_view is False.
+    render: object   # (object_id) -> a full HTML page
     can_view: object  # (user, object_id) -> bool
     title: object    # (object_id) -> str
     text: object = None     # (object_id) -> plain text: makes the kind attachable to a circular

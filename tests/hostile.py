@@ -59,9 +59,9 @@ EDGES = [40, 41, 60, 61, 80, 81, 100, 101, 120, 121, 500, 501, 1000, 1001, 2000,
 
 
 def _edge(limit=None):
-    """Just inside and just past the forms' limits."""
-    return st.builds(lambda unit, n: unit * n, st.sampled_from(["界", "a", "<"]),
-                     st.sampled_from([n for n in EDGES if limit is None or n <= limit]))
+    """Just inside and just past the forms' limits (``limit`` and one past it included)."""
+    lengths = EDGES if limit is None else [n for n in EDGES if n <= limit] + [limit, limit + 1]
+    return st.builds(lambda unit, n: unit * n, st.sampled_from(["界", "a", "<"]), st.sampled_from(lengths))
 
 
 def hostile_text(huge=True, limit=None):

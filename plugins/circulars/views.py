@@ -1,6 +1,4 @@
 """Circular pages: the list, drafting, the circular with its steps, attachments, PDF, receipts."""
-from datetime import date
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from peewee import JOIN, fn
@@ -8,9 +6,9 @@ from peewee import JOIN, fn
 from portal import documents
 from portal.audit import AuditEvent
 from portal.auth.permissions import requires
-from portal.cases.attachments import UploadError, read_upload
+from portal.uploads import UploadError, read_upload
 from portal.db import now
-from portal.inputs import bounded_id, safe_next
+from portal.inputs import bounded_day, bounded_id, safe_next
 from portal.org.models import Department, User
 
 from plugins.circulars import printing, ready, workflow
@@ -127,8 +125,8 @@ def edit(circular_id):
 @requires("circulars.draft", "case.bulletin")
 def new_bulletin():
     today = now().date()
-    start = _day(request.values.get("from"), today.replace(day=1))
-    end = _day(request.values.get("to"), today)
+    start = bounded_day(request.values.get("from"), today.replace(day=1))
+    end = bounded_day(request.values.get("to"), today)
     if request.method == "POST":
         try:
             circular = ready.bulletin_draft(_user(), start, end)
@@ -138,15 +136,6 @@ def new_bulletin():
         flash("已根据超期未办通报清单生成通报文稿，请核对后送核稿。", "success")
         return redirect(url_for("circulars.detail", circular_id=circular.id))
     return render_template("circulars/bulletin.html", start=start, end=end)
-
-
-def _day(value, default: date) -> date:
-    """As the core's bulletin page reads its dates: an ISO date a day can be added to, else the default."""
-    try:
-        day = date.fromisoformat(value) if value else default
-    except ValueError:
-        return default
-    return day if date(1900, 1, 1) <= day <= date(9999, 12, 30) else default
 
 
 @bp.route("/new/from-document", methods=["POST"])

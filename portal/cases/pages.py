@@ -11,7 +11,7 @@ from portal.cases import deadlines, queries
 from portal.cases.models import Notification, WorkdayOverride
 from portal.db import database, now
 from portal.hookspecs import hookimpl
-from portal.inputs import bounded_id, clean_text, safe_next
+from portal.inputs import bounded_day, bounded_id, clean_text, safe_next
 from portal.plugins import NavItem
 from portal.settings import set_setting
 from portal.workdays import MODES
@@ -63,20 +63,12 @@ def supervision():
     return render_template("cases/supervision.html", cases=queries.supervision_list(current_user), view=deadlines.view)
 
 
-def _day(name, default):
-    try:
-        day = date.fromisoformat(request.args.get(name, ""))
-    except ValueError:
-        return default
-    return day if date(1900, 1, 1) <= day <= date(9999, 12, 30) else default
-
-
 @bp.route("/cases/bulletin")
 @requires("case.bulletin")
 def bulletin():
     today = now().date()
-    start = _day("from", today.replace(day=1))
-    end = _day("to", today)
+    start = bounded_day(request.args.get("from"), today.replace(day=1))
+    end = bounded_day(request.args.get("to"), today)
     if end < start:
         flash("结束日期不能早于开始日期。", "error")
         end = start

@@ -4,6 +4,7 @@ from flask_login import current_user
 from markupsafe import Markup
 from peewee import JOIN
 
+from portal import uploads
 from portal.auth.permissions import requires
 from portal.cases import access, attachments, deadlines, queries, workflow
 from portal.cases.access import PERMISSIONS
@@ -120,7 +121,7 @@ def new():
     if request.method == "POST":
         try:
             posted_at = parse_datetime(form.get("posted_at"), "网民发帖时间")
-            upload = attachments.read_upload(request.files.get("screenshot")) if request.files.get("screenshot") else None
+            upload = uploads.read_upload(request.files.get("screenshot")) if request.files.get("screenshot") else None
             with database.atomic():
                 case = workflow.register(
                     current_user, title=text(form, "title"), source=form.get("source"), url=text(form, "url"),
@@ -130,7 +131,7 @@ def new():
                 )
                 if upload:
                     attachments.store(case, upload, "screenshot", current_user)
-        except (WorkflowError, attachments.UploadError) as exc:
+        except (WorkflowError, uploads.UploadError) as exc:
             flash(str(exc), "error")
             return render_template("cases/new.html", form=form, SOURCES=SOURCES, CATEGORIES=CATEGORIES,
                                    CONFIDENTIALITY=CONFIDENTIALITY), 400
@@ -219,7 +220,7 @@ def _run_step(case, name, form):
         "urge": lambda: workflow.urge(case, user, version=version, message=text(form, "message")),
         "supervise": lambda: workflow.supervise(case, user, version=version, note=text(form, "note")),
         "end_supervision": lambda: workflow.end_supervision(case, user, version=version),
-        "attach": lambda: workflow.attach(case, user, upload=attachments.read_upload(request.files.get("file")),
+        "attach": lambda: workflow.attach(case, user, upload=uploads.read_upload(request.files.get("file")),
                                           kind=form.get("kind", "material")),
     }
     if name not in steps:
@@ -230,7 +231,7 @@ def _run_step(case, name, form):
 def _record_reply(case, user, version, form):
     replied_at = parse_datetime(form.get("replied_at"), "回复时间") if form.get("replied_at") else None
     proof = request.files.get("proof")
-    upload = attachments.read_upload(proof) if proof and proof.filename else None
+    upload = uploads.read_upload(proof) if proof and proof.filename else None
     with database.atomic():
         workflow.record_reply(case, user, version=version, reply_url=text(form, "reply_url"), replied_at=replied_at)
         if upload:
@@ -252,7 +253,7 @@ def act(case_id, action):
     case = visible_case(case_id)
     try:
         _run_step(case, action, request.form)
-    except (WorkflowError, attachments.UploadError) as exc:
+    except (WorkflowError, uploads.UploadError) as exc:
         flash(str(exc), "error")
         status = 409 if isinstance(exc, StaleCase) else 400
         case = Case.get_by_id(case.id)
@@ -302,8 +303,13 @@ def portal_documents():
         case = Case.get_or_none(Case.id == case_id)
         return case is not None and user.can("case.view") and access.can_see(user, case)
 
-    return DocumentKind("cases.dossier", "舆情事项案卷", render=_dossier_page, can_view=can_view,
-                        title=lambda case_id: f"案卷 {Case.get_by_id(case_id).number}")
+    def title(case_id):
+        case = Case.get_or_none(Case.id == case_id)
+        if case is None:
+            raise LookupError(case_id)
+        return f"案卷 {case.number}"
+
+    return DocumentKind("cases.dossier", "舆情事项案卷", render=_dossier_page, can_view=can_view, title=title)
 
 
 @hookimpl

@@ -389,7 +389,7 @@ def end_supervision(case, actor, *, version):
 
 
 def attach(case, actor, *, upload, kind):
-    """Add a checked upload (portal.cases.attachments.read_upload) to the case."""
+    """Add a checked upload (portal.uploads.read_upload) to the case."""
     from portal.cases.attachments import store
 
     _check(case, actor, "attach")

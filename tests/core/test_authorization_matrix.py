@@ -9,7 +9,8 @@ Plugins keep their own table beside their tests, with the same machinery (tests/
 """
 import pytest
 
-from portal.cases import attachments, workflow
+from portal import uploads
+from portal.cases import workflow
 from portal.cases.models import Case
 from portal.org.models import Department, User
 from tests.matrix import check_get, check_post, unlisted_routes
@@ -78,7 +79,7 @@ def ids(app, db):
         assert internal.confidentiality == "internal" and internal.host_department_id is None
         files = {}
         for name, case in (("normal_file", normal), ("internal_file", internal)):
-            upload = attachments.Upload(b"\x89PNG\r\n\x1a\n" + b"0" * 32, "image/png", "截图.png")
+            upload = uploads.Upload(b"\x89PNG\r\n\x1a\n" + b"0" * 32, "image/png", "截图.png")
             files[name] = workflow.attach(case, monitor, upload=upload, kind="screenshot").id
     return {"normal": normal.id, "internal": internal.id, "dept": Department.get(Department.name == "电力科").id,
             "user": User.get(User.username == "staff").id, **files}

@@ -9,7 +9,6 @@ import pytest
 from portal.audit import AuditEvent
 from portal.cases import deadlines, workflow
 from portal.cases.models import Case, Explanation, Extension, Notification, Urging, WorkdayOverride
-from portal.db import now
 from portal.org.models import Department, User
 from portal.settings import Setting
 from portal.workdays import reply_deadline

@@ -993,3 +993,10 @@ def test_decide_extension_needs_a_decision(portal):
         if decided or refusal_problem(response):
             failures.append((decision, response.status_code, decided))
     assert_all(failures)
+
+
+def test_ids_in_paths_are_ascii_digits(portal):
+    case = portal.case("registered")
+    assert get_raw(portal, "office", f"/cases/{case}").status_code == 200
+    for written in ("١", "１", "²", fullwidth(str(case))):
+        assert get_raw(portal, "office", f"/cases/{written}").status_code == 404, written
