@@ -38,20 +38,25 @@ class GradingError(WorkflowError):
 # Reading input ------------------------------------------------------------------------------
 
 def _count(value, label: str, limit: int = 1_000_000_000) -> int:
+    """Plain ASCII digits (thousands separators allowed), 0 to ``limit``: isdigit() alone also passes
+    "²" and "٣", and int() refuses more than 4,300 digits, leading zeros included."""
     raw = str(value if value is not None else "").strip().replace(",", "").replace("，", "")
-    if not raw.isdigit() or int(raw) > limit:
+    digits = raw.lstrip("0") or "0"
+    if not (raw.isascii() and raw.isdigit()) or len(digits) > len(str(limit)) or int(digits) > limit:
         raise GradingError(f"{label}须为0至{limit}之间的整数。")
-    return int(raw)
+    return int(digits)
 
 
 def _number(value, label: str) -> float:
+    """A decimal number in ASCII (float() alone also reads "１２", "٣" and "1_000"), 0 to 10^9."""
+    raw = str(value if value is not None else "").strip()
     try:
-        number = float(str(value if value is not None else "").strip())
+        number = float(raw) if raw.isascii() and "_" not in raw else -1.0
     except ValueError:
         number = -1.0
     if not math.isfinite(number) or not 0 <= number <= 1_000_000_000:
         raise GradingError(f"{label}须为不小于0的数字。")
-    return round(number, 2)
+    return abs(round(number, 2))  # "-0" is 0 (the audit log said 热点指数-0)
 
 
 def _text(value, label: str, limit: int, required: bool = True) -> str:
