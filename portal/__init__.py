@@ -127,4 +127,4 @@ def _register_templates_and_errors(app, pm):
 
     @app.errorhandler(413)
     def too_large(_):
-        return error_page(413, "文件过大", "上传的内容超过大小限制。")
+        return error_page(413, "提交的内容过大", "提交的内容（文字或上传的文件）超过了大小限制，未作任何修改。")

@@ -29,9 +29,10 @@ def cleaned(value):
 def bounded_id(value) -> int | None:
     """An id from a form or a query string; None unless it is a plain number a key can hold."""
     value = str(value or "").strip()
-    if not value.isascii() or not value.isdigit() or len(value.lstrip("0")) > len(str(MAX_ID)):
-        return None  # (Python refuses to read a number of more than 4,300 digits: a 500)
-    number = int(value)
+    digits = value.lstrip("0") or "0"  # (int() refuses more than 4,300 digits, leading zeros included)
+    if not value.isascii() or not value.isdigit() or len(digits) > len(str(MAX_ID)):
+        return None
+    number = int(digits)
     return number if 0 < number <= MAX_ID else None
 
 
