@@ -306,8 +306,9 @@ CHEAP_HASH = "pbkdf2:sha256:1000"  # scrypt is slow by design; hashing is not wh
 class Portal:
     """One app per test function, its logged-in clients and cases in each state, reused by every example."""
 
-    def __init__(self, app, monkeypatch):
+    def __init__(self, app, monkeypatch, build=None):
         self.app = app
+        self.build = build  # (app, state) -> the id of a new case in that state, for case()
         self._clients = {}
         self._ready = {}
         self._addr = 0
@@ -321,6 +322,15 @@ class Portal:
             self.leadership = Department.get(Department.kind == "leadership").id
         with app.app_context(), database.connection_context():
             workflow.tick()  # the demo cases' deadline events, now rather than inside an example
+
+    def case(self, state) -> int:
+        """A case in ``state``, made through the workflows (not under test here); reused until used up."""
+        if state not in self._ready:
+            self._ready[state] = self.build(self.app, state)
+        return self._ready[state]
+
+    def used_up(self, state):
+        self._ready.pop(state, None)
 
     def fresh_client(self):
         """A client from an address of its own: the login throttle counts per address."""

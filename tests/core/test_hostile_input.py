@@ -62,18 +62,6 @@ from tests.hostile import (
 )
 
 
-class CasePortal(Portal):
-    def case(self, state) -> int:
-        """A case in ``state``, made through the workflow (not under test here); reused until used up."""
-        if state not in self._ready:
-            self._ready[state] = build_case(self.app, state)
-        return self._ready[state]
-
-    def used_up(self, state):
-        self._ready.pop(state, None)
-
-
-
 def build_case(app, state) -> int:
     with app.app_context(), database.connection_context():
         u = {n: User.get(User.username == n) for n in ("monitor", "office", "leader", "head")}
@@ -112,7 +100,7 @@ def portal(app, monkeypatch):
     # One connection for the whole test, shared by the requests (they reuse an open one): connecting
     # per query costs more than the query on PostgreSQL.
     with database.connection_context():
-        yield CasePortal(app, monkeypatch)
+        yield Portal(app, monkeypatch, build=build_case)
 
 
 def fetch(case_id) -> Case:
@@ -998,5 +986,5 @@ def test_decide_extension_needs_a_decision(portal):
 def test_ids_in_paths_are_ascii_digits(portal):
     case = portal.case("registered")
     assert get_raw(portal, "office", f"/cases/{case}").status_code == 200
-    for written in ("١", "１", "²", fullwidth(str(case))):
-        assert get_raw(portal, "office", f"/cases/{written}").status_code == 404, written
+    for spelled in ("١", "１", "²", fullwidth(str(case))):
+        assert get_raw(portal, "office", f"/cases/{spelled}").status_code == 404, spelled

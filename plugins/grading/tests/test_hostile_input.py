@@ -49,17 +49,6 @@ from tests.hostile import (
 
 # --- the portal, its cases in each grading state ------------------------------------------------------
 
-class GradingPortal(Portal):
-    def case(self, state) -> int:
-        """A case in ``state`` (see build_case), made through the workflows; reused until used up."""
-        if state not in self._ready:
-            self._ready[state] = build_case(self.app, state)
-        return self._ready[state]
-
-    def used_up(self, state):
-        self._ready.pop(state, None)
-
-
 def build_case(app, state) -> int:
     """open: never graded; general / major: graded by the rule on a snapshot; manual: a leader's 一般;
     requested: major, the meeting asked for; eliminated: general, declared eliminated; review_due: major and
@@ -90,7 +79,7 @@ def build_case(app, state) -> int:
 def portal(app, monkeypatch):
     # One connection for the whole test, shared by the requests (they reuse an open one).
     with database.connection_context():
-        yield GradingPortal(app, monkeypatch)
+        yield Portal(app, monkeypatch, build=build_case)
 
 
 GRADING_MODELS = (Grade, Snapshot, GradeChange, Assessment, Review)
