@@ -262,6 +262,15 @@ def assert_refused(response, statuses=(400, 409, 413, 429)):
     return page
 
 
+def refusal_problem(response, statuses=(400, 409, 413, 429)) -> str | None:
+    """Why ``response`` is not a proper refusal (assert_refused), or None: for tests that collect failures."""
+    try:
+        assert_refused(response, statuses=statuses)
+    except AssertionError as exc:
+        return str(exc).splitlines()[0]
+    return None
+
+
 def assert_shown_escaped(page: str, *texts):
     for value in texts:
         if not value:

@@ -57,7 +57,7 @@ from portal.settings import Setting
 from tests.hostile import (
     BAD_DATETIMES, DT_FORMATS, HOSTILE, NEXTS, XSS, Portal, assert_all, assert_clean_filename, assert_refused,
     assert_shown_escaped, choice_field, clean, count, field, first, fullwidth, get_raw, hostile_text, id_variants,
-    messages, one_of_these, oversized, parse_dt, post_raw, recent, request, rows, stays_on_site, text_field, to_int,
+    messages, one_of_these, oversized, parse_dt, post_raw, recent, refusal_problem, request, rows, stays_on_site, text_field, to_int,
     typed, upload_ok, upload_value, uploads, user_rows, weighted, written,
 )
 
@@ -849,14 +849,6 @@ def test_login_username_with_nul(portal):
     portal.app.config["PROPAGATE_EXCEPTIONS"] = False
     response = portal.fresh_client().post("/login", data={"username": "staff\x00", "password": "x"})
     assert response.status_code == 200 and "用户名或密码错误" in response.get_data(as_text=True)
-
-
-def refusal_problem(response):
-    try:
-        assert_refused(response)
-    except AssertionError as exc:
-        return str(exc).splitlines()[0]
-    return None
 
 
 def test_length_messages_are_chinese(portal):

@@ -36,7 +36,7 @@ from portal.plugins import DocumentKind
 from tests.hostile import (
     BODIES, HOSTILE, NEXTS, XSS, Portal, assert_all, assert_clean_filename, assert_refused, assert_shown_escaped,
     browser_filename, count, field, first, fullwidth, get_raw, good_text, hostile_text, id_variants, messages,
-    one_of_these, oversized, post_raw, rows, stays_on_site, text_field, to_int, typed, upload_ok, upload_value, uploads,
+    one_of_these, oversized, post_raw, refusal_problem, rows, stays_on_site, text_field, to_int, typed, upload_ok, upload_value, uploads,
     weighted,
 )
 
@@ -678,14 +678,6 @@ def test_list_and_bulletin_queries(portal, state, date_from, date_to):
 
 HUGE_ID = "9" * 25  # past what a key holds (SQLite cannot even compare it)
 DIGITS = "9" * 5000  # past the 4,300 digits Python agrees to read as a number
-
-
-def refusal_problem(response, statuses=(400, 409, 413)):
-    try:
-        assert_refused(response, statuses=statuses)
-    except AssertionError as exc:
-        return str(exc).splitlines()[0]
-    return None
 
 
 def draft_data(p, **changes):

@@ -43,7 +43,7 @@ from portal.settings import Setting
 from tests.hostile import (
     BAD_DATETIMES, DT_FORMATS, HOSTILE, XSS, Portal, assert_all, assert_refused, assert_shown_escaped,
     choice_field, count, field, first, fullwidth, good_text, hostile_text, id_variants, messages, parse_dt, post_raw,
-    rows, text_field, typed, weighted, written,
+    refusal_problem, rows, text_field, typed, weighted, written,
 )
 
 
@@ -576,14 +576,6 @@ def test_settings_form(portal, data):
 
 ODD_COUNTS = ["²", "٣", "５", "１２", "9" * 5000]
 METRICS = ("clicks", "comments", "reposts")
-
-
-def refusal_problem(response):
-    try:
-        assert_refused(response)
-    except AssertionError as exc:
-        return str(exc).splitlines()[0]
-    return None
 
 
 def test_counts_in_other_scripts_or_of_thousands_of_digits_are_refused_not_a_500(portal):
