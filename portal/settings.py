@@ -18,6 +18,13 @@ def get_setting(key: str, default: str | None = None) -> str | None:
     return current_app.config.get(key.upper(), default)
 
 
+def get_settings(keys) -> dict[str, str | None]:
+    """Several settings in one query: {key: as get_setting reads it, without a default}."""
+    keys = list(keys)
+    stored = {row.key: row.value for row in Setting.select().where(Setting.key.in_(keys))}
+    return {key: stored[key] if key in stored else current_app.config.get(key.upper()) for key in keys}
+
+
 def set_setting(key: str, value: str):
     Setting.insert(key=key, value=value).on_conflict(
         conflict_target=[Setting.key], update={Setting.value: value}

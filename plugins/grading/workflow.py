@@ -28,7 +28,7 @@ from portal.cases.events import emit, users_with_roles
 from portal.cases.models import Notification
 from portal.cases.workflow import WorkflowError
 from portal.db import database, now
-from portal.settings import get_setting, set_setting
+from portal.settings import get_settings, set_setting
 
 
 class GradingError(WorkflowError):
@@ -80,8 +80,9 @@ def _check(case, actor, permission: str):
 def thresholds() -> Thresholds:
     """The thresholds in force: the settings ``grading.<name>``, else the plan's defaults."""
     values = {}
+    stored = get_settings(f"grading.{name}" for name in Thresholds.names())
     for name in Thresholds.names():
-        raw = get_setting(f"grading.{name}")
+        raw = stored[f"grading.{name}"]
         try:
             values[name] = int(raw) if raw is not None else getattr(DEFAULT_THRESHOLDS, name)
         except (TypeError, ValueError):
