@@ -59,14 +59,12 @@ def is_sqlite() -> bool:
     return isinstance(database.obj, peewee.SqliteDatabase)
 
 
-def analyze(sqlite_only=False, after_bulk_load=False):
+def analyze(after_bulk_load=False):
     """Refresh the query planner's statistics. Without them SQLite picks a poor index for lists
     filtered by department (12 ms instead of 0.2 ms on 100,000 cases). With an analysis limit it
     samples each index instead of reading it whole: 5 ms on 100,000 cases."""
     if is_sqlite():
         database.execute_sql("PRAGMA analysis_limit=1000")
-    elif sqlite_only:
-        return  # PostgreSQL's autovacuum keeps its own statistics
     elif after_bulk_load:
         # and the visibility map, without which PostgreSQL's index-only scans still read the table
         # (the dashboard: 34 ms, 19 ms after it, on 100,000 fresh cases). Outside any transaction.

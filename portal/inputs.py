@@ -26,14 +26,21 @@ def cleaned(value):
     return clean_text(value).strip() if isinstance(value, str) else value
 
 
-def bounded_id(value) -> int | None:
-    """An id from a form or a query string; None unless it is a plain number a key can hold."""
-    value = str(value or "").strip()
-    digits = value.lstrip("0") or "0"  # (int() refuses more than 4,300 digits, leading zeros included)
-    if not value.isascii() or not value.isdigit() or len(digits) > len(str(MAX_ID)):
+def whole_number(value, maximum: int) -> int | None:
+    """Plain ASCII digits from 0 to ``maximum``, else None. isdigit() alone also passes "²" and "٣"
+    (int() reads the one and refuses the other), and int() refuses more than 4,300 digits,
+    leading zeros included."""
+    value = str(value if value is not None else "").strip()
+    digits = value.lstrip("0") or "0"
+    if not value.isascii() or not value.isdigit() or len(digits) > len(str(maximum)):
         return None
     number = int(digits)
-    return number if 0 < number <= MAX_ID else None
+    return number if number <= maximum else None
+
+
+def bounded_id(value) -> int | None:
+    """An id from a form or a query string; None unless it is a plain number a key can hold."""
+    return whole_number(value, MAX_ID) or None
 
 
 def choice_id(value) -> int:

@@ -28,6 +28,7 @@ from portal.cases.events import emit, users_with_roles
 from portal.cases.models import Notification
 from portal.cases.workflow import WorkflowError
 from portal.db import database, now
+from portal.inputs import whole_number
 from portal.settings import get_settings, set_setting
 
 
@@ -38,13 +39,11 @@ class GradingError(WorkflowError):
 # Reading input ------------------------------------------------------------------------------
 
 def _count(value, label: str, limit: int = 1_000_000_000) -> int:
-    """Plain ASCII digits (thousands separators allowed), 0 to ``limit``: isdigit() alone also passes
-    "²" and "٣", and int() refuses more than 4,300 digits, leading zeros included."""
-    raw = str(value if value is not None else "").strip().replace(",", "").replace("，", "")
-    digits = raw.lstrip("0") or "0"
-    if not (raw.isascii() and raw.isdigit()) or len(digits) > len(str(limit)) or int(digits) > limit:
+    """Plain ASCII digits, thousands separators allowed, 0 to ``limit``."""
+    count = whole_number(str(value if value is not None else "").replace(",", "").replace("，", ""), limit)
+    if count is None:
         raise GradingError(f"{label}须为0至{limit}之间的整数。")
-    return int(digits)
+    return count
 
 
 def _number(value, label: str) -> float:

@@ -147,6 +147,9 @@ def visible_case(case_id) -> Case:
     return access.case_or_404(case_id, current_user)
 
 
+PERSON_FIELDS = ("submitted_by", "decided_by", "requested_by", "author", "by", "uploaded_by")  # of a case's records
+
+
 def people_named(case, records) -> dict[int, str]:
     """{user id: name} of everyone a case page names, in one query instead of one per name."""
     from portal.org.models import User
@@ -157,9 +160,6 @@ def people_named(case, records) -> dict[int, str]:
             ids.update(getattr(row, f"{field}_id", None) for field in PERSON_FIELDS)
     ids.discard(None)
     return {u.id: u.name for u in User.select(User.id, User.name).where(User.id.in_(ids))} if ids else {}
-
-
-PERSON_FIELDS = ("submitted_by", "decided_by", "requested_by", "author", "by", "uploaded_by")
 
 
 def case_context(case, form=None):
