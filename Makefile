@@ -8,6 +8,7 @@ PORT   ?= 5000
 .PHONY: run test bench bench-pdf system-deps clean
 
 run: system-deps $(VENV)/.installed
+	$(VENV)/bin/portal migrate
 	$(VENV)/bin/portal init-db --demo
 	$(VENV)/bin/portal serve --host $(HOST) --port $(PORT)
 

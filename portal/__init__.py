@@ -40,6 +40,7 @@ def create_app(config=None):
     app.extensions["portal_permissions"] = build_registry(
         [CORE_PERMISSIONS] + pm.hook.portal_permissions()
     )
+    app.extensions["portal_core_models"] = CORE_MODELS
     db.init_app(app, CORE_MODELS + flatten(pm.hook.portal_models()))
 
     csrf.init_app(app)

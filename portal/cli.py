@@ -19,7 +19,12 @@ def cli():
 
 
 def init_schema():
-    indexed = db_init_schema(current_app)
+    from portal.migrate import MigrationError
+
+    try:
+        indexed = db_init_schema(current_app, log=lambda text: click.echo(f"执行迁移 {text}"))
+    except MigrationError as exc:
+        raise click.ClickException(str(exc)) from None
     if indexed:
         click.echo(f"已为 {indexed} 件事项建立全文检索索引。")
 
@@ -33,6 +38,22 @@ def init_db(demo):
     click.echo(f"数据库已就绪：{current_app.config['DATABASE_URL']}")
     if demo:
         _demo()
+
+
+@cli.command("migrate")
+@click.option("--list", "show", is_flag=True, help="只列出各模块已执行和待执行的迁移。")
+@with_appcontext
+def migrate_command(show):
+    """执行待执行的数据库迁移（升级前请先备份：portal backup）。"""
+    from portal.migrate import status
+
+    if show:
+        for owner, name, applied in status(current_app):
+            click.echo(f"{owner:<16}{name:<40}{'已执行' if applied else '待执行'}")
+        return
+    pending = [row for row in status(current_app) if not row[2]]
+    init_schema()
+    click.echo(f"已执行 {len(pending)} 个迁移，数据库结构已是最新。" if pending else "没有待执行的迁移，数据库结构已是最新。")
 
 
 @cli.command("demo")

@@ -78,15 +78,15 @@ def create_tables(models):
         database.create_tables(models, safe=True)
 
 
-def init_schema(app) -> int:
-    """Create what is missing: every declared table, and the case search index.
+def init_schema(app, log=lambda text: None) -> int:
+    """Bring the schema up to date (``portal.migrate``), then the case search index.
 
     Returns how many cases were indexed when the search index had to be built.
     """
-    from portal import audit
+    from portal import audit, migrate
     from portal.cases import search
 
-    create_tables(app.extensions["portal_models"])
+    migrate.apply_pending(app, log)
     with database.connection_context():
         audit.protect()
         if database.table_exists(search.TABLE) or not search.available():

@@ -22,7 +22,15 @@ def portal_blueprints():
 @hookspec
 def portal_models():
     """Return the peewee models (subclasses of ``portal.db.BaseModel``) whose tables
-    ``portal init-db`` creates. Name the tables after the plugin (``grading_snapshot``)."""
+    ``portal init-db`` creates on a database that has none of them. Name the tables after the
+    plugin (``grading_snapshot``). Change them later only through ``portal_migrations``."""
+
+
+@hookspec
+def portal_migrations():
+    """Return the dotted name of the package that holds the plugin's migrations
+    (``"plugins.grading.migrations"``): modules ``0001_baseline.py``, ``0002_….py`` …, each with
+    ``migrate(m)``. ``portal migrate`` applies them in order; see docs/plugins.md."""
 
 
 @hookspec

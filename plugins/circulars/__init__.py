@@ -30,6 +30,11 @@ def portal_models():
 
 
 @hookimpl
+def portal_migrations():
+    return f"{__name__}.migrations"
+
+
+@hookimpl
 def portal_permissions():
     return PERMISSIONS
 

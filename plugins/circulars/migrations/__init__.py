@@ -1,0 +1,1 @@
+"""The circulars plugin's migrations, applied in order by ``portal migrate`` (see ``portal.migrate``)."""

@@ -1,0 +1,1 @@
+"""The grading plugin's migrations, applied in order by ``portal migrate`` (see ``portal.migrate``)."""

@@ -1,0 +1,1 @@
+"""The core's migrations, applied in order by ``portal migrate`` (see ``portal.migrate``)."""
