@@ -1,6 +1,8 @@
 # `make run` and `make test` do all set-up on a fresh Debian machine (see README.md).
 VENV   ?= .venv
-PYTHON ?= python3
+# Debian's own Python (3.11.2 on Debian 12) when there is one: what a bureau's server has.
+PYTHON ?= $(if $(wildcard /usr/bin/python3),/usr/bin/python3,python3)
+export PYTHON
 PY      = $(VENV)/bin/python
 HOST   ?= 127.0.0.1
 PORT   ?= 5000

@@ -5,7 +5,8 @@
 # official documents (GB/T 9704): Fandol 仿宋/宋/黑/楷 from texlive-lang-chinese (about 106 MB
 # to download, 280 MB installed, ~50 s) and Noto Serif/Sans CJK from fonts-noto-cjk (56 MB,
 # 90 MB installed, ~12 s); python3-venv; and, for the end-to-end tests (tests/e2e), Debian's
-# chromium at /usr/bin/chromium, driven headless by Playwright (no browser download of its own).
+# chromium at /usr/bin/chromium, driven headless by Playwright (no browser download of its own),
+# and libatomic1, without which Playwright's bundled driver cannot start.
 # Runs without asking when root; otherwise says what to install. Does nothing when all is there.
 set -euo pipefail
 
@@ -15,7 +16,7 @@ have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'ok install
 have_lib 'libpango-1.0.so'      || missing+=(libpango-1.0-0)
 have_lib 'libpangoft2-1.0.so'   || missing+=(libpangoft2-1.0-0)
 have_lib 'libharfbuzz-subset.so' || missing+=(libharfbuzz-subset0)
-python3 -c 'import ensurepip, venv' 2>/dev/null || missing+=(python3-venv)
+"${PYTHON:-python3}" -c 'import ensurepip, venv' 2>/dev/null || missing+=(python3-venv)
 fonts=()
 if command -v dpkg-query >/dev/null 2>&1; then
   have_pkg fonts-noto-cjk       || fonts+=(fonts-noto-cjk)
@@ -24,6 +25,7 @@ fi
 browser=()
 if [ "${1:-}" = "--with-browser" ]; then  # only `make test` needs it
   [ -x /usr/bin/chromium ] || browser+=(chromium)
+  have_lib 'libatomic.so.1' || browser+=(libatomic1)  # Playwright's bundled node driver needs it
 fi
 
 if [ ${#missing[@]} -eq 0 ] && [ ${#fonts[@]} -eq 0 ] && [ ${#browser[@]} -eq 0 ]; then

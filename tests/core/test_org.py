@@ -91,9 +91,7 @@ def test_admin_adds_a_department(login, db):
 
 
 def test_demo_names_are_invented(app):
-    seed = (Path(__file__).parents[3] / "shared" / "seed" / "000_f194280ca31ed3ed.txt")
-    if not seed.exists():
-        seed = Path("/work/shared/seed/000_f194280ca31ed3ed.txt")
-    text = seed.read_text(encoding="utf-8")
+    text = (Path(__file__).parents[2] / "docs" / "regulations.txt").read_text(encoding="utf-8")
+    assert "网络舆情" in text
     for _, name, _, _ in USERS:
         assert name not in text, name
