@@ -216,7 +216,7 @@ def _run_step(case, name, form):
                                                               comment=text(form, "comment")),
         "explain": lambda: workflow.explain(case, user, version=version, text=text(form, "explanation")),
         "record_reply": lambda: _record_reply(case, user, version, form),
-        "archive": lambda: workflow.archive(case, user, version=version),
+        "archive": lambda: workflow.archive(case, user, version=version, confirmed=form.get("confirm") == "1"),
         "urge": lambda: workflow.urge(case, user, version=version, message=text(form, "message")),
         "supervise": lambda: workflow.supervise(case, user, version=version, note=text(form, "note")),
         "end_supervision": lambda: workflow.end_supervision(case, user, version=version),

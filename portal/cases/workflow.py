@@ -37,6 +37,7 @@ class Action:
     states: tuple[str, ...]
     permission: str
     host_only: bool = False  # only the host department's staff
+    confirm: str = ""  # an irreversible step: the sentence the user must tick to take it
 
 
 ACTIONS = {
@@ -50,7 +51,8 @@ ACTIONS = {
     "decide_extension": Action("审批延期", ("handling", "awaiting_approval", "approved"), "case.approve"),
     "explain": Action("情况说明", ("handling", "awaiting_approval", "approved"), "case.handle", host_only=True),
     "record_reply": Action("登记网上回复", ("approved",), "case.reply"),
-    "archive": Action("立卷归档", ("replied", "rejected"), "case.archive"),
+    "archive": Action("立卷归档", ("replied", "rejected"), "case.archive",
+                      confirm="我已核对案卷材料齐全，确认立卷归档（归档后不能撤销，事项内容不能再修改）"),
     "urge": Action("催办", ("handling",), "case.urge"),
     "supervise": Action("督办", OPEN_STATES, "case.supervise"),
     "end_supervision": Action("结束督办", OPEN_STATES + ("replied",), "case.supervise"),
@@ -350,8 +352,15 @@ def record_reply(case, actor, *, version, reply_url, replied_at: datetime | None
                      event="replied", url=reply_url)
 
 
-def archive(case, actor, *, version):
+def _confirmed(name: str, confirmed: bool):
+    if not confirmed:
+        raise WorkflowError(f"{ACTIONS[name].label}后不能撤销。请先勾选“{ACTIONS[name].confirm}”，再点{ACTIONS[name].label}。")
+
+
+def archive(case, actor, *, version, confirmed: bool):
+    """Irreversible: taken only with ``confirmed``, the user's explicit tick."""
     _check(case, actor, "archive", version)
+    _confirmed("archive", confirmed)
     with database.atomic():
         _step(case, actor, "archive", version, f"立卷归档 {case.number}",
               {"state": "archived", "archived_at": now(), "supervised": False}, event="archived")
@@ -425,6 +434,6 @@ def tick(at: datetime | None = None) -> dict[str, int]:
                 emit(case, name, None)
                 if name == "due_soon" and case.state == "handling":
                     Urging.create(case=case, message=AUTO_URGE, by=None)
-                    emit(case, "urged", None, automatic=True)
+                    emit(case, "urged", None, automatic=True, message=AUTO_URGE)
                 fired[name] += 1
     return fired
