@@ -1,5 +1,7 @@
 """Circular pages: the list, drafting, the circular with its steps, attachments, PDF, receipts."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+import io
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from peewee import JOIN, fn
 
@@ -8,6 +10,7 @@ from portal.audit import AuditEvent
 from portal.auth.permissions import requires
 from portal.uploads import UploadError, read_upload
 from portal.db import now
+from portal.downloads import send_download
 from portal.inputs import bounded_day, bounded_id, safe_next
 from portal.org.models import Department, User
 
@@ -127,15 +130,16 @@ def new_bulletin():
     today = now().date()
     start = bounded_day(request.values.get("from"), today.replace(day=1))
     end = bounded_day(request.values.get("to"), today)
+    earlier = ready.earlier_bulletins(_user(), start, end)
     if request.method == "POST":
         try:
-            circular = ready.bulletin_draft(_user(), start, end)
+            circular = ready.bulletin_draft(_user(), start, end, again=request.form.get("again") == "1")
         except CircularError as exc:
             flash(str(exc), "error")
-            return render_template("circulars/bulletin.html", start=start, end=end), 400
+            return render_template("circulars/bulletin.html", start=start, end=end, earlier=earlier), 400
         flash("已根据超期未办通报清单生成通报文稿，请核对后送核稿。", "success")
         return redirect(url_for("circulars.detail", circular_id=circular.id))
-    return render_template("circulars/bulletin.html", start=start, end=end)
+    return render_template("circulars/bulletin.html", start=start, end=end, earlier=earlier)
 
 
 @bp.route("/new/from-document", methods=["POST"])
@@ -301,7 +305,5 @@ def download_attachment(circular_id, attachment_id):
                                          & (CircularAttachment.circular == circular.id) & (CircularAttachment.kind == "file"))
     if row is None:
         abort(404)
-    import io
-
-    return send_file(io.BytesIO(bytes(row.file_data)), mimetype=row.content_type or "application/octet-stream",
-                     as_attachment=True, download_name=row.file_name, max_age=0)
+    return send_download(io.BytesIO(bytes(row.file_data)), content_type=row.content_type or "application/octet-stream",
+                         filename=row.file_name)

@@ -182,6 +182,13 @@ class Attachment(BaseModel):
     def kind_label(self):
         return self.KINDS.get(self.kind, self.kind)
 
+    @property
+    def previewable(self) -> bool:
+        """An image the case page may show inline (never SVG or HTML: the upload check admits neither)."""
+        from portal.downloads import INLINE_IMAGES
+
+        return self.content_type in INLINE_IMAGES
+
 
 class Notification(BaseModel):
     user = peewee.ForeignKeyField(User, backref="notifications", on_delete="CASCADE")

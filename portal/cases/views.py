@@ -1,5 +1,5 @@
 """Case pages: the list, intake, the case page with its steps, attachments, the dossier."""
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
 from peewee import JOIN
@@ -14,6 +14,7 @@ from portal.cases.models import (
 )
 from portal.cases.workflow import StaleCase, WorkflowError
 from portal.db import database, now
+from portal.downloads import send_download
 from portal.hookspecs import hookimpl
 from portal.inputs import bounded_id
 from portal.org.models import Department
@@ -270,12 +271,14 @@ def act(case_id, action):
 @bp.route("/<int:case_id>/attachments/<int:attachment_id>")
 @requires("case.view")
 def download(case_id, attachment_id):
+    """The file, downloaded; ``?preview=1`` shows an image inline (the case page's <img>)."""
     case = visible_case(case_id)
     attachment = Attachment.get_or_none((Attachment.id == attachment_id) & (Attachment.case == case.id))
     if attachment is None:
         abort(404)
-    response = send_file(attachments.path_of(attachment), mimetype=attachment.content_type, as_attachment=True,
-                         download_name=attachment.filename, max_age=0)
+    inline = request.args.get("preview") == "1" and attachment.previewable
+    response = send_download(attachments.path_of(attachment), content_type=attachment.content_type,
+                             filename=attachment.filename, attachment=not inline)
     response.headers["X-Checksum-SHA256"] = attachment.sha256
     return response
 
