@@ -35,6 +35,7 @@ class Case(BaseModel):
     title = peewee.CharField(max_length=120)
     source = peewee.CharField(max_length=20)
     url = peewee.CharField(max_length=500, default="", index=True)
+    url_key = peewee.CharField(max_length=500, default="", index=True)  # cases.links.link_key(url): the duplicate check
     post_text = peewee.TextField()
     netizen_nickname = peewee.CharField(max_length=80, default="")
     netizen_contact = peewee.CharField(max_length=120, default="")

@@ -135,13 +135,24 @@ def new():
         except (WorkflowError, uploads.UploadError) as exc:
             flash(str(exc), "error")
             return render_template("cases/new.html", form=form, SOURCES=SOURCES, CATEGORIES=CATEGORIES,
-                                   CONFIDENTIALITY=CONFIDENTIALITY), 400
+                                   CONFIDENTIALITY=CONFIDENTIALITY,
+                                   duplicates=workflow.duplicates_seen_by(current_user, text(form, "url"))), 400
         flash(f"已受理登记，编号 {case.number}。", "success")
-        if case.duplicate_of:
-            flash(f"注意：同一链接已有未办结的事项 {case.duplicate_of.number}，可能重复。", "warning")
+        others = [c.number for c in workflow.duplicates_seen_by(current_user, case.url) if c.id != case.id]
+        if others:
+            flash(f"注意：同一链接已有未办结的事项 {'、'.join(others)}，可能重复。", "warning")
         return redirect(url_for("cases.detail", case_id=case.id))
     return render_template("cases/new.html", form={"posted_at": now().strftime("%Y-%m-%dT%H:%M")},
                            SOURCES=SOURCES, CATEGORIES=CATEGORIES, CONFIDENTIALITY=CONFIDENTIALITY)
+
+
+@bp.route("/check-link")
+@requires("case.register")
+def check_link():
+    """While the intake form's link is typed (htmx): the open cases of the same post the user may see."""
+    url = text(request.args, "url").strip()
+    return render_template("cases/_duplicates.html", url=url,
+                           duplicates=workflow.duplicates_seen_by(current_user, url) if len(url) <= 500 else [])
 
 
 def visible_case(case_id) -> Case:
@@ -187,6 +198,7 @@ def case_context(case, form=None):
         plugin_actions=collect(pm.hook.portal_case_actions, case=case, user=user),
         departments=list(Department.listed().where(Department.kind.in_(("office", "unit", "info_centre")))),
         form=form or {}, ACTIONS=workflow.ACTIONS, KINDS=Attachment.KINDS,
+        duplicate=case.duplicate_of if case.duplicate_of_id and access.can_see(user, case.duplicate_of) else None,
     )
 
 

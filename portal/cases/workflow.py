@@ -11,6 +11,7 @@ from portal import audit
 from portal.cases import access
 from portal.cases import search as case_search
 from portal.cases.deadlines import compute_deadline
+from portal.cases.links import link_key
 from portal.cases.events import emit
 from portal.cases.models import (
     CATEGORIES, CLOCK_STATES, CONFIDENTIALITY, OPEN_STATES, SOURCES, Case, CaseCoDepartment, CaseCounter,
@@ -150,10 +151,24 @@ def next_number(year: int) -> tuple[int, str]:
     return seq, f"YQ-{year}-{seq:04d}"
 
 
+def _open_with_link(url: str):
+    key = link_key(url)
+    return Case.select().where((Case.url_key == key) & (key != "") & Case.state.in_(OPEN_STATES)).order_by(Case.id)
+
+
 def open_duplicate(url: str) -> Case | None:
-    if not url:
-        return None
-    return Case.select().where((Case.url == url) & Case.state.in_(OPEN_STATES)).order_by(Case.id).first()
+    """The first open case of the same post, whoever may see it: recorded on the new case, whose
+    page names it only to those who may see it."""
+    return _open_with_link(url).first() if link_key(url) else None
+
+
+def duplicates_seen_by(user, url: str, *, limit=5) -> list[Case]:
+    """The open cases of the same post that ``user`` may see (portal.cases.access.visible). One
+    they may not see is neither named nor hinted at: "a case you may not see has this link" would
+    confirm that a hidden case exists and what it is about (docs/security.md)."""
+    if not link_key(url):
+        return []
+    return list(access.visible(_open_with_link(url), user).limit(limit))
 
 
 def register(actor, *, title, source, url, post_text, category, posted_at: datetime,
@@ -185,7 +200,7 @@ def register(actor, *, title, source, url, post_text, category, posted_at: datet
             number=number, year=registered_at.year, seq=seq, title=title, source=source, url=url,
             post_text=post_text, category=category, posted_at=posted_at, confidentiality=confidentiality,
             netizen_nickname=netizen_nickname, netizen_contact=netizen_contact,
-            registered_by=actor, registered_at=registered_at, duplicate_of=open_duplicate(url),
+            url_key=link_key(url), registered_by=actor, registered_at=registered_at, duplicate_of=open_duplicate(url),
             due_at=deadline.due_at, due_provisional=deadline.provisional, deadline_days=REPLY_DAYS,
         )
         case_search.index([case])

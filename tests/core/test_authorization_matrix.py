@@ -31,6 +31,8 @@ route                                          anonymous admin leader office mon
 /cases/todo                                    login     200   200    200    200     200  200   200
 /cases/supervision                             login     200   200    200    200     200  200   200
 /cases/new                                     login     403   403    200    200     403  403   403
+/cases/check-link                              login     403   403    200    200     403  403   403
+/cases/check-link?url=https://bbs.example.cn/thread/1000  login  403   403    200    200     403  403   403
 /cases/bulletin                                login     403   200    200    403     403  403   403
 /cases/{normal}                                login     200   200    200    200     200  200   200
 /cases/{normal}/dossier                        login     200   200    200    200     200  200   200
