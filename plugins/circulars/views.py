@@ -8,10 +8,10 @@ from peewee import JOIN, fn
 from portal import documents
 from portal.audit import AuditEvent
 from portal.auth.permissions import requires
-from portal.uploads import UploadError, read_upload
+from portal.uploads import read_upload
 from portal.db import now
 from portal.downloads import send_download
-from portal.inputs import bounded_day, bounded_id, safe_next
+from portal.inputs import InputError, Problems, bounded_day, bounded_id, flash_problems, safe_next
 from portal.org.models import Department, User
 
 from plugins.circulars import printing, ready, workflow
@@ -95,7 +95,7 @@ def new():
         try:
             circular = workflow.save_draft(_user(), form=request.form, department_ids=chosen)
         except CircularError as exc:
-            flash(str(exc), "error")
+            flash_problems(exc)
             return render_template("circulars/form.html", **_form_context(request.form, departments_chosen=chosen)), 400
         flash("文稿已保存。", "success")
         return redirect(url_for("circulars.detail", circular_id=circular.id))
@@ -112,7 +112,7 @@ def edit(circular_id):
             workflow.save_draft(_user(), circular, version=request.form.get("version"), form=request.form,
                                 department_ids=chosen)
         except CircularError as exc:
-            flash(str(exc), "error")
+            flash_problems(exc)
             status = 409 if isinstance(exc, StaleCircular) else 400
             return render_template("circulars/form.html",
                                    **_form_context(request.form, Circular.get_by_id(circular.id), chosen)), status
@@ -135,7 +135,7 @@ def new_bulletin():
         try:
             circular = ready.bulletin_draft(_user(), start, end, again=request.form.get("again") == "1")
         except CircularError as exc:
-            flash(str(exc), "error")
+            flash_problems(exc)
             return render_template("circulars/bulletin.html", start=start, end=end, earlier=earlier), 400
         flash("已根据超期未办通报清单生成通报文稿，请核对后送核稿。", "success")
         return redirect(url_for("circulars.detail", circular_id=circular.id))
@@ -152,7 +152,7 @@ def new_from_document():
             raise CircularError("请选择一份门户文档。")
         circular = ready.draft_from_document(_user(), kind, number)
     except CircularError as exc:
-        flash(str(exc), "error")
+        flash_problems(exc)
         return render_template("circulars/form.html", **_form_context(ready.defaults(_user()))), 400
     flash("已根据所选文档生成文稿，请核对后送核稿。", "success")
     return redirect(url_for("circulars.detail", circular_id=circular.id))
@@ -210,10 +210,13 @@ def act(circular_id, action):
         abort(404)
     try:
         steps[action]()
-    except (CircularError, documents.RenderError) as exc:
-        flash(str(exc), "error")
+    except CircularError as exc:
+        flash_problems(exc)
         status = 409 if isinstance(exc, StaleCircular) else 400
         return render_template("circulars/detail.html", **_detail_context(Circular.get_by_id(circular.id))), status
+    except documents.RenderError as exc:
+        flash(str(exc), "error")
+        return render_template("circulars/detail.html", **_detail_context(Circular.get_by_id(circular.id))), 400
     flash(DONE[action].format(number=circular.number), "success")
     return redirect(url_for("circulars.detail", circular_id=circular.id))
 
@@ -225,7 +228,7 @@ def acknowledge(circular_id):
     try:
         workflow.acknowledge(circular, _user())
     except CircularError as exc:
-        flash(str(exc), "error")
+        flash_problems(exc)
         return render_template("circulars/detail.html", **_detail_context(circular)), 400
     flash(f"已签收 {circular.number}。", "success")
     return redirect(safe_next(request.form.get("next"), url_for("circulars.detail", circular_id=circular.id)))
@@ -254,18 +257,19 @@ def pdf(circular_id):
 def add_attachment(circular_id):
     circular = visible_circular(circular_id)
     form, kind = request.form, request.form.get("kind", "text")
+    problems = Problems()
     try:
         upload = document = None
         if kind == "file":
             f = request.files.get("file")
-            checked = read_upload(f) if f and f.filename else None  # judged by content, under a safe name
+            checked = problems.read(read_upload, f) if f and f.filename else None  # judged by content, under a safe name
             upload = (checked.filename, checked.content_type, checked.data) if checked else None
         elif kind == "document":
-            document = _chosen_document(form.get("document", ""))
+            document = problems.read(_chosen_document, form.get("document", ""))
         workflow.add_attachment(circular, _user(), kind=kind, title=form.get("title", ""), text=form.get("text", ""),
-                                upload=upload, document=document)
-    except (CircularError, UploadError) as exc:
-        flash(str(exc), "error")
+                                upload=upload, document=document, problems=problems)
+    except InputError as exc:
+        flash_problems(exc)
         return render_template("circulars/detail.html", **_detail_context(Circular.get_by_id(circular.id))), 400
     flash("附件已添加。", "success")
     return redirect(url_for("circulars.detail", circular_id=circular.id) + "#attachments")
@@ -291,7 +295,7 @@ def remove_attachment(circular_id, attachment_id):
     try:
         workflow.remove_attachment(circular, _user(), attachment_id)
     except CircularError as exc:
-        flash(str(exc), "error")
+        flash_problems(exc)
         return render_template("circulars/detail.html", **_detail_context(Circular.get_by_id(circular.id))), 400
     flash("附件已删除。", "success")
     return redirect(url_for("circulars.detail", circular_id=circular.id) + "#attachments")

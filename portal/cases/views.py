@@ -8,15 +8,15 @@ from portal import uploads
 from portal.auth.permissions import requires
 from portal.cases import access, attachments, deadlines, queries, workflow
 from portal.cases.access import PERMISSIONS
-from portal.cases.forms import parse_datetime, text
+from portal.cases.forms import text
 from portal.cases.models import (
     CATEGORIES, CONFIDENTIALITY, MODELS, SOURCES, STATES, UNARCHIVED_STATES, Attachment, Case, CaseCoDepartment, ReplyDraft,
 )
-from portal.cases.workflow import StaleCase, WorkflowError
+from portal.cases.workflow import StaleCase
 from portal.db import database, now
 from portal.downloads import send_download
 from portal.hookspecs import hookimpl
-from portal.inputs import bounded_id
+from portal.inputs import InputError, Problems, bounded_id, flash_problems
 from portal.org.models import Department
 from portal.plugins import NavItem, Section, Widget, collect
 from portal.settings import MODELS as SETTING_MODELS
@@ -120,20 +120,22 @@ def index():
 def new():
     form = request.form
     if request.method == "POST":
+        problems = Problems()
+        shot = request.files.get("screenshot")
+        upload = problems.read(uploads.read_upload, shot) if shot else None
         try:
-            posted_at = parse_datetime(form.get("posted_at"), "网民发帖时间")
-            upload = uploads.read_upload(request.files.get("screenshot")) if request.files.get("screenshot") else None
             with database.atomic():
                 case = workflow.register(
                     current_user, title=text(form, "title"), source=form.get("source"), url=text(form, "url"),
-                    post_text=text(form, "post_text"), category=form.get("category"), posted_at=posted_at,
+                    post_text=text(form, "post_text"), category=form.get("category"), posted_at=form.get("posted_at"),
                     confidentiality=form.get("confidentiality", "normal"),
                     netizen_nickname=text(form, "netizen_nickname"), netizen_contact=text(form, "netizen_contact"),
+                    problems=problems,
                 )
                 if upload:
                     attachments.store(case, upload, "screenshot", current_user)
-        except (WorkflowError, uploads.UploadError) as exc:
-            flash(str(exc), "error")
+        except InputError as exc:
+            flash_problems(exc)
             return render_template("cases/new.html", form=form, SOURCES=SOURCES, CATEGORIES=CATEGORIES,
                                    CONFIDENTIALITY=CONFIDENTIALITY,
                                    duplicates=workflow.duplicates_seen_by(current_user, text(form, "url"))), 400
@@ -242,11 +244,12 @@ def _run_step(case, name, form):
 
 
 def _record_reply(case, user, version, form):
-    replied_at = parse_datetime(form.get("replied_at"), "回复时间") if form.get("replied_at") else None
+    problems = Problems()
     proof = request.files.get("proof")
-    upload = uploads.read_upload(proof) if proof and proof.filename else None
+    upload = problems.read(uploads.read_upload, proof) if proof and proof.filename else None
     with database.atomic():
-        workflow.record_reply(case, user, version=version, reply_url=text(form, "reply_url"), replied_at=replied_at)
+        workflow.record_reply(case, user, version=version, reply_url=text(form, "reply_url"),
+                              replied_at=form.get("replied_at", ""), problems=problems)
         if upload:
             attachments.store(case, upload, "reply_proof", user)
 
@@ -266,8 +269,8 @@ def act(case_id, action):
     case = visible_case(case_id)
     try:
         _run_step(case, action, request.form)
-    except (WorkflowError, uploads.UploadError) as exc:
-        flash(str(exc), "error")
+    except InputError as exc:
+        flash_problems(exc)
         status = 409 if isinstance(exc, StaleCase) else 400
         case = Case.get_by_id(case.id)
         context = case_context(case, form=request.form)
