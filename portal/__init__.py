@@ -5,6 +5,7 @@ from flask import Flask, g, render_template, request
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from htmx_flask import Htmx
+from werkzeug.exceptions import HTTPException
 from werkzeug.local import LocalProxy
 from werkzeug.routing import IntegerConverter
 
@@ -19,6 +20,27 @@ csrf = CSRFProtect()
 htmx = Htmx()
 
 CORE_MODELS = org_models.MODELS + audit.MODELS
+
+# status -> (title, message) of the error page; a status not listed takes 400's or 500's.
+ERROR_PAGES = {
+    400: ("请求有误", "提交的请求无法处理，请返回上一页检查后重试。"),
+    401: ("请先登录", "此页面需要登录后才能访问。"),
+    403: ("无权访问", "您的角色没有访问此页面或执行此操作的权限。如需权限，请联系系统管理员。"),
+    404: ("页面不存在", "您要找的页面不存在，或已被移除。"),
+    405: ("不支持的操作方式", "此页面不能以这种方式访问（例如直接打开了只用于提交表单的地址）。请从页面上的按钮或链接进入。"),
+    408: ("请求超时", "请求等待时间过长，请重试。"),
+    409: ("内容已被更新", "您操作的内容已被他人更新，请刷新页面后重试。"),
+    410: ("页面已不再提供", "该页面已被永久移除。"),
+    413: ("提交的内容过大", "提交的内容（文字或上传的文件）超过了大小限制，未作任何修改。"),
+    414: ("地址过长", "页面地址过长，无法处理。请从页面上的链接进入。"),
+    415: ("不支持的内容格式", "提交内容的格式无法处理，未作任何修改。"),
+    429: ("操作过于频繁", "操作过于频繁，请稍后再试。"),
+    431: ("请求头过大", "请求附带的信息过多，请清除浏览器缓存后重试。"),
+    500: ("系统内部错误", "系统处理时出错，您的操作可能没有完成。请稍后重试；如问题持续，请联系系统管理员。"),
+    501: ("功能未提供", "系统不支持此操作。"),
+    503: ("系统暂时不可用", "系统正在维护或繁忙，请稍后再试。"),
+    "csrf": ("请求已失效", "表单已过期或来源不明，请刷新页面后重试。"),
+}
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -111,21 +133,22 @@ def _register_templates_and_errors(app, pm):
             response.headers["Cache-Control"] = "no-store"
         return response
 
-    def error_page(status, title, message):
-        return render_template("error.html", status=status, title=title, message=message), status
-
-    @app.errorhandler(403)
-    def forbidden(_):
-        return error_page(403, "无权访问", "您的角色没有访问此页面或执行此操作的权限。如需权限，请联系系统管理员。")
-
-    @app.errorhandler(404)
-    def not_found(_):
-        return error_page(404, "页面不存在", "您要找的页面不存在，或已被移除。")
-
-    @app.errorhandler(CSRFError)
-    def csrf_error(_):
-        return error_page(400, "请求已失效", "表单已过期或来源不明，请刷新页面后重试。")
-
-    @app.errorhandler(413)
-    def too_large(_):
-        return error_page(413, "提交的内容过大", "提交的内容（文字或上传的文件）超过了大小限制，未作任何修改。")
+    @app.errorhandler(HTTPException)
+    def http_error(error):
+        """Every HTTP error, the portal's own and Werkzeug's (405, 400, 429 …), in Chinese and in the layout."""
+        if error.code is None or error.code < 400 or error.response is not None:
+            return error  # a redirect, or an error that brings its own response
+        if isinstance(error, CSRFError):
+            title, message = ERROR_PAGES["csrf"]
+        else:
+            title, message = ERROR_PAGES.get(error.code, ERROR_PAGES[500 if error.code >= 500 else 400])
+        response = error.get_response()  # keeps what the error adds (Allow on a 405, Retry-After on a 429)
+        try:
+            page = render_template("error.html", status=error.code, title=title, message=message)
+        except Exception:  # the layout needs the database, which may be what failed
+            if error.code < 500:
+                raise
+            page = render_template("error_plain.html", status=error.code, title=title, message=message)
+        response.set_data(page)
+        response.content_type = "text/html; charset=utf-8"
+        return response

@@ -58,37 +58,38 @@ def edit_user(user_id=None):
     if request.method == "GET" and user:
         form.department.data = user.department_id
         form.roles.data = user.roles
-    if form.validate_on_submit():
-        problem = _user_problem(form, user)
-        if problem:
-            flash(problem, "error")
-        else:
+    if form.is_submitted():
+        valid = form.validate()  # every field's own checks, shown beside the field
+        problems = _user_problems(form, user)  # and the rules across fields and rows, all of them
+        if valid and not problems:
             user = _save_user(form, user)
             flash(f"已保存用户“{user.name}”。", "success")
             return redirect(url_for("admin.users"))
+        for problem in problems:
+            flash(problem, "error")
     return render_template("admin/user_form.html", form=form, user=user, ROLES=ROLES)
 
 
-def _user_problem(form, user) -> str | None:
-    username = form.username.data.strip()
-    clash = User.get_or_none(User.username == username)
+def _user_problems(form, user) -> list[str]:
+    """What the fields' own validators cannot see; a field they refused is not judged again."""
+    problems = []
+    username = (form.username.data or "").strip()
+    clash = User.get_or_none(User.username == username) if username and not form.username.errors else None
     if clash and (user is None or clash.id != user.id):
-        return f"用户名“{username}”已被使用。"
-    if Department.get_or_none(Department.id == form.department.data) is None:
-        return "请选择所属科室。"
-    if not form.roles.data:
-        return "请至少选择一个角色。"
+        problems.append(f"用户名“{username}”已被使用。")
+    if not form.department.errors and Department.get_or_none(Department.id == (form.department.data or 0)) is None:
+        problems.append("请选择所属科室。")
+    if not form.roles.errors and not form.roles.data:
+        problems.append("请至少选择一个角色。")
     if user is None and not form.password.data:
-        return "请为新用户设置初始密码。"
-    if form.password.data:
-        problem = password_problem(form.password.data)
-        if problem:
-            return problem
+        problems.append("请为新用户设置初始密码。")
+    if form.password.data and (problem := password_problem(form.password.data)):
+        problems.append(problem)
     if user is not None and "admin" in user.roles:
-        losing_admin = not form.active.data or "admin" not in form.roles.data
+        losing_admin = not form.active.data or "admin" not in (form.roles.data or [])
         if losing_admin and _other_active_admins(user) == 0:
-            return "这是唯一启用的系统管理员，不能停用或取消其管理员角色。"
-    return None
+            problems.append("这是唯一启用的系统管理员，不能停用或取消其管理员角色。")
+    return problems
 
 
 def _save_user(form, user):
@@ -138,12 +139,12 @@ def edit_department(department_id=None):
     if department_id and dept is None:
         abort(404)
     form = DepartmentForm(obj=dept)
-    if form.validate_on_submit():
-        name = form.name.data
-        clash = Department.get_or_none(Department.name == name)
+    if form.is_submitted():
+        valid, name = form.validate(), form.name.data  # the fields' own checks and the name's clash, together
+        clash = Department.get_or_none(Department.name == name) if name and not form.name.errors else None
         if clash and (dept is None or clash.id != dept.id):
             flash(f"名称“{name}”已存在。", "error")
-        else:
+        elif valid:
             creating = dept is None
             with database.atomic():
                 dept = dept or Department()

@@ -11,6 +11,7 @@ from flask import current_app
 
 from portal.audit import GENESIS, AuditEvent
 from portal.cases import search as case_search
+from portal.cases.links import link_key
 from portal.cases.models import Attachment, Case, CaseCounter, ReplyDraft
 from portal.db import analyze, database, is_sqlite, now
 from portal.org.models import Department, User, UserRole
@@ -85,7 +86,8 @@ def generate(count: int, seed: int = 2026, years: int = 8, long_timeline_case: b
             replied = t + timedelta(hours=rng.randint(20, 100)) if reached >= 6 else None
             cases.append({
                 "id": case_id, "number": f"YQ-{year}-{seq:04d}", "year": year, "seq": seq, "title": title,
-                "source": rng.choice(SOURCES), "url": f"https://bbs.example.cn/thread/{year}{seq:06d}",
+                "source": rng.choice(SOURCES), "url": (url := f"https://bbs.example.cn/thread/{year}{seq:06d}"),
+                "url_key": link_key(url),
                 "post_text": f"{place}的{subject}{problem}，已经持续一段时间了。{rng.choice(ASKS)}"
                              f"（网民于{posted:%Y年%m月%d日}发帖，编号{seq}）",
                 "netizen_nickname": f"网友{rng.randint(1000, 99999)}", "netizen_contact": "",

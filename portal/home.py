@@ -1,5 +1,5 @@
 """The home page: a dashboard of widgets that the core and plugins contribute."""
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, current_app, render_template, send_from_directory
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -31,6 +31,14 @@ def portal_dashboard_widgets(user):
 def healthz():
     """For monitoring and load balancers: the process answers. Touches no database."""
     return "ok", 200, {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"}
+
+
+@bp.route("/favicon.ico")
+@public
+def favicon():
+    """Browsers and tools ask for /favicon.ico whatever the page links: a local file, never a 404."""
+    return send_from_directory(current_app.static_folder, "favicon.ico", mimetype="image/vnd.microsoft.icon",
+                               max_age=86400)
 
 
 @bp.route("/")

@@ -1,10 +1,85 @@
 """Reading what users send: text cleaned the same way everywhere, ids and pages bounded,
-redirect targets kept on this site, WTForms speaking Chinese."""
+redirect targets kept on this site, WTForms speaking Chinese, and every problem of a form
+reported at once (``Problems``)."""
 import unicodedata
-from datetime import date
+from datetime import date, datetime
 from urllib.parse import urlsplit
 
 from flask_wtf import FlaskForm
+
+class InputError(Exception):
+    """Input refused. ``problems``: every sentence for the user, all found in one pass; the
+    workflows' errors (WorkflowError, CircularError, UploadError …) are InputErrors."""
+
+    def __init__(self, *problems: str):
+        self.problems = [p for p in problems if p]
+        super().__init__("".join(self.problems))
+
+
+class Problems:
+    """Reads a whole form instead of stopping at its first mistake: each field's reader runs,
+    what it refuses is kept, and ``check`` raises once with every problem, so that leaving both
+    来源 and 原帖内容 empty says both.
+
+        problems = Problems()
+        title = problems.read(required, form.get("title"), "事项标题", 120)
+        ...
+        problems.check(WorkflowError)   # before anything is written
+    """
+
+    def __init__(self):
+        self.found: list[str] = []
+
+    def read(self, reader, *args, **kwargs):
+        """``reader(*args, **kwargs)``, or None when it refuses (its problems are kept)."""
+        try:
+            return reader(*args, **kwargs)
+        except InputError as exc:
+            self.found.extend(exc.problems)
+            return None
+
+    def add(self, problem: str):
+        self.found.append(problem)
+
+    def check(self, error=InputError):
+        if self.found:
+            raise error(*self.found)
+
+
+def required(value, label: str, limit: int = 10000) -> str:
+    """Text that must be given, up to ``limit`` characters."""
+    value = clean_text(value).strip()
+    if not value:
+        raise InputError(f"请填写{label}。")
+    if len(value) > limit:
+        raise InputError(f"{label}不能超过{limit}个字。")
+    return value
+
+
+def optional(value, label: str, limit: int) -> str:
+    value = clean_text(value).strip()
+    if len(value) > limit:
+        raise InputError(f"{label}不能超过{limit}个字。")
+    return value
+
+
+def parse_datetime(value, label: str) -> datetime:
+    value = (value or "").strip()
+    for fmt in ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"):
+        try:
+            return datetime.strptime(value, fmt)
+        except ValueError:
+            continue
+    raise InputError(f"请按“年-月-日 时:分”填写{label}。")
+
+
+def flash_problems(error: InputError, category="error"):
+    """Each problem of a refused form as its own message on the page."""
+    from flask import flash
+
+    for problem in error.problems or [str(error)]:
+        flash(problem, category)
+
 
 MAX_ID = 2**63 - 1  # the largest integer SQLite and PostgreSQL keys hold
 MAX_PAGE = 100_000

@@ -6,6 +6,8 @@ from pathlib import Path
 
 from flask import current_app
 
+from portal.inputs import InputError
+
 # What the bureau attaches: screenshots, scans, office documents, plain text.
 SIGNATURES = [
     (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
@@ -20,7 +22,7 @@ ZIP_OFFICE = {
 }
 
 
-class UploadError(Exception):
+class UploadError(InputError):
     """An upload refused; the message is for the user."""
 
 

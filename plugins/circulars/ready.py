@@ -48,12 +48,36 @@ def bulletin_text(start: date, end: date, rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def bulletin_draft(user, start: date, end: date):
-    """A draft 通报 listing the cases of ``portal.cases.queries.bulletin(start, end)``."""
+BULLETIN_SOURCE = "bulletin:{start}:{end}"
+
+
+def earlier_bulletins(user, start: date, end: date) -> list:
+    """The 通报 already drafted (in any state) whose period overlaps ``start``–``end``, as ``user``
+    may see them: a second 通报 of the same overdue cases names the same people twice."""
+    from plugins.circulars.models import Circular
+
+    rows = workflow.visible(Circular.select(), user).where(
+        (Circular.kind == "bulletin") & Circular.source.startswith("bulletin:")).order_by(Circular.id)
+    found = []
+    for circular in rows:
+        try:
+            _, first, last = circular.source.split(":")
+            if date.fromisoformat(first) <= end and start <= date.fromisoformat(last):
+                found.append(circular)
+        except ValueError:
+            continue
+    return found
+
+
+def bulletin_draft(user, start: date, end: date, *, again: bool = False):
+    """A draft 通报 listing the cases of ``portal.cases.queries.bulletin(start, end)``. When a 通报
+    of an overlapping period exists, only with ``again`` (the drafter confirmed a second one)."""
     if not (user.can("circulars.draft") and user.can("case.bulletin")):
         raise CircularError("您没有起草超期通报的权限。")
     if end < start:
         raise CircularError("结束日期不能早于开始日期。")
+    if not again and earlier_bulletins(user, start, end):
+        raise CircularError("该期间已有通报（见下方列表）。如确需再次通报，请勾选“仍要起草新的通报”后重新提交。")
     rows = bulletin(start, end)
     if not rows:
         raise CircularError(f"{chinese_date(start)}至{chinese_date(end)}没有超期未办事项，无需通报。")
@@ -62,7 +86,7 @@ def bulletin_draft(user, start: date, end: date):
                 body=bulletin_text(start, end, rows))
     departments = [d.id for d in workflow.default_departments()]
     circular = workflow.save_draft(user, form=form, department_ids=departments)
-    return _mark_source(circular, f"bulletin:{start.isoformat()}:{end.isoformat()}")
+    return _mark_source(circular, BULLETIN_SOURCE.format(start=start.isoformat(), end=end.isoformat()))
 
 
 def document_sources(user) -> list:

@@ -1,14 +1,17 @@
 """Circular pages: the list, drafting, the circular with its steps, attachments, PDF, receipts."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+import io
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from peewee import JOIN, fn
 
 from portal import documents
 from portal.audit import AuditEvent
 from portal.auth.permissions import requires
-from portal.uploads import UploadError, read_upload
+from portal.uploads import read_upload
 from portal.db import now
-from portal.inputs import bounded_day, bounded_id, safe_next
+from portal.downloads import send_download
+from portal.inputs import InputError, Problems, bounded_day, bounded_id, flash_problems, safe_next
 from portal.org.models import Department, User
 
 from plugins.circulars import printing, ready, workflow
@@ -92,7 +95,7 @@ def new():
         try:
             circular = workflow.save_draft(_user(), form=request.form, department_ids=chosen)
         except CircularError as exc:
-            flash(str(exc), "error")
+            flash_problems(exc)
             return render_template("circulars/form.html", **_form_context(request.form, departments_chosen=chosen)), 400
         flash("文稿已保存。", "success")
         return redirect(url_for("circulars.detail", circular_id=circular.id))
@@ -109,7 +112,7 @@ def edit(circular_id):
             workflow.save_draft(_user(), circular, version=request.form.get("version"), form=request.form,
                                 department_ids=chosen)
         except CircularError as exc:
-            flash(str(exc), "error")
+            flash_problems(exc)
             status = 409 if isinstance(exc, StaleCircular) else 400
             return render_template("circulars/form.html",
                                    **_form_context(request.form, Circular.get_by_id(circular.id), chosen)), status
@@ -127,15 +130,16 @@ def new_bulletin():
     today = now().date()
     start = bounded_day(request.values.get("from"), today.replace(day=1))
     end = bounded_day(request.values.get("to"), today)
+    earlier = ready.earlier_bulletins(_user(), start, end)
     if request.method == "POST":
         try:
-            circular = ready.bulletin_draft(_user(), start, end)
+            circular = ready.bulletin_draft(_user(), start, end, again=request.form.get("again") == "1")
         except CircularError as exc:
-            flash(str(exc), "error")
-            return render_template("circulars/bulletin.html", start=start, end=end), 400
+            flash_problems(exc)
+            return render_template("circulars/bulletin.html", start=start, end=end, earlier=earlier), 400
         flash("已根据超期未办通报清单生成通报文稿，请核对后送核稿。", "success")
         return redirect(url_for("circulars.detail", circular_id=circular.id))
-    return render_template("circulars/bulletin.html", start=start, end=end)
+    return render_template("circulars/bulletin.html", start=start, end=end, earlier=earlier)
 
 
 @bp.route("/new/from-document", methods=["POST"])
@@ -148,7 +152,7 @@ def new_from_document():
             raise CircularError("请选择一份门户文档。")
         circular = ready.draft_from_document(_user(), kind, number)
     except CircularError as exc:
-        flash(str(exc), "error")
+        flash_problems(exc)
         return render_template("circulars/form.html", **_form_context(ready.defaults(_user()))), 400
     flash("已根据所选文档生成文稿，请核对后送核稿。", "success")
     return redirect(url_for("circulars.detail", circular_id=circular.id))
@@ -206,10 +210,13 @@ def act(circular_id, action):
         abort(404)
     try:
         steps[action]()
-    except (CircularError, documents.RenderError) as exc:
-        flash(str(exc), "error")
+    except CircularError as exc:
+        flash_problems(exc)
         status = 409 if isinstance(exc, StaleCircular) else 400
         return render_template("circulars/detail.html", **_detail_context(Circular.get_by_id(circular.id))), status
+    except documents.RenderError as exc:
+        flash(str(exc), "error")
+        return render_template("circulars/detail.html", **_detail_context(Circular.get_by_id(circular.id))), 400
     flash(DONE[action].format(number=circular.number), "success")
     return redirect(url_for("circulars.detail", circular_id=circular.id))
 
@@ -221,7 +228,7 @@ def acknowledge(circular_id):
     try:
         workflow.acknowledge(circular, _user())
     except CircularError as exc:
-        flash(str(exc), "error")
+        flash_problems(exc)
         return render_template("circulars/detail.html", **_detail_context(circular)), 400
     flash(f"已签收 {circular.number}。", "success")
     return redirect(safe_next(request.form.get("next"), url_for("circulars.detail", circular_id=circular.id)))
@@ -250,18 +257,19 @@ def pdf(circular_id):
 def add_attachment(circular_id):
     circular = visible_circular(circular_id)
     form, kind = request.form, request.form.get("kind", "text")
+    problems = Problems()
     try:
         upload = document = None
         if kind == "file":
             f = request.files.get("file")
-            checked = read_upload(f) if f and f.filename else None  # judged by content, under a safe name
+            checked = problems.read(read_upload, f) if f and f.filename else None  # judged by content, under a safe name
             upload = (checked.filename, checked.content_type, checked.data) if checked else None
         elif kind == "document":
-            document = _chosen_document(form.get("document", ""))
+            document = problems.read(_chosen_document, form.get("document", ""))
         workflow.add_attachment(circular, _user(), kind=kind, title=form.get("title", ""), text=form.get("text", ""),
-                                upload=upload, document=document)
-    except (CircularError, UploadError) as exc:
-        flash(str(exc), "error")
+                                upload=upload, document=document, problems=problems)
+    except InputError as exc:
+        flash_problems(exc)
         return render_template("circulars/detail.html", **_detail_context(Circular.get_by_id(circular.id))), 400
     flash("附件已添加。", "success")
     return redirect(url_for("circulars.detail", circular_id=circular.id) + "#attachments")
@@ -287,7 +295,7 @@ def remove_attachment(circular_id, attachment_id):
     try:
         workflow.remove_attachment(circular, _user(), attachment_id)
     except CircularError as exc:
-        flash(str(exc), "error")
+        flash_problems(exc)
         return render_template("circulars/detail.html", **_detail_context(Circular.get_by_id(circular.id))), 400
     flash("附件已删除。", "success")
     return redirect(url_for("circulars.detail", circular_id=circular.id) + "#attachments")
@@ -301,7 +309,5 @@ def download_attachment(circular_id, attachment_id):
                                          & (CircularAttachment.circular == circular.id) & (CircularAttachment.kind == "file"))
     if row is None:
         abort(404)
-    import io
-
-    return send_file(io.BytesIO(bytes(row.file_data)), mimetype=row.content_type or "application/octet-stream",
-                     as_attachment=True, download_name=row.file_name, max_age=0)
+    return send_download(io.BytesIO(bytes(row.file_data)), content_type=row.content_type or "application/octet-stream",
+                         filename=row.file_name)

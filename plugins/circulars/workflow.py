@@ -14,7 +14,7 @@ from datetime import date
 
 from portal import audit
 from portal.db import database, now
-from portal.inputs import bounded_id, clean_text
+from portal.inputs import InputError, Problems, bounded_id, clean_text
 from portal.org.models import Department
 
 from plugins.circulars.models import (
@@ -26,8 +26,8 @@ MAX_FILE_BYTES = 10 * 1024 * 1024
 DISTRIBUTION_KINDS = ("office", "unit", "info_centre")
 
 
-class CircularError(Exception):
-    """A step that cannot be taken; the message is for the user."""
+class CircularError(InputError):
+    """A step that cannot be taken; its problems (all of them) are for the user."""
 
 
 class StaleCircular(CircularError):
@@ -116,32 +116,34 @@ FIELDS = {  # name: (label, limit, required to send for review)
 PREFIX_FORBIDDEN = re.compile(r"[〔〕\[\]()（）\d号第]")
 
 
-def clean(form) -> dict:
-    """The fields of the drafting form, checked; raises CircularError naming the first bad one."""
+def clean(form, problems: Problems | None = None) -> dict:
+    """The fields of the drafting form, checked; raises CircularError naming every bad one (or,
+    given ``problems``, adds them there for the caller to raise with its own)."""
+    p = problems if problems is not None else Problems()
     data = {}
     for name, (label, limit, _) in FIELDS.items():
         value = clean_text(form.get(name)).strip()
         if len(value) > limit:
-            raise CircularError(f"{label}不能超过{limit}个字。")
+            p.add(f"{label}不能超过{limit}个字。")
         data[name] = value
     if data["prefix"] and PREFIX_FORBIDDEN.search(data["prefix"]):
-        raise CircularError("机关代字只填文字部分（例如“鄂能局发”）：年份、〔〕、序号和“号”字在签发时自动生成。")
+        p.add("机关代字只填文字部分（例如“鄂能局发”）：年份、〔〕、序号和“号”字在签发时自动生成。")
     if len(data["mark"].splitlines()) > 1 or len(data["prefix"].splitlines()) > 1:
-        raise CircularError("发文机关标志和机关代字只能有一行。")
+        p.add("发文机关标志和机关代字只能有一行。")
     if len([line for line in data["title"].splitlines() if line.strip()]) > 4:
-        raise CircularError("标题最多分四行排列。")
-    kind = form.get("kind") or "notice"
-    if kind not in KINDS:
-        raise CircularError("请选择文种。")
-    data["kind"] = kind
+        p.add("标题最多分四行排列。")
+    data["kind"] = form.get("kind") or "notice"
+    if data["kind"] not in KINDS:
+        p.add("请选择文种。")
     for name, choices, label in (("secrecy", SECRECY_LABELS, "密级"), ("urgency", URGENCY_LABELS, "紧急程度")):
-        value = form.get(name) or ""
-        if value not in choices:
-            raise CircularError(f"请选择{label}。")
-        data[name] = value
+        data[name] = form.get(name) or ""
+        if data[name] not in choices:
+            p.add(f"请选择{label}。")
     if data["secrecy_term"] and not data["secrecy"]:
-        raise CircularError("只有标注了密级才能填写保密期限。")
-    data["date_of_writing"] = _date(form.get("date_of_writing"), "成文日期")
+        p.add("只有标注了密级才能填写保密期限。")
+    data["date_of_writing"] = p.read(_date, form.get("date_of_writing"), "成文日期")
+    if problems is None:
+        p.check(CircularError)
     return data
 
 
@@ -174,8 +176,10 @@ def save_draft(user, circular: Circular | None = None, *, version=None, form, de
         raise CircularError("您没有拟稿的权限。")
     if circular is not None and not circular.editable:
         raise CircularError(f"该文件已{circular.state_label}，内容不能再修改。")
-    data = clean(form)
-    departments = _department_ids(department_ids)
+    p = Problems()
+    data = clean(form, p)
+    departments = p.read(_department_ids, department_ids)
+    p.check(CircularError)
     with database.atomic():
         if circular is None:
             circular = Circular.create(drafted_by=user, **data)
@@ -199,40 +203,46 @@ def _set_recipients(circular: Circular, department_ids: list[int]):
 
 
 def add_attachment(circular: Circular, user, *, kind: str, title: str, text: str = "", upload=None,
-                   document=None) -> CircularAttachment:
+                   document=None, problems: Problems | None = None) -> CircularAttachment:
     """``upload`` is (filename, content_type, bytes); ``document`` is (kind name, object id), already
-    checked visible to ``user`` by the caller."""
+    checked visible to ``user`` by the caller. ``problems``: those the caller found reading them."""
     if not user.can("circulars.draft"):
         raise CircularError("您没有拟稿的权限。")
     if not circular.editable:
         raise CircularError(f"该文件已{circular.state_label}，附件不能再修改。")
+    p = problems if problems is not None else Problems()
     title = clean_text(title).strip()
     fields = {"kind": kind}
     if kind == "text":
         text = clean_text(text).strip()
         if not text:
-            raise CircularError("请填写附件的内容。")
+            p.add("请填写附件的内容。")
         fields["text"] = text
     elif kind == "file":
         if not upload or not upload[2]:
-            raise CircularError("请选择要上传的附件文件。")
-        name, content_type, data = upload
-        if len(data) > MAX_FILE_BYTES:
-            raise CircularError(f"附件文件不能超过 {MAX_FILE_BYTES // 1024 // 1024} MB。")
-        fields.update(file_name=name[:200], content_type=(content_type or "application/octet-stream")[:100],
-                      file_data=data)
-        title = title or name.rsplit(".", 1)[0]
+            if not p.found:  # an upload the caller refused has said why already
+                p.add("请选择要上传的附件文件。")
+        else:
+            name, content_type, data = upload
+            if len(data) > MAX_FILE_BYTES:
+                p.add(f"附件文件不能超过 {MAX_FILE_BYTES // 1024 // 1024} MB。")
+            fields.update(file_name=name[:200], content_type=(content_type or "application/octet-stream")[:100],
+                          file_data=data)
+            title = title or name.rsplit(".", 1)[0]
     elif kind == "document":
         if not document:
-            raise CircularError("请选择要作为附件的门户文档。")
-        fields.update(doc_kind=document[0], doc_id=int(document[1]))
-        title = title or document[2]
+            if not p.found:
+                p.add("请选择要作为附件的门户文档。")
+        else:
+            fields.update(doc_kind=document[0], doc_id=int(document[1]))
+            title = title or document[2]
     else:
-        raise CircularError("附件类型不正确。")
-    if not title:
-        raise CircularError("请填写附件名称。")
+        p.add("附件类型不正确。")
+    if not title and (kind == "text" or len(fields) > 1):  # a file's or document's name is its default
+        p.add("请填写附件名称。")
     if len(title) > 200:
-        raise CircularError("附件名称不能超过200个字。")
+        p.add("附件名称不能超过200个字。")
+    p.check(CircularError)
     with database.atomic():
         position = CircularAttachment.select().where(CircularAttachment.circular == circular.id).count() + 1
         attachment = CircularAttachment.create(circular=circular, position=position, title=title, **fields)

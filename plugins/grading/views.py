@@ -8,9 +8,10 @@ from plugins.grading.models import STAGES, Assessment, Grade, GradeChange, Revie
 from plugins.grading.rules import FLAGS, GRADE_LABELS, GRADES, Thresholds, rank
 from portal.auth.permissions import public, requires
 from portal.cases import access
-from portal.cases.forms import parse_datetime, text
+from portal.cases.forms import text
 from portal.cases.models import Case
 from portal.cases.workflow import WorkflowError
+from portal.inputs import flash_problems
 from portal.org.models import User
 
 
@@ -70,7 +71,7 @@ def _form(case_id, template, run, done):
         try:
             message = run(case, current_user._get_current_object(), request.form)
         except WorkflowError as exc:
-            flash(str(exc), "error")
+            flash_problems(exc)
             return render_template(template, form=request.form, **case_context(case)), 400
         flash(message or done, "success")
         return redirect(url_for("cases.detail", case_id=case.id))
@@ -78,11 +79,9 @@ def _form(case_id, template, run, done):
 
 
 def _snapshot(case, user, form):
-    observed = form.get("observed_at", "").strip()
     workflow.record_snapshot(case, user, clicks=form.get("clicks"), comments=form.get("comments"),
                              reposts=form.get("reposts"), heat_index=form.get("heat_index"),
-                             observed_at=parse_datetime(observed, "观测时间") if observed else None,
-                             note=text(form, "note"))
+                             observed_at=form.get("observed_at", ""), note=text(form, "note"))
     row = Grade.of(case)
     return f"热度已记录。当前分级：{row.label}。"
 
@@ -171,7 +170,7 @@ def settings():
         try:
             workflow.save_thresholds(current_user._get_current_object(), request.form)
         except WorkflowError as exc:
-            flash(str(exc), "error")
+            flash_problems(exc)
             form, status = request.form, 400
         else:
             flash("分级标准已保存，自下次记录热度或修改标记时起适用。", "success")

@@ -28,7 +28,7 @@ from portal.cases.events import emit, users_with_roles
 from portal.cases.models import Notification
 from portal.cases.workflow import WorkflowError
 from portal.db import database, now
-from portal.inputs import whole_number
+from portal.inputs import Problems, parse_datetime, whole_number
 from portal.settings import get_settings, set_setting
 
 
@@ -93,11 +93,14 @@ def thresholds() -> Thresholds:
 def save_thresholds(actor, values) -> Thresholds:
     if not actor.can("grading.settings"):
         raise GradingError("您没有修改分级标准的权限。")
-    t = Thresholds(**{name: _count(values.get(name), f"“{Thresholds.LABELS[name]}”", 100_000_000)
-                      for name in Thresholds.names()})
-    problems = t.problems()
-    if problems:
-        raise GradingError(" ".join(problems))
+    p = Problems()
+    read = {name: p.read(_count, values.get(name), f"“{Thresholds.LABELS[name]}”", 100_000_000)
+            for name in Thresholds.names()}
+    p.check(GradingError)
+    t = Thresholds(**read)
+    for problem in t.problems():  # how the thresholds stand to each other
+        p.add(problem)
+    p.check(GradingError)
     with database.atomic():
         for name, value in asdict(t).items():
             set_setting(f"grading.{name}", str(value))
@@ -159,16 +162,22 @@ def _apply_rule(case, row: Grade, fresh: bool, actor):
 
 
 def record_snapshot(case, actor, *, clicks, comments, reposts, heat_index,
-                    observed_at: datetime | None = None, note: str = "") -> Snapshot:
-    """Record the post's heat; the rule then runs on the latest snapshot and may raise the grade."""
+                    observed_at: datetime | str | None = None, note: str = "") -> Snapshot:
+    """Record the post's heat; the rule then runs on the latest snapshot and may raise the grade.
+    ``observed_at`` as typed or a datetime; empty is now."""
     _check(case, actor, "grading.record")
-    numbers = dict(clicks=_count(clicks, "点击率（人次）"), comments=_count(comments, "跟帖评论（篇）"),
-                   reposts=_count(reposts, "主流网站转发（家）", 100_000))
-    heat = _number(heat_index, "热点指数")
-    observed_at = observed_at or now()
-    if observed_at > now() + timedelta(minutes=5) or observed_at < case.posted_at:
-        raise GradingError("观测时间须在网民发帖之后，且不晚于当前时间。")
-    note = _text(note, "说明", 200, required=False)
+    p = Problems()
+    numbers = dict(clicks=p.read(_count, clicks, "点击率（人次）"), comments=p.read(_count, comments, "跟帖评论（篇）"),
+                   reposts=p.read(_count, reposts, "主流网站转发（家）", 100_000))
+    heat = p.read(_number, heat_index, "热点指数")
+    if isinstance(observed_at, str) and observed_at.strip():
+        observed_at = p.read(parse_datetime, observed_at.strip(), "观测时间")
+    else:
+        observed_at = observed_at if isinstance(observed_at, datetime) else now()
+    if observed_at and (observed_at > now() + timedelta(minutes=5) or observed_at < case.posted_at):
+        p.add("观测时间须在网民发帖之后，且不晚于当前时间。")
+    note = p.read(_text, note, "说明", 200, required=False)
+    p.check(GradingError)
     with database.atomic():
         row, fresh = _lock(case)
         snapshot = Snapshot.create(case=case.id, observed_at=observed_at, heat_index=heat, note=note,
@@ -202,9 +211,11 @@ def set_flags(case, actor, flags) -> bool:
 def set_grade(case, actor, *, grade: str, reason: str) -> Grade:
     """A leader's grade, up or down, with a reason: it wins over the rule."""
     _check(case, actor, "grading.set_grade")
+    p = Problems()
     if grade not in GRADES:
-        raise GradingError("请选择分级。")
-    reason = _text(reason, "定级理由", 1000)
+        p.add("请选择分级。")
+    reason = p.read(_text, reason, "定级理由", 1000)
+    p.check(GradingError)
     with database.atomic():
         row, fresh = _lock(case)
         if not fresh and row.source == "manual" and row.grade == grade:
@@ -232,11 +243,13 @@ def escalate(case, actor, *, reason: str) -> Grade:
 def assess(case, actor, *, content, attention, commenters, heat_index, stage, impact, response,
            request_meeting: bool = False) -> Assessment:
     _check(case, actor, "grading.assess")
-    values = dict(content=_text(content, "舆情内容", 5000), attention=_text(attention, "关注度", 1000),
-                  commenters=_count(commenters, "跟帖人数"), heat_index=_number(heat_index, "热点指数"),
-                  impact=_text(impact, "可能产生的影响", 5000), response=_text(response, "建议应对措施", 5000))
+    p = Problems()
+    values = dict(content=p.read(_text, content, "舆情内容", 5000), attention=p.read(_text, attention, "关注度", 1000),
+                  commenters=p.read(_count, commenters, "跟帖人数"), heat_index=p.read(_number, heat_index, "热点指数"))
     if stage not in STAGES:
-        raise GradingError("请选择舆情所处的发展阶段。")
+        p.add("请选择舆情所处的发展阶段。")
+    values.update(impact=p.read(_text, impact, "可能产生的影响", 5000), response=p.read(_text, response, "建议应对措施", 5000))
+    p.check(GradingError)
     with database.atomic():
         row = Grade.of(case)
         grade = row.grade if row else GENERAL
@@ -310,9 +323,11 @@ def remind_review(case, actor=None):
 
 def record_review(case, actor, *, summary, worked, failed, rewards="", plan_changes="") -> Review:
     _check(case, actor, "grading.review")
-    values = dict(summary=_text(summary, "总结", 5000), worked=_text(worked, "成功经验", 5000),
-                  failed=_text(failed, "暴露的问题", 5000), rewards=_text(rewards, "责任考核奖惩", 5000, False),
-                  plan_changes=_text(plan_changes, "预案修改完善建议", 5000, False))
+    p = Problems()
+    values = dict(summary=p.read(_text, summary, "总结", 5000), worked=p.read(_text, worked, "成功经验", 5000),
+                  failed=p.read(_text, failed, "暴露的问题", 5000), rewards=p.read(_text, rewards, "责任考核奖惩", 5000, False),
+                  plan_changes=p.read(_text, plan_changes, "预案修改完善建议", 5000, False))
+    p.check(GradingError)
     state = review_state(case, Grade.of(case))
     if state == "none":
         raise GradingError("只有重大、特别重大舆情需进行后期处置。")

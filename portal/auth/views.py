@@ -72,15 +72,14 @@ def logout():
 @requires()
 def change_password():
     form = ChangePasswordForm()
-    if form.validate_on_submit():
-        problem = None
-        if not current_user.check_password(form.current.data):
-            problem = "当前密码不正确。"
-        else:
-            problem = password_problem(form.new.data)
-        if problem:
+    if form.is_submitted():
+        valid = form.validate()  # each field's own checks, beside the field; the rest here, all at once
+        problems = [p for p in (
+            form.current.data and not current_user.check_password(form.current.data) and "当前密码不正确。",
+            form.new.data and not form.new.errors and password_problem(form.new.data)) if p]
+        for problem in problems:
             flash(problem, "error")
-        else:
+        if valid and not problems:
             user = User.get_by_id(current_user.id)
             with database.atomic():
                 user.set_password(form.new.data)

@@ -61,5 +61,5 @@ def create_demo_cases():
         if reached >= ORDER.index("replied"):
             workflow.record_reply(case, office, version=case.version, reply_url=f"https://bbs.example.cn/thread/{1000 + i}#reply")
         if reached >= ORDER.index("archived"):
-            workflow.archive(case, office, version=case.version)
+            workflow.archive(case, office, version=case.version, confirmed=True)
     workflow.tick()

@@ -1,4 +1,5 @@
 """Workflow events: notifications to the people concerned, and the portal_case_event hook."""
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from flask import current_app
@@ -28,11 +29,25 @@ def host_staff(case):
     return users_with_roles(HANDLERS, case.host_department_id) if case.host_department_id else []
 
 
-# event name -> (who is told, message); messages take the case number and title.
+def responsible(case):
+    """Who answers for a supervised case. 制度一 四.1: each unit's 主要负责人 leads the work and
+    names one 联络员 to handle it; so the head and the liaison of the host department and of every
+    co-department. Before 批办 no unit holds the case yet: the leaders, whose 批办 is awaited."""
+    if not case.host_department_id:
+        return users_with_roles(("leader",))
+    departments = [case.host_department_id] + [row.department_id for row in case.co_rows]
+    query = User.select().join(UserRole).where(
+        UserRole.role.in_(("dept_head", "liaison")) & User.active & User.department.in_(departments))
+    return list(query.distinct())
+
+
+# event name -> (who is told, message); messages take the case number {n}, its title {t} and the
+# event's data ({message} of an urging, {note} of a supervision), empty when absent.
 RECIPIENTS = {
     "reported": (lambda c: users_with_roles(("leader", "office")), "舆情事项 {n} 已报送，请批办：{t}"),
     "assigned": (host_staff, "您科室收到批办的舆情事项 {n}：{t}"),
-    "urged": (host_staff, "催办：舆情事项 {n} 请抓紧办理"),
+    "urged": (host_staff, "催办：舆情事项 {n} 请抓紧办理。{message}"),
+    "supervised": (responsible, "督办：舆情事项 {n} 已列入督办，请按期办结。{note}"),
     "reply_submitted": (lambda c: users_with_roles(("leader",)), "舆情事项 {n} 的回复稿待审定"),
     "returned": (host_staff, "舆情事项 {n} 的回复稿被退回修改"),
     "approved": (lambda c: users_with_roles(("office", "monitor")), "舆情事项 {n} 的回复已审定，请网上回复"),
@@ -49,7 +64,7 @@ def emit(case: Case, name: str, actor=None, **data):
     event = CaseEvent(name, actor, data)
     if name in RECIPIENTS:
         who, template = RECIPIENTS[name]
-        message = template.format(n=case.number, t=case.title)
+        message = template.format_map(defaultdict(str, data, n=case.number, t=case.title)).strip()
         recipients = {u.id for u in who(case)} - ({actor.id} if actor else set())
         Notification.insert_many(
             [{"user": uid, "case": case.id, "kind": name, "message": message} for uid in sorted(recipients)]

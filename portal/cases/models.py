@@ -35,6 +35,7 @@ class Case(BaseModel):
     title = peewee.CharField(max_length=120)
     source = peewee.CharField(max_length=20)
     url = peewee.CharField(max_length=500, default="", index=True)
+    url_key = peewee.CharField(max_length=500, default="", index=True)  # cases.links.link_key(url): the duplicate check
     post_text = peewee.TextField()
     netizen_nickname = peewee.CharField(max_length=80, default="")
     netizen_contact = peewee.CharField(max_length=120, default="")
@@ -181,6 +182,13 @@ class Attachment(BaseModel):
     @property
     def kind_label(self):
         return self.KINDS.get(self.kind, self.kind)
+
+    @property
+    def previewable(self) -> bool:
+        """An image the case page may show inline (never SVG or HTML: the upload check admits neither)."""
+        from portal.downloads import INLINE_IMAGES
+
+        return self.content_type in INLINE_IMAGES
 
 
 class Notification(BaseModel):

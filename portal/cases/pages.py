@@ -106,7 +106,8 @@ def calendar():
     status = 200
     if request.method == "POST":
         message, ok = _save_calendar(request.form)
-        flash(message, "success" if ok else "error")
+        for line in [message] if isinstance(message, str) else message:  # a refused form: every problem
+            flash(line, "success" if ok else "error")
         if ok:
             return redirect(url_for("casepages.calendar"))
         status = 400
@@ -128,18 +129,18 @@ def _save_calendar(form) -> tuple[str, bool]:
             set_setting("deadline_mode", mode)
             summary = f"时限计算方式改为{deadlines.MODE_LABELS[mode]}"
         elif action == "add":
-            try:
-                day = date.fromisoformat(form.get("day", ""))
-            except ValueError:
-                return "请填写正确的日期。", False
-            if not date(1900, 1, 1) <= day <= date(9999, 12, 30):
-                return "请填写正确的日期。", False
+            problems = []
+            day = bounded_day(form.get("day", ""), None)
+            if day is None:
+                problems.append("请填写正确的日期。")
             if form.get("is_workday") not in ("0", "1"):
-                return "请选择该日是工作日还是休息日。", False
+                problems.append("请选择该日是工作日还是休息日。")
             is_workday = form.get("is_workday") == "1"
             note = clean_text(form.get("note", "")).strip()
             if len(note) > 100:
-                return "说明不能超过100个字。", False
+                problems.append("说明不能超过100个字。")
+            if problems:
+                return problems, False
             WorkdayOverride.insert(day=day, is_workday=is_workday, note=note).on_conflict(
                 conflict_target=[WorkdayOverride.day],
                 update={WorkdayOverride.is_workday: is_workday, WorkdayOverride.note: note}).execute()

@@ -1,5 +1,5 @@
 """Case pages: the list, intake, the case page with its steps, attachments, the dossier."""
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
 from peewee import JOIN
@@ -8,14 +8,15 @@ from portal import uploads
 from portal.auth.permissions import requires
 from portal.cases import access, attachments, deadlines, queries, workflow
 from portal.cases.access import PERMISSIONS
-from portal.cases.forms import parse_datetime, text
+from portal.cases.forms import text
 from portal.cases.models import (
     CATEGORIES, CONFIDENTIALITY, MODELS, SOURCES, STATES, UNARCHIVED_STATES, Attachment, Case, CaseCoDepartment, ReplyDraft,
 )
-from portal.cases.workflow import StaleCase, WorkflowError
+from portal.cases.workflow import StaleCase
 from portal.db import database, now
+from portal.downloads import send_download
 from portal.hookspecs import hookimpl
-from portal.inputs import bounded_id
+from portal.inputs import InputError, Problems, bounded_id, flash_problems
 from portal.org.models import Department
 from portal.plugins import NavItem, Section, Widget, collect
 from portal.settings import MODELS as SETTING_MODELS
@@ -119,28 +120,41 @@ def index():
 def new():
     form = request.form
     if request.method == "POST":
+        problems = Problems()
+        shot = request.files.get("screenshot")
+        upload = problems.read(uploads.read_upload, shot) if shot else None
         try:
-            posted_at = parse_datetime(form.get("posted_at"), "网民发帖时间")
-            upload = uploads.read_upload(request.files.get("screenshot")) if request.files.get("screenshot") else None
             with database.atomic():
                 case = workflow.register(
                     current_user, title=text(form, "title"), source=form.get("source"), url=text(form, "url"),
-                    post_text=text(form, "post_text"), category=form.get("category"), posted_at=posted_at,
+                    post_text=text(form, "post_text"), category=form.get("category"), posted_at=form.get("posted_at"),
                     confidentiality=form.get("confidentiality", "normal"),
                     netizen_nickname=text(form, "netizen_nickname"), netizen_contact=text(form, "netizen_contact"),
+                    problems=problems,
                 )
                 if upload:
                     attachments.store(case, upload, "screenshot", current_user)
-        except (WorkflowError, uploads.UploadError) as exc:
-            flash(str(exc), "error")
+        except InputError as exc:
+            flash_problems(exc)
             return render_template("cases/new.html", form=form, SOURCES=SOURCES, CATEGORIES=CATEGORIES,
-                                   CONFIDENTIALITY=CONFIDENTIALITY), 400
+                                   CONFIDENTIALITY=CONFIDENTIALITY,
+                                   duplicates=workflow.duplicates_seen_by(current_user, text(form, "url"))), 400
         flash(f"已受理登记，编号 {case.number}。", "success")
-        if case.duplicate_of:
-            flash(f"注意：同一链接已有未办结的事项 {case.duplicate_of.number}，可能重复。", "warning")
+        others = [c.number for c in workflow.duplicates_seen_by(current_user, case.url) if c.id != case.id]
+        if others:
+            flash(f"注意：同一链接已有未办结的事项 {'、'.join(others)}，可能重复。", "warning")
         return redirect(url_for("cases.detail", case_id=case.id))
     return render_template("cases/new.html", form={"posted_at": now().strftime("%Y-%m-%dT%H:%M")},
                            SOURCES=SOURCES, CATEGORIES=CATEGORIES, CONFIDENTIALITY=CONFIDENTIALITY)
+
+
+@bp.route("/check-link")
+@requires("case.register")
+def check_link():
+    """While the intake form's link is typed (htmx): the open cases of the same post the user may see."""
+    url = text(request.args, "url").strip()
+    return render_template("cases/_duplicates.html", url=url,
+                           duplicates=workflow.duplicates_seen_by(current_user, url) if len(url) <= 500 else [])
 
 
 def visible_case(case_id) -> Case:
@@ -186,6 +200,7 @@ def case_context(case, form=None):
         plugin_actions=collect(pm.hook.portal_case_actions, case=case, user=user),
         departments=list(Department.listed().where(Department.kind.in_(("office", "unit", "info_centre")))),
         form=form or {}, ACTIONS=workflow.ACTIONS, KINDS=Attachment.KINDS,
+        duplicate=case.duplicate_of if case.duplicate_of_id and access.can_see(user, case.duplicate_of) else None,
     )
 
 
@@ -216,7 +231,7 @@ def _run_step(case, name, form):
                                                               comment=text(form, "comment")),
         "explain": lambda: workflow.explain(case, user, version=version, text=text(form, "explanation")),
         "record_reply": lambda: _record_reply(case, user, version, form),
-        "archive": lambda: workflow.archive(case, user, version=version),
+        "archive": lambda: workflow.archive(case, user, version=version, confirmed=form.get("confirm") == "1"),
         "urge": lambda: workflow.urge(case, user, version=version, message=text(form, "message")),
         "supervise": lambda: workflow.supervise(case, user, version=version, note=text(form, "note")),
         "end_supervision": lambda: workflow.end_supervision(case, user, version=version),
@@ -229,11 +244,12 @@ def _run_step(case, name, form):
 
 
 def _record_reply(case, user, version, form):
-    replied_at = parse_datetime(form.get("replied_at"), "回复时间") if form.get("replied_at") else None
+    problems = Problems()
     proof = request.files.get("proof")
-    upload = uploads.read_upload(proof) if proof and proof.filename else None
+    upload = problems.read(uploads.read_upload, proof) if proof and proof.filename else None
     with database.atomic():
-        workflow.record_reply(case, user, version=version, reply_url=text(form, "reply_url"), replied_at=replied_at)
+        workflow.record_reply(case, user, version=version, reply_url=text(form, "reply_url"),
+                              replied_at=form.get("replied_at", ""), problems=problems)
         if upload:
             attachments.store(case, upload, "reply_proof", user)
 
@@ -253,8 +269,8 @@ def act(case_id, action):
     case = visible_case(case_id)
     try:
         _run_step(case, action, request.form)
-    except (WorkflowError, uploads.UploadError) as exc:
-        flash(str(exc), "error")
+    except InputError as exc:
+        flash_problems(exc)
         status = 409 if isinstance(exc, StaleCase) else 400
         case = Case.get_by_id(case.id)
         context = case_context(case, form=request.form)
@@ -270,12 +286,14 @@ def act(case_id, action):
 @bp.route("/<int:case_id>/attachments/<int:attachment_id>")
 @requires("case.view")
 def download(case_id, attachment_id):
+    """The file, downloaded; ``?preview=1`` shows an image inline (the case page's <img>)."""
     case = visible_case(case_id)
     attachment = Attachment.get_or_none((Attachment.id == attachment_id) & (Attachment.case == case.id))
     if attachment is None:
         abort(404)
-    response = send_file(attachments.path_of(attachment), mimetype=attachment.content_type, as_attachment=True,
-                         download_name=attachment.filename, max_age=0)
+    inline = request.args.get("preview") == "1" and attachment.previewable
+    response = send_download(attachments.path_of(attachment), content_type=attachment.content_type,
+                             filename=attachment.filename, attachment=not inline)
     response.headers["X-Checksum-SHA256"] = attachment.sha256
     return response
 

@@ -11,19 +11,20 @@ from portal import audit
 from portal.cases import access
 from portal.cases import search as case_search
 from portal.cases.deadlines import compute_deadline
+from portal.cases.links import link_key
 from portal.cases.events import emit
 from portal.cases.models import (
     CATEGORIES, CLOCK_STATES, CONFIDENTIALITY, OPEN_STATES, SOURCES, Case, CaseCoDepartment, CaseCounter,
     Explanation, Extension, ReplyDraft, Supervision, Urging,
 )
 from portal.db import database, now
-from portal.inputs import bounded_id
+from portal.inputs import InputError, Problems, bounded_id, optional, parse_datetime, required
 from portal.org.models import Department
 from portal.workdays import DUE_SOON, MAX_REPLY_DAYS, REPLY_DAYS
 
 
-class WorkflowError(Exception):
-    """A step that cannot be taken; the message is for the user."""
+class WorkflowError(InputError):
+    """A step that cannot be taken; its problems (all of them) are for the user."""
 
 
 class StaleCase(WorkflowError):
@@ -37,6 +38,7 @@ class Action:
     states: tuple[str, ...]
     permission: str
     host_only: bool = False  # only the host department's staff
+    confirm: str = ""  # an irreversible step: the sentence the user must tick to take it
 
 
 ACTIONS = {
@@ -50,7 +52,8 @@ ACTIONS = {
     "decide_extension": Action("审批延期", ("handling", "awaiting_approval", "approved"), "case.approve"),
     "explain": Action("情况说明", ("handling", "awaiting_approval", "approved"), "case.handle", host_only=True),
     "record_reply": Action("登记网上回复", ("approved",), "case.reply"),
-    "archive": Action("立卷归档", ("replied", "rejected"), "case.archive"),
+    "archive": Action("立卷归档", ("replied", "rejected"), "case.archive",
+                      confirm="我已核对案卷材料齐全，确认立卷归档（归档后不能撤销，事项内容不能再修改）"),
     "urge": Action("催办", ("handling",), "case.urge"),
     "supervise": Action("督办", OPEN_STATES, "case.supervise"),
     "end_supervision": Action("结束督办", OPEN_STATES + ("replied",), "case.supervise"),
@@ -102,18 +105,18 @@ def _check(case: Case, user, name: str, version=None):
 
 
 def _required(value: str | None, label: str, limit: int = 10000) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise WorkflowError(f"请填写{label}。")
-    if len(value) > limit:
-        raise WorkflowError(f"{label}不能超过{limit}个字。")
-    return value
+    """One field alone (a step of one field); a form of several reads each through Problems."""
+    return _only(required, value, label, limit)
 
 
 def _optional(value: str | None, label: str, limit: int) -> str:
-    value = (value or "").strip()
-    if len(value) > limit:
-        raise WorkflowError(f"{label}不能超过{limit}个字。")
+    return _only(optional, value, label, limit)
+
+
+def _only(reader, *args):
+    problems = Problems()
+    value = problems.read(reader, *args)
+    problems.check(WorkflowError)
     return value
 
 
@@ -148,34 +151,55 @@ def next_number(year: int) -> tuple[int, str]:
     return seq, f"YQ-{year}-{seq:04d}"
 
 
+def _open_with_link(url: str):
+    key = link_key(url)
+    return Case.select().where((Case.url_key == key) & (key != "") & Case.state.in_(OPEN_STATES)).order_by(Case.id)
+
+
 def open_duplicate(url: str) -> Case | None:
-    if not url:
-        return None
-    return Case.select().where((Case.url == url) & Case.state.in_(OPEN_STATES)).order_by(Case.id).first()
+    """The first open case of the same post, whoever may see it: recorded on the new case, whose
+    page names it only to those who may see it."""
+    return _open_with_link(url).first() if link_key(url) else None
 
 
-def register(actor, *, title, source, url, post_text, category, posted_at: datetime,
-             confidentiality="normal", netizen_nickname="", netizen_contact="") -> Case:
+def duplicates_seen_by(user, url: str, *, limit=5) -> list[Case]:
+    """The open cases of the same post that ``user`` may see (portal.cases.access.visible). One
+    they may not see is neither named nor hinted at: "a case you may not see has this link" would
+    confirm that a hidden case exists and what it is about (docs/security.md)."""
+    if not link_key(url):
+        return []
+    return list(access.visible(_open_with_link(url), user).limit(limit))
+
+
+def register(actor, *, title, source, url, post_text, category, posted_at: datetime | str,
+             confidentiality="normal", netizen_nickname="", netizen_contact="", problems: Problems | None = None) -> Case:
+    """``posted_at`` as typed ("2026-11-28T09:30") or a datetime. ``problems``: those the caller
+    already found in the same form (an upload), reported with the fields' own, all at once."""
     if not actor.can("case.register"):
         raise WorkflowError("您没有受理登记的权限。")
-    title = _required(title, "事项标题", 120)
-    post_text = _required(post_text, "原帖内容")
+    p = problems if problems is not None else Problems()
+    title = p.read(required, title, "事项标题", 120)
+    post_text = p.read(required, post_text, "原帖内容")
     url = (url or "").strip()
     if len(url) > 500 or (url and not url.startswith(("http://", "https://"))):
-        raise WorkflowError("原帖链接须以 http:// 或 https:// 开头，且不超过500个字符。")
+        p.add("原帖链接须以 http:// 或 https:// 开头，且不超过500个字符。")
     for value, choices, label in ((source, SOURCES, "来源"), (category, CATEGORIES, "类别"),
                                   (confidentiality, CONFIDENTIALITY, "密级")):
         if value not in choices:
-            raise WorkflowError(f"请选择{label}。")
-    if not isinstance(posted_at, datetime):
-        raise WorkflowError("请填写网民发帖时间。")
+            p.add(f"请选择{label}。")
+    if isinstance(posted_at, str) and posted_at.strip():
+        posted_at = p.read(parse_datetime, posted_at, "网民发帖时间")
+    elif not isinstance(posted_at, datetime):
+        posted_at = None
+        p.add("请填写网民发帖时间。")
     registered_at = now()
-    if posted_at > registered_at + timedelta(minutes=5):
-        raise WorkflowError("网民发帖时间不能晚于当前时间。")
-    if posted_at < registered_at - timedelta(days=366):
-        raise WorkflowError("网民发帖时间不能早于一年以前，请核对。")
-    netizen_nickname = _optional(netizen_nickname, "网民昵称", 80)
-    netizen_contact = _optional(netizen_contact, "网民联系方式", 120)
+    if posted_at and posted_at > registered_at + timedelta(minutes=5):
+        p.add("网民发帖时间不能晚于当前时间。")
+    if posted_at and posted_at < registered_at - timedelta(days=366):
+        p.add("网民发帖时间不能早于一年以前，请核对。")
+    netizen_nickname = p.read(optional, netizen_nickname, "网民昵称", 80)
+    netizen_contact = p.read(optional, netizen_contact, "网民联系方式", 120)
+    p.check(WorkflowError)
     deadline = compute_deadline(posted_at, REPLY_DAYS)
     with database.atomic():
         seq, number = next_number(registered_at.year)
@@ -183,7 +207,7 @@ def register(actor, *, title, source, url, post_text, category, posted_at: datet
             number=number, year=registered_at.year, seq=seq, title=title, source=source, url=url,
             post_text=post_text, category=category, posted_at=posted_at, confidentiality=confidentiality,
             netizen_nickname=netizen_nickname, netizen_contact=netizen_contact,
-            registered_by=actor, registered_at=registered_at, duplicate_of=open_duplicate(url),
+            url_key=link_key(url), registered_by=actor, registered_at=registered_at, duplicate_of=open_duplicate(url),
             due_at=deadline.due_at, due_provisional=deadline.provisional, deadline_days=REPLY_DAYS,
         )
         case_search.index([case])
@@ -214,17 +238,17 @@ def reject(case, actor, *, version, reason):
 
 def assign(case, actor, *, version, host_department_id, instruction, co_department_ids=()):
     _check(case, actor, "assign", version)
-    instruction = _required(instruction, "批办意见", 2000)
+    p = Problems()
     assignable = Department.active & Department.kind.in_(ASSIGNABLE_KINDS)
     host = Department.get_or_none((Department.id == (host_department_id or 0)) & assignable)
     if host is None:
-        raise WorkflowError("请选择主办部门。")
-    if any(i is None for i in co_department_ids):
-        raise WorkflowError("协办部门无效，请重新选择。")
-    co_ids = sorted(set(co_department_ids) - {host.id})
+        p.add("请选择主办部门。")
+    co_ids = sorted(set(co_department_ids) - {host.id if host else None, None})
     co = list(Department.select().where(Department.id.in_(co_ids) & assignable)) if co_ids else []
-    if len(co) != len(co_ids):
-        raise WorkflowError("协办部门无效，请重新选择。")
+    if None in co_department_ids or len(co) != len(co_ids):
+        p.add("协办部门无效，请重新选择。")
+    instruction = p.read(required, instruction, "批办意见", 2000)
+    p.check(WorkflowError)
     with database.atomic():
         _step(case, actor, "assign", version, f"批办 {case.number}，主办：{host.name}",
               {"state": "handling", "host_department": host.id, "instruction": instruction,
@@ -238,8 +262,10 @@ def assign(case, actor, *, version, host_department_id, instruction, co_departme
 
 def submit_reply(case, actor, *, version, findings, text):
     _check(case, actor, "submit_reply", version)
-    findings = _required(findings, "调查核实情况")
-    text = _required(text, "回复稿")
+    p = Problems()
+    findings = p.read(required, findings, "调查核实情况")
+    text = p.read(required, text, "回复稿")
+    p.check(WorkflowError)
     with database.atomic():
         number = (ReplyDraft.select().where(ReplyDraft.case == case).count()) + 1
         _step(case, actor, "submit_reply", version, f"提交第{number}稿回复，待审定",
@@ -281,14 +307,16 @@ def pending_extension(case) -> Extension | None:
 
 def request_extension(case, actor, *, version, days, reason):
     _check(case, actor, "request_extension", version)
-    reason = _required(reason, "延期理由", 2000)
+    p = Problems()
     days = bounded_id(days)
     if days is None:
-        raise WorkflowError("请选择延期后的办理时限。")
-    if days > MAX_REPLY_DAYS:
-        raise WorkflowError(f"延期后的办理时限不得超过{MAX_REPLY_DAYS}日。")
-    if days <= case.deadline_days:
-        raise WorkflowError(f"延期后的时限须长于当前的{case.deadline_days}日。")
+        p.add("请选择延期后的办理时限。")
+    elif days > MAX_REPLY_DAYS:
+        p.add(f"延期后的办理时限不得超过{MAX_REPLY_DAYS}日。")
+    elif days <= case.deadline_days:
+        p.add(f"延期后的时限须长于当前的{case.deadline_days}日。")
+    reason = p.read(required, reason, "延期理由", 2000)
+    p.check(WorkflowError)
     with database.atomic():
         _step(case, actor, "request_extension", version, f"申请延期至{days}日：{reason}", {},
               event="extension_requested", days=days, reason=reason)
@@ -299,9 +327,11 @@ def request_extension(case, actor, *, version, days, reason):
 def decide_extension(case, actor, *, version, approve: bool | None, comment=""):
     """``approve`` is True or False; None (no choice made) is refused."""
     _check(case, actor, "decide_extension", version)
+    p = Problems()
     if approve is None:
-        raise WorkflowError("请选择审批结果（批准或不批准）。")
-    comment = _optional(comment, "审批意见", 2000)
+        p.add("请选择审批结果（批准或不批准）。")
+    comment = p.read(optional, comment, "审批意见", 2000)
+    p.check(WorkflowError)
     event = "extension_approved" if approve else "extension_refused"
     with database.atomic():
         _lock(case)  # the deadline is computed with the mode and calendar of this transaction
@@ -335,14 +365,21 @@ def explain(case, actor, *, version, text):
 
 # 6. 回复 / 7. 归档 -------------------------------------------------------------------------
 
-def record_reply(case, actor, *, version, reply_url, replied_at: datetime | None = None):
+def record_reply(case, actor, *, version, reply_url, replied_at: datetime | str | None = None,
+                 problems: Problems | None = None):
+    """``replied_at`` as typed or a datetime; empty is now. ``problems``: the caller's (an upload)."""
     _check(case, actor, "record_reply", version)
+    p = problems if problems is not None else Problems()
     reply_url = (reply_url or "").strip()
     if not reply_url.startswith(("http://", "https://")) or len(reply_url) > 500:
-        raise WorkflowError("请填写回复所在网页的链接（以 http:// 或 https:// 开头）。")
-    replied_at = replied_at or now()
-    if replied_at > now() + timedelta(minutes=5) or replied_at < case.posted_at:
-        raise WorkflowError("回复时间须在发帖时间之后，且不晚于当前时间。")
+        p.add("请填写回复所在网页的链接（以 http:// 或 https:// 开头）。")
+    if isinstance(replied_at, str):
+        replied_at = p.read(parse_datetime, replied_at, "回复时间") if replied_at.strip() else now()
+    else:
+        replied_at = replied_at or now()
+    if replied_at and (replied_at > now() + timedelta(minutes=5) or replied_at < case.posted_at):
+        p.add("回复时间须在发帖时间之后，且不晚于当前时间。")
+    p.check(WorkflowError)
     draft = current_draft(case)
     with database.atomic():
         return _step(case, actor, "record_reply", version, f"已在原网站回复 {case.number}",
@@ -350,8 +387,15 @@ def record_reply(case, actor, *, version, reply_url, replied_at: datetime | None
                      event="replied", url=reply_url)
 
 
-def archive(case, actor, *, version):
+def _confirmed(name: str, confirmed: bool):
+    if not confirmed:
+        raise WorkflowError(f"{ACTIONS[name].label}后不能撤销。请先勾选“{ACTIONS[name].confirm}”，再点{ACTIONS[name].label}。")
+
+
+def archive(case, actor, *, version, confirmed: bool):
+    """Irreversible: taken only with ``confirmed``, the user's explicit tick."""
     _check(case, actor, "archive", version)
+    _confirmed("archive", confirmed)
     with database.atomic():
         _step(case, actor, "archive", version, f"立卷归档 {case.number}",
               {"state": "archived", "archived_at": now(), "supervised": False}, event="archived")
@@ -425,6 +469,6 @@ def tick(at: datetime | None = None) -> dict[str, int]:
                 emit(case, name, None)
                 if name == "due_soon" and case.state == "handling":
                     Urging.create(case=case, message=AUTO_URGE, by=None)
-                    emit(case, "urged", None, automatic=True)
+                    emit(case, "urged", None, automatic=True, message=AUTO_URGE)
                 fired[name] += 1
     return fired

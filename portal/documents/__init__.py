@@ -15,8 +15,10 @@ import io
 import logging
 from pathlib import Path
 
-from flask import current_app, send_file
+from flask import current_app
 from markupsafe import Markup
+
+from portal.downloads import send_download
 
 from portal.documents import fonts as _fonts
 from portal.documents.layout import GBT9704, full_page_css as _full_page_css, print_css as _print_css
@@ -133,9 +135,7 @@ def render_gongwen(gongwen) -> bytes:
 def pdf_response(pdf: bytes, filename: str, *, download=False, sha256: str | None = None):
     """The PDF as a response: shown in the browser (or downloaded), never cached by proxies,
     with its checksum in ``X-Checksum-SHA256``."""
-    response = send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=download,
-                         download_name=filename, max_age=0)
-    response.headers["Cache-Control"] = "private, no-store"
+    response = send_download(io.BytesIO(pdf), content_type="application/pdf", filename=filename, attachment=download)
     response.headers["X-Checksum-SHA256"] = sha256 or hashlib.sha256(pdf).hexdigest()
     return response
 

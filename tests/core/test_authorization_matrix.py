@@ -18,6 +18,7 @@ from tests.matrix import check_get, check_post, unlisted_routes
 GET = """
 route                                          anonymous admin leader office monitor head staff liaison
 /healthz                                       200       200   200    200    200     200  200   200
+/favicon.ico                                   200       200   200    200    200     200  200   200
 /login                                         200       home  home   home   home    home home  home
 /logout                                        login     200   200    200    200     200  200   200
 /                                              login     200   200    200    200     200  200   200
@@ -30,13 +31,17 @@ route                                          anonymous admin leader office mon
 /cases/todo                                    login     200   200    200    200     200  200   200
 /cases/supervision                             login     200   200    200    200     200  200   200
 /cases/new                                     login     403   403    200    200     403  403   403
+/cases/check-link                              login     403   403    200    200     403  403   403
+/cases/check-link?url=https://bbs.example.cn/thread/1000  login  403   403    200    200     403  403   403
 /cases/bulletin                                login     403   200    200    403     403  403   403
 /cases/{normal}                                login     200   200    200    200     200  200   200
 /cases/{normal}/dossier                        login     200   200    200    200     200  200   200
 /cases/{normal}/attachments/{normal_file}      login     200   200    200    200     200  200   200
+/cases/{normal}/attachments/{normal_file}?preview=1  login     200   200    200    200     200  200   200
 /cases/{internal}                              login     404   200    200    200     404  404   404
 /cases/{internal}/dossier                      login     404   200    200    200     404  404   404
 /cases/{internal}/attachments/{internal_file}  login     404   200    200    200     404  404   404
+/cases/{internal}/attachments/{internal_file}?preview=1  login     404   200    200    200     404  404   404
 /admin/users                                   login     200   403    403    403     403  403   403
 /admin/users/new                               login     200   403    403    403     403  403   403
 /admin/users/{user}                            login     200   403    403    403     403  403   403

@@ -258,7 +258,7 @@ def test_bulletin_never_lists_a_rejected_case_even_once_archived(app, db, login)
     case = new_case(app, "通报：不予受理后归档", state="registered", posted_at=datetime(2026, 3, 11, 10))
     with app.app_context():
         workflow.reject(case, user("office"), version=case.version, reason="商业广告。")
-        workflow.archive(case, user("office"), version=case.version)  # reject updated case.version
+        workflow.archive(case, user("office"), version=case.version, confirmed=True)  # reject updated case.version
     html = login("office").get("/cases/bulletin?from=2026-03-01&to=2026-03-31").get_data(as_text=True)
     assert bulletin_row(html, case.title) is None
 

@@ -60,7 +60,7 @@ def test_the_whole_path(login):
     case = fetch(case.id)
     assert case.state == "replied" and case.replied_at and case.reply_text.startswith("第二稿")
 
-    step(office, case, "archive")
+    step(office, case, "archive", confirm="1")
     case = fetch(case.id)
     assert case.state == "archived"
 
@@ -79,7 +79,7 @@ def test_an_archived_case_refuses_every_write(login):
     office, leader = login("office"), login("leader")
     case = register(login("monitor"))
     step(office, case, "reject", reason="不属于本局职责。")
-    step(office, case, "archive")
+    step(office, case, "archive", confirm="1")
     frozen = fetch(case.id)
     assert frozen.state == "archived"
     for user, action, fields in [

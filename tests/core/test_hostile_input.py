@@ -324,7 +324,7 @@ STEPS = {
                                      (1, st.tuples(st.sampled_from([-200, -100000, 60 * 24]), st.sampled_from(DT_FORMATS))),
                                      (1, st.sampled_from(BAD_DATETIMES)))),
         "proof": st.one_of(st.none(), uploads)}),
-    "archive": Step("office", "rejected"),
+    "archive": Step("office", "rejected", {"confirm": choice_field(["1"])}),
     "urge": Step("office", "handling", {"message": text_field(1000)}, reusable=True),
     "supervise": Step("office", "registered", {"note": text_field(1000)}),  # optional
     "end_supervision": Step("office", "supervised"),
@@ -372,6 +372,8 @@ def step_problems(action, d, case, at):
             problems.append("decision")
     elif action == "supervise":
         may("note", 1000)
+    elif action == "archive" and first(d.get("confirm")) != "1":
+        problems.append("confirm")
     elif action == "request_extension":
         need("reason", 2000)
         days = to_int(first(d.get("days")))

@@ -115,7 +115,7 @@ def test_the_review_is_asked_for_until_it_exists_and_archiving_waits_for_it(logi
     assert "尚未进行后期处置" in page(office, f"/grading/cases/{case.id}/panel")
 
     step(office, case, "reject", reason="经核实系谣言，不属于办理范围。")
-    refused = step(office, case, "archive")
+    refused = step(office, case, "archive", confirm="1")
     assert refused.status_code == 400
     assert "重大、特别重大舆情须先完成后期处置（总结评估），才能立卷归档" in refused.get_data(as_text=True)
     assert "不予受理" in page(office, f"/cases/{case.id}")  # still not archived
@@ -131,7 +131,7 @@ def test_the_review_is_asked_for_until_it_exists_and_archiving_waits_for_it(logi
     again = office.post(f"/grading/cases/{case.id}/review", data=dict(review))
     assert again.status_code == 400 and "已有后期处置记录" in again.get_data(as_text=True)
 
-    assert step(office, case, "archive").status_code == 302
+    assert step(office, case, "archive", confirm="1").status_code == 302
     assert "已归档" in page(office, f"/cases/{case.id}")
 
 
@@ -155,7 +155,7 @@ def test_an_archived_case_refuses_every_grading_write(login):
     case = register(monitor)
     snapshot(monitor, case.id, clicks=10)
     step(office, case, "reject", reason="广告")
-    step(office, case, "archive")
+    step(office, case, "archive", confirm="1")
     response = snapshot(monitor, case.id, clicks=5000)
     assert response.status_code == 302
     assert "该事项已立卷归档，不能再作任何修改" in page(monitor, response.headers["Location"])

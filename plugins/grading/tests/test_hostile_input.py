@@ -60,7 +60,7 @@ def build_case(app, state) -> int:
                                  confidentiality="secret" if state == "hidden" else "normal")
         if state == "archived":
             workflow.reject(case, u["office"], version=case.version, reason="不属于本局职责。")
-            workflow.archive(case, u["office"], version=case.version)
+            workflow.archive(case, u["office"], version=case.version, confirmed=True)
         if state in ("general", "eliminated", "major", "requested", "review_due", "reviewed"):
             clicks = 10 if state in ("general", "eliminated") else 1200
             grading.record_snapshot(case, u["monitor"], clicks=clicks, comments=0, reposts=0, heat_index=1)
