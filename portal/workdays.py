@@ -10,6 +10,8 @@ from functools import lru_cache
 
 import chinese_calendar
 
+from portal.holidays import statutory_holidays
+
 REPLY_DAYS = 3
 MAX_REPLY_DAYS = 5
 DUE_SOON = timedelta(days=1)
@@ -20,23 +22,37 @@ ONE_DAY = timedelta(days=1)
 
 @lru_cache(maxsize=4096)
 def _published_workday(day: date) -> tuple[bool, bool]:
-    """(is_workday, provisional) from chinesecalendar; Mon-Fri guess for uncovered years."""
+    """(is_workday, provisional) from chinesecalendar; for a year it does not cover, Mon-Fri
+    minus the holidays the law fixes in advance (portal.holidays), provisional."""
     try:
         return chinese_calendar.is_workday(day), False
     except NotImplementedError:
-        return day.weekday() < 5, True
+        return day.weekday() < 5 and day not in statutory_holidays(day.year), True
+
+
+def is_published(year: int) -> bool:
+    """Whether chinesecalendar holds the State Council's schedule for ``year``."""
+    return not _published_workday(date(year, 6, 1))[1]
 
 
 class WorkCalendar:
-    """Working days per chinesecalendar, corrected by admin overrides (date -> is_workday)."""
+    """Working days per chinesecalendar, corrected by admin overrides (date -> is_workday).
 
-    def __init__(self, overrides: Mapping[date, bool] | None = None):
+    For a year in ``official_years`` an administrator entered the whole official schedule
+    (its rest days and make-up working days are the overrides): every other day of it is an
+    ordinary weekday or weekend, and nothing in it is provisional.
+    """
+
+    def __init__(self, overrides: Mapping[date, bool] | None = None, official_years=()):
         self._overrides = dict(overrides or {})
+        self._official_years = frozenset(official_years)
 
     def is_workday(self, day: date) -> tuple[bool, bool]:
         """Return (is_workday, provisional); an override is never provisional."""
         if day in self._overrides:
             return bool(self._overrides[day]), False
+        if day.year in self._official_years:
+            return day.weekday() < 5, False
         return _published_workday(day)
 
     def next_workday(self, day: date) -> tuple[date, bool]:

@@ -2,7 +2,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from portal.cases.models import CLOCK_STATES, Case, WorkdayOverride
+from portal.cases.models import CLOCK_STATES, Case, HolidaySchedule, WorkdayOverride
 from portal.db import now
 from portal.settings import get_setting
 from portal.workdays import MODES, Deadline, WorkCalendar, deadline_status, describe_remaining, reply_deadline
@@ -17,7 +17,8 @@ def deadline_mode() -> str:
 
 
 def work_calendar() -> WorkCalendar:
-    return WorkCalendar({o.day: o.is_workday for o in WorkdayOverride.select()})
+    return WorkCalendar({o.day: o.is_workday for o in WorkdayOverride.select()},
+                        official_years=[s.year for s in HolidaySchedule.select(HolidaySchedule.year)])
 
 
 def compute_deadline(posted_at: datetime, days: int, calendar: WorkCalendar | None = None) -> Deadline:
