@@ -44,6 +44,25 @@ def statutory_holidays(year: int) -> dict[date, str]:
     return days
 
 
+def spans(days: dict[date, str]) -> list[str]:
+    """Consecutive days of one festival as one phrase: ["元旦 1月1日", "春节 2月5日至2月8日", …]."""
+    out, run = [], []
+    for day in sorted(days):
+        if run and (day - run[-1] != ONE_DAY or days[day] != days[run[0]]):
+            out.append(_span(days[run[0]], run))
+            run = []
+        run.append(day)
+    if run:
+        out.append(_span(days[run[0]], run))
+    return out
+
+
+def _span(name: str, run: list[date]) -> str:
+    first, last = run[0], run[-1]
+    text = f"{first.month}月{first.day}日" + (f"至{last.month}月{last.day}日" if last != first else "")
+    return f"{name} {text}".strip()
+
+
 # A year's official schedule, pasted by an administrator ------------------------------------
 
 DAY = r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
