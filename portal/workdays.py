@@ -111,24 +111,3 @@ def deadline_status(due_at: datetime, now: datetime, stopped_at: datetime | None
     if due_at - now < DUE_SOON:
         return "due_soon"
     return "ok"
-
-
-def _span(delta: timedelta) -> str:
-    """Whole days and hours ("2天3小时", "5小时"); minutes only under an hour."""
-    hours_total = int(delta.total_seconds() // 3600)
-    days, hours = divmod(hours_total, 24)
-    if days and hours:
-        return f"{days}天{hours}小时"
-    if days:
-        return f"{days}天"
-    if hours:
-        return f"{hours}小时"
-    minutes = int(delta.total_seconds() // 60)
-    return f"{minutes}分钟" if minutes else "不足1分钟"
-
-
-def describe_remaining(due_at: datetime, now: datetime) -> str:
-    """Chinese text for users, e.g. "剩余2天3小时", "剩余5小时", "已超期1天2小时"."""
-    if now >= due_at:
-        return "已超期" + _span(now - due_at)
-    return "剩余" + _span(due_at - now)

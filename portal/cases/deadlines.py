@@ -1,13 +1,12 @@
 """The reply deadline of cases: the rule in portal.workdays, the bureau's settings, the display."""
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
 from portal.cases.models import CLOCK_STATES, Case, HolidaySchedule, WorkdayOverride
 from portal.db import now
 from portal.holidays import parse_schedule, spans, statutory_holidays
 from portal.settings import get_setting
-from portal.workdays import (MODES, Deadline, WorkCalendar, deadline_status, describe_remaining, is_published,
-                             reply_deadline)
+from portal.workdays import MODES, Deadline, WorkCalendar, deadline_status, is_published, reply_deadline
 
 MODE_LABELS = {"calendar": "自然日", "working": "工作日"}
 STATUS_LABELS = {"ok": "正常", "due_soon": "即将到期", "overdue": "已超期", "met": "按期回复", "late": "超期回复"}
@@ -102,14 +101,61 @@ def year_status(years) -> list[dict]:
     return rows
 
 
+# How a deadline is said, everywhere: lists, the case page, the dossier, the 通报, notifications.
+
+@dataclass(frozen=True)
+class DeadlineText:
+    due: str  # "11月24日24:00前答复", "2027年1月4日24:00前答复（暂定）"
+    progress: str  # "剩余1天5小时", "已超期2天19小时", "已按期回复", "超期2天19小时后回复"
+
+    @property
+    def text(self) -> str:
+        return f"{self.due}，{self.progress}" if self.progress else self.due
+
+
+def span(delta: timedelta) -> str:
+    """Whole days and hours ("2天19小时", "3天", "5小时"); minutes only under an hour."""
+    hours_total = int(delta.total_seconds() // 3600)
+    days, hours = divmod(hours_total, 24)
+    if days or hours:
+        return (f"{days}天" if days else "") + (f"{hours}小时" if hours else "")
+    minutes = int(delta.total_seconds() // 60)
+    return f"{minutes}分钟" if minutes else "不足1分钟"
+
+
+def describe_deadline(due_at: datetime, at: datetime, stopped_at: datetime | None = None,
+                      provisional: bool = False) -> DeadlineText:
+    """The one way of saying a deadline and where a case stands against it.
+
+    ``due_at`` 00:00 is said as 24:00 of the day before (the law's "last day ends at 24:00");
+    the year is said only when it is not the year of ``at``.
+    """
+    day, clock_time = due_at.date(), due_at.strftime("%H:%M")
+    if due_at.time() == time.min:
+        day, clock_time = day - timedelta(days=1), "24:00"
+    year = f"{day.year}年" if day.year != at.year else ""
+    due = f"{year}{day.month}月{day.day}日{clock_time}前答复" + ("（暂定）" if provisional else "")
+    if stopped_at is not None:
+        progress = "已按期回复" if stopped_at <= due_at else f"超期{span(stopped_at - due_at)}后回复"
+    elif at >= due_at:
+        progress = "已超期" + span(at - due_at)
+    else:
+        progress = "剩余" + span(due_at - at)
+    return DeadlineText(due, progress)
+
+
 @dataclass(frozen=True)
 class DeadlineView:
     """What a user sees of a case's deadline."""
     status: str
     label: str
-    due_text: str
-    remaining: str
+    due: str
+    progress: str
     provisional: bool
+
+    @property
+    def text(self) -> str:
+        return DeadlineText(self.due, self.progress).text
 
 
 def view(case: Case, at: datetime | None = None) -> DeadlineView:
@@ -118,7 +164,5 @@ def view(case: Case, at: datetime | None = None) -> DeadlineView:
     if stopped is None and case.state not in CLOCK_STATES:  # rejected, or archived unreplied
         return DeadlineView("closed", "已办结", "", "", False)
     status = deadline_status(case.due_at, at, stopped)
-    last_day = case.due_at.date().fromordinal(case.due_at.date().toordinal() - 1)
-    due_text = f"{last_day.year}年{last_day.month}月{last_day.day}日 24:00"
-    remaining = "" if stopped else describe_remaining(case.due_at, at)
-    return DeadlineView(status, STATUS_LABELS[status], due_text, remaining, case.due_provisional)
+    said = describe_deadline(case.due_at, at, stopped, case.due_provisional)
+    return DeadlineView(status, STATUS_LABELS[status], said.due, said.progress, case.due_provisional)

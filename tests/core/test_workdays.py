@@ -17,7 +17,6 @@ from portal.workdays import (
     Deadline,
     WorkCalendar,
     deadline_status,
-    describe_remaining,
     reply_deadline,
 )
 
@@ -175,19 +174,3 @@ DUE = datetime(2026, 3, 13, 0, 0)  # 2026年3月12日 24:00
 ])
 def test_deadline_status(now, stopped_at, expected):
     assert deadline_status(DUE, now, stopped_at) == expected
-
-
-@pytest.mark.parametrize("now, expected", [
-    (datetime(2026, 3, 10, 21, 0), "剩余2天3小时"),
-    (datetime(2026, 3, 10, 20, 30), "剩余2天3小时"),   # partial hours are dropped
-    (datetime(2026, 3, 10, 0, 0), "剩余3天"),
-    (datetime(2026, 3, 12, 19, 0), "剩余5小时"),
-    (datetime(2026, 3, 12, 23, 25), "剩余35分钟"),
-    (datetime(2026, 3, 12, 23, 59, 30), "剩余不足1分钟"),
-    (DUE, "已超期不足1分钟"),
-    (datetime(2026, 3, 13, 0, 40), "已超期40分钟"),
-    (datetime(2026, 3, 14, 2, 0), "已超期1天2小时"),
-    (datetime(2026, 3, 16, 0, 0), "已超期3天"),
-])
-def test_describe_remaining(now, expected):
-    assert describe_remaining(DUE, now) == expected
