@@ -9,7 +9,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.local import LocalProxy
 from werkzeug.routing import IntegerConverter
 
-from portal import audit, db
+from portal import audit, clock, db
 from portal.auth.permissions import CORE_PERMISSIONS, ROLES, build_registry
 from portal.config import disabled_plugins, load_config
 from portal.inputs import MAX_ID
@@ -55,6 +55,7 @@ def create_app(config=None):
     app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
     app.url_map.converters["int"] = KeyConverter
     load_config(app, config)
+    clock.set_zone(app.config["TIME_ZONE"])
 
     pm, plugin_infos = make_plugin_manager(disabled_plugins(app.config))
     app.extensions["portal_pm"] = pm

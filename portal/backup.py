@@ -14,7 +14,6 @@ import sqlite3
 import subprocess
 import tarfile
 import tempfile
-from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -81,7 +80,7 @@ def restore(database_url: str, instance: Path, archive: Path) -> dict:
         target = _sqlite_path(database_url)
         if (manifest["database"] == "sqlite") != bool(target):
             raise BackupError("备份的数据库类型与当前配置不同，未做任何恢复。")
-        stamp = datetime.now().strftime("%Y%m%d%H%M%S")
+        stamp = now().strftime("%Y%m%d%H%M%S")
         if target:
             with sqlite3.connect(tmp / "portal.db") as check:
                 if check.execute("PRAGMA integrity_check").fetchone()[0] != "ok":

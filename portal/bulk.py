@@ -5,16 +5,19 @@ would take minutes for 100,000 cases); what they hold mirrors what the workflow 
 """
 import json
 import random
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 from flask import current_app
 
 from portal.audit import GENESIS, AuditEvent
+from portal.cases import deadlines
 from portal.cases import search as case_search
 from portal.cases.links import link_key
 from portal.cases.models import Attachment, Case, CaseCounter, ReplyDraft
 from portal.db import analyze, database, is_sqlite, now
 from portal.org.models import Department, User, UserRole
+from portal.workdays import reply_deadline
 
 PLACES = ["康巴什区", "东胜区", "伊金霍洛旗", "准格尔旗", "达拉特旗", "鄂托克旗", "杭锦旗", "乌审旗"]
 SUBJECTS = ["小区配电箱", "供暖用煤", "加油站油品", "光伏并网", "风电项目", "充电桩", "燃气壁挂炉",
@@ -60,6 +63,7 @@ def generate(count: int, seed: int = 2026, years: int = 8, long_timeline_case: b
     monitors = [r.user_id for r in UserRole.select().where(UserRole.role.in_(("monitor", "office")))] or staff
     leaders = [r.user_id for r in UserRole.select().where(UserRole.role == "leader")] or staff
     first_year = today.year - years + 1
+    deadline_on = deadline_rule()
     cases, events, drafts, attachments = [], [], [], []
     next_seq = {}
     with database.atomic():
@@ -82,7 +86,8 @@ def generate(count: int, seed: int = 2026, years: int = 8, long_timeline_case: b
             host = rng.choice(departments) if reached >= 3 else None
             registrar = rng.choice(monitors)
             t = posted + timedelta(hours=rng.randint(1, 10))
-            due = datetime.combine((posted + timedelta(days=3)).date() + timedelta(days=1), datetime.min.time())
+            deadline = deadline_on(posted.date())
+            due = deadline.due_at
             replied = t + timedelta(hours=rng.randint(20, 100)) if reached >= 6 else None
             cases.append({
                 "id": case_id, "number": f"YQ-{year}-{seq:04d}", "year": year, "seq": seq, "title": title,
@@ -96,7 +101,7 @@ def generate(count: int, seed: int = 2026, years: int = 8, long_timeline_case: b
                 "state": state, "registered_by": registrar, "registered_at": t, "host_department": host,
                 "instruction": "请主办部门核实后依法依规答复。" if host else "", "assigned_by": rng.choice(leaders) if host else None,
                 "assigned_at": t + timedelta(hours=2) if host else None, "findings": "经核实，情况属实，已督促整改。" if reached >= 4 else "",
-                "deadline_days": 3, "due_at": due, "due_provisional": False,
+                "deadline_days": 3, "due_at": due, "due_provisional": deadline.provisional,
                 "reply_text": "网友您好：您反映的问题已收悉并已处理，感谢监督。" if replied else "",
                 "reply_url": f"https://bbs.example.cn/thread/{year}{seq:06d}#reply" if replied else "",
                 "replied_at": replied, "archived_at": replied + timedelta(days=2) if reached >= 7 else None,
@@ -137,6 +142,17 @@ def generate(count: int, seed: int = 2026, years: int = 8, long_timeline_case: b
                                                               case_ids=range(start_id, start_id + count))
     analyze(after_bulk_load=True)
     return {"cases": len(cases), "events": len(events), "drafts": len(drafts), "attachments": len(attachments)}
+
+
+def deadline_rule():
+    """The portal's own deadline rule (mode, calendar and all), computed once per posting day:
+    the hour of posting never matters, so 100,000 cases spread over 8 years need ~2,900 runs."""
+    calendar, mode = deadlines.work_calendar(), deadlines.deadline_mode()
+
+    @lru_cache(maxsize=None)
+    def on(day: date):
+        return reply_deadline(datetime.combine(day, datetime.min.time()), 3, mode, calendar)
+    return on
 
 
 def chained(events: list[dict]) -> list[dict]:

@@ -14,6 +14,7 @@ DEFAULTS = {
     "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
     "UPLOAD_MAX_BYTES": 10 * 1024 * 1024,
     "DEADLINE_MODE": "calendar",  # or "working"
+    "TIME_ZONE": "Asia/Shanghai",  # every "now", stored time and deadline is wall-clock time here
 }
 
 

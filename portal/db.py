@@ -5,6 +5,8 @@ import peewee
 from flask import g
 from playhouse.db_url import connect
 
+from portal import clock
+
 database = peewee.DatabaseProxy()
 
 SQLITE_PRAGMAS = {
@@ -24,8 +26,8 @@ class BaseModel(peewee.Model):
 
 
 def now() -> dt.datetime:
-    """Local wall-clock time, without microseconds: what the bureau's staff see."""
-    return dt.datetime.now().replace(microsecond=0)
+    """The bureau's wall-clock time (``portal.clock``), naive: how every time is stored."""
+    return clock.now()
 
 
 def open_database(url: str) -> peewee.Database:

@@ -14,7 +14,6 @@ migration. An owner whose tables do not exist yet gets them from its current mod
 every migration marked applied; an owner whose tables exist but who has no record is a
 database from before migrations (main of 2026-11-29), stamped with its ``0001_baseline``.
 """
-import datetime as dt
 import importlib
 import pkgutil
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from dataclasses import dataclass, field
 import peewee
 from playhouse.migrate import SchemaMigrator
 
+from portal import clock
 from portal.db import BaseModel, database, is_sqlite
 
 CORE = "core"
@@ -136,7 +136,7 @@ def _applied() -> dict[str, set[str]]:
 
 
 def _stamp(owner: str, name: str):
-    SchemaMigration.create(owner=owner, name=name, applied_at=dt.datetime.now().replace(microsecond=0))
+    SchemaMigration.create(owner=owner, name=name, applied_at=clock.now())
 
 
 def status(app) -> list[tuple[str, str, bool]]:

@@ -10,6 +10,8 @@ from functools import lru_cache
 
 import chinese_calendar
 
+from portal.holidays import statutory_holidays
+
 REPLY_DAYS = 3
 MAX_REPLY_DAYS = 5
 DUE_SOON = timedelta(days=1)
@@ -20,23 +22,37 @@ ONE_DAY = timedelta(days=1)
 
 @lru_cache(maxsize=4096)
 def _published_workday(day: date) -> tuple[bool, bool]:
-    """(is_workday, provisional) from chinesecalendar; Mon-Fri guess for uncovered years."""
+    """(is_workday, provisional) from chinesecalendar; for a year it does not cover, Mon-Fri
+    minus the holidays the law fixes in advance (portal.holidays), provisional."""
     try:
         return chinese_calendar.is_workday(day), False
     except NotImplementedError:
-        return day.weekday() < 5, True
+        return day.weekday() < 5 and day not in statutory_holidays(day.year), True
+
+
+def is_published(year: int) -> bool:
+    """Whether chinesecalendar holds the State Council's schedule for ``year``."""
+    return not _published_workday(date(year, 6, 1))[1]
 
 
 class WorkCalendar:
-    """Working days per chinesecalendar, corrected by admin overrides (date -> is_workday)."""
+    """Working days per chinesecalendar, corrected by admin overrides (date -> is_workday).
 
-    def __init__(self, overrides: Mapping[date, bool] | None = None):
+    For a year in ``official_years`` an administrator entered the whole official schedule
+    (its rest days and make-up working days are the overrides): every other day of it is an
+    ordinary weekday or weekend, and nothing in it is provisional.
+    """
+
+    def __init__(self, overrides: Mapping[date, bool] | None = None, official_years=()):
         self._overrides = dict(overrides or {})
+        self._official_years = frozenset(official_years)
 
     def is_workday(self, day: date) -> tuple[bool, bool]:
         """Return (is_workday, provisional); an override is never provisional."""
         if day in self._overrides:
             return bool(self._overrides[day]), False
+        if day.year in self._official_years:
+            return day.weekday() < 5, False
         return _published_workday(day)
 
     def next_workday(self, day: date) -> tuple[date, bool]:
@@ -95,24 +111,3 @@ def deadline_status(due_at: datetime, now: datetime, stopped_at: datetime | None
     if due_at - now < DUE_SOON:
         return "due_soon"
     return "ok"
-
-
-def _span(delta: timedelta) -> str:
-    """Whole days and hours ("2天3小时", "5小时"); minutes only under an hour."""
-    hours_total = int(delta.total_seconds() // 3600)
-    days, hours = divmod(hours_total, 24)
-    if days and hours:
-        return f"{days}天{hours}小时"
-    if days:
-        return f"{days}天"
-    if hours:
-        return f"{hours}小时"
-    minutes = int(delta.total_seconds() // 60)
-    return f"{minutes}分钟" if minutes else "不足1分钟"
-
-
-def describe_remaining(due_at: datetime, now: datetime) -> str:
-    """Chinese text for users, e.g. "剩余2天3小时", "剩余5小时", "已超期1天2小时"."""
-    if now >= due_at:
-        return "已超期" + _span(now - due_at)
-    return "剩余" + _span(due_at - now)

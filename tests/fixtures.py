@@ -141,3 +141,13 @@ def db(app):
     test client must each get their own ``g``, as in production."""
     with database.connection_context():
         yield database
+
+
+@pytest.fixture
+def frozen_clock():
+    """``frozen_clock(at)`` stops the portal's clock (portal.clock) at ``at``: an aware instant,
+    or a naive Beijing wall-clock time. It runs again after the test."""
+    from portal import clock
+
+    yield clock.freeze
+    clock.thaw()

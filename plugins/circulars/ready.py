@@ -1,6 +1,6 @@
 """Ready-made drafts: the 通报 of overdue cases for a period, and a draft from a portal document
 (the joint meeting's minutes, when the meetings plugin declares them as a document kind)."""
-from datetime import date, time, timedelta
+from datetime import date
 
 from portal import documents
 from portal.cases.queries import bulletin
@@ -34,11 +34,8 @@ def bulletin_text(start: date, end: date, rows: list[dict]) -> str:
     ]
     for i, row in enumerate(rows, start=1):
         case = row["case"]
-        # due_at is 24:00 of the last day, stored as 00:00 of the next
-        due = case.due_at.date() - timedelta(days=1) if case.due_at.time() == time(0) else case.due_at.date()
-        late = f"超期{row['late_days']}天后回复" if row["replied_late"] else f"至今已超期{row['late_days']}天"
         people = "、".join(row["people"]) or "（未登记负责人）"
-        lines.append(f"{i}.{row['department']}：{case.number}“{case.title}”，应于{chinese_date(due)}前答复，{late}；"
+        lines.append(f"{i}.{row['department']}：{case.number}“{case.title}”，{row['deadline'].text}；"
                      f"责任人：{people}。")
     lines += [
         "三、有关要求",

@@ -4,7 +4,9 @@ from dataclasses import dataclass, field
 
 from flask import current_app
 
+from portal.cases.deadlines import describe_deadline
 from portal.cases.models import Case, Notification
+from portal.db import now
 from portal.org.models import User, UserRole
 
 HANDLERS = ("dept_head", "staff", "liaison")
@@ -42,7 +44,8 @@ def responsible(case):
 
 
 # event name -> (who is told, message); messages take the case number {n}, its title {t} and the
-# event's data ({message} of an urging, {note} of a supervision), empty when absent.
+# event's data ({message} of an urging, {note} of a supervision), empty when absent, and its
+# deadline {d} as portal.cases.deadlines says it ("3月16日24:00前答复").
 RECIPIENTS = {
     "reported": (lambda c: users_with_roles(("leader", "office")), "舆情事项 {n} 已报送，请批办：{t}"),
     "assigned": (host_staff, "您科室收到批办的舆情事项 {n}：{t}"),
@@ -52,10 +55,10 @@ RECIPIENTS = {
     "returned": (host_staff, "舆情事项 {n} 的回复稿被退回修改"),
     "approved": (lambda c: users_with_roles(("office", "monitor")), "舆情事项 {n} 的回复已审定，请网上回复"),
     "extension_requested": (lambda c: users_with_roles(("leader",)), "舆情事项 {n} 申请延期，请审批"),
-    "extension_approved": (host_staff, "舆情事项 {n} 的延期申请已批准"),
+    "extension_approved": (host_staff, "舆情事项 {n} 的延期申请已批准，应于{d}"),
     "extension_refused": (host_staff, "舆情事项 {n} 的延期申请未获批准"),
-    "due_soon": (lambda c: host_staff(c) + users_with_roles(("office",)), "舆情事项 {n} 即将到期（不足1天）"),
-    "overdue": (lambda c: host_staff(c) + users_with_roles(("office",)), "舆情事项 {n} 已超期未回复"),
+    "due_soon": (lambda c: host_staff(c) + users_with_roles(("office",)), "舆情事项 {n} 即将到期：{d}"),
+    "overdue": (lambda c: host_staff(c) + users_with_roles(("office",)), "舆情事项 {n} 已超期未回复：{d}"),
 }
 
 
@@ -64,7 +67,8 @@ def emit(case: Case, name: str, actor=None, **data):
     event = CaseEvent(name, actor, data)
     if name in RECIPIENTS:
         who, template = RECIPIENTS[name]
-        message = template.format_map(defaultdict(str, data, n=case.number, t=case.title)).strip()
+        due = describe_deadline(case.due_at, now(), provisional=case.due_provisional).due if case.due_at else ""
+        message = template.format_map(defaultdict(str, data, n=case.number, t=case.title, d=due)).strip()
         recipients = {u.id for u in who(case)} - ({actor.id} if actor else set())
         Notification.insert_many(
             [{"user": uid, "case": case.id, "kind": name, "message": message} for uid in sorted(recipients)]

@@ -210,5 +210,13 @@ class WorkdayOverride(BaseModel):
     note = peewee.CharField(max_length=100, default="")
 
 
+class HolidaySchedule(BaseModel):
+    """A year whose official schedule an administrator entered: its rest and make-up working
+    days are WorkdayOverride rows, and no deadline in it is provisional any more."""
+    year = peewee.IntegerField(primary_key=True)
+    entered_by = peewee.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    entered_at = peewee.DateTimeField(default=now)
+
+
 MODELS = [Case, CaseCoDepartment, CaseCounter, ReplyDraft, Extension, Explanation, Urging,
-          Supervision, Attachment, Notification, WorkdayOverride]
+          Supervision, Attachment, Notification, WorkdayOverride, HolidaySchedule]

@@ -10,6 +10,7 @@ from portal.auth.permissions import requires
 from portal.cases import deadlines, queries
 from portal.cases.models import Notification, WorkdayOverride
 from portal.db import database, now
+from portal.holidays import ScheduleError
 from portal.hookspecs import hookimpl
 from portal.inputs import bounded_day, bounded_id, clean_text, safe_next
 from portal.plugins import NavItem
@@ -103,20 +104,43 @@ def mark_read():
 @bp.route("/admin/calendar", methods=["GET", "POST"])
 @requires("admin.calendar")
 def calendar():
-    status = 200
+    status, problems = 200, []
     if request.method == "POST":
-        message, ok = _save_calendar(request.form)
-        for line in [message] if isinstance(message, str) else message:  # a refused form: every problem
-            flash(line, "success" if ok else "error")
+        if request.form.get("action") in ("schedule", "unschedule"):
+            message, problems = _save_schedule(request.form)
+            ok = not problems
+            flash(message, "success" if ok else "error")
+        else:
+            message, ok = _save_calendar(request.form)
+            for line in [message] if isinstance(message, str) else message:  # a refused form: every problem
+                flash(line, "success" if ok else "error")
         if ok:
             return redirect(url_for("casepages.calendar"))
         status = 400
     overrides = WorkdayOverride.select().order_by(WorkdayOverride.day.desc())
     year = now().year
-    from portal.workdays import WorkCalendar
-    coverage = {y: not WorkCalendar().is_workday(date(y, 6, 1))[1] for y in (year, year + 1)}
     return render_template("cases/calendar.html", mode=deadlines.deadline_mode(), MODES=deadlines.MODE_LABELS,
-                           overrides=overrides, coverage=coverage, form=request.form), status
+                           overrides=overrides, years=deadlines.year_status((year, year + 1)), this_year=year,
+                           form=request.form, problems=problems), status
+
+
+def _save_schedule(form) -> tuple[str, list[str]]:
+    """Enter (or remove) a year's official schedule; (message, problems) — no problem is success."""
+    year = bounded_id(form.get("year"))
+    if year is None or not 1901 <= year <= 2099:
+        return "请填写正确的年份。", ["请填写正确的年份。"]
+    if form.get("action") == "unschedule":
+        try:
+            moved = deadlines.remove_schedule(year)
+        except LookupError:
+            return f"{year}年的节假日安排已被删除。", [f"{year}年的节假日安排已被删除。"]
+        return f"已删除{year}年节假日安排。已重新计算{moved}件在办事项的时限。", []
+    try:
+        rest, work, moved = deadlines.enter_schedule(current_user, year, form.get("rest", ""), form.get("work", ""))
+    except ScheduleError as refused:
+        return f"{year}年节假日安排有{len(refused.problems)}处错误，未保存，请修改后重新提交。", refused.problems
+    return (f"已录入{year}年节假日安排：放假{rest}天，调休上班{work}天。"
+            f"已重新计算{moved}件在办事项的时限，{year}年的时限不再是暂定。"), []
 
 
 def _save_calendar(form) -> tuple[str, bool]:

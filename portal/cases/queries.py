@@ -6,6 +6,7 @@ from peewee import JOIN, fn
 
 from portal.cases import access
 from portal.cases import search as case_search
+from portal.cases.deadlines import describe_deadline
 from portal.cases.models import (
     CATEGORIES, CLOCK_STATES, SOURCES, STATES, Case, CaseCoDepartment, Explanation, Extension,
 )
@@ -233,17 +234,12 @@ def bulletin(start: date, end: date, at: datetime | None = None) -> list[dict]:
         for u in responsible:
             label = "负责人" if u.role == "dept_head" else "联络员"
             people.setdefault(u.department_id, []).append(f"{u.name}（{label}）")
-    result = []
-    for case in rows:
-        late_by = (case.replied_at or at) - case.due_at
-        result.append({
-            "case": case,
-            "department": case.host_department.name if case.host_department_id else "（尚未批办）",
-            "people": people.get(case.host_department_id, []),
-            "replied_late": case.replied_at is not None,
-            "late_days": late_by.days + (1 if late_by.seconds else 0),
-        })
-    return result
+    return [{
+        "case": case,
+        "department": case.host_department.name if case.host_department_id else "（尚未批办）",
+        "people": people.get(case.host_department_id, []),
+        "deadline": describe_deadline(case.due_at, at, case.replied_at, case.due_provisional),
+    } for case in rows]
 
 
 def supervision_list(user):

@@ -10,6 +10,7 @@ from portal.audit import AuditEvent
 from portal.cases import deadlines, workflow
 from portal.cases.models import Case, Explanation, Extension, Notification, Urging, WorkdayOverride
 from portal.org.models import Department, User
+from portal.db import now
 from portal.settings import Setting
 from portal.workdays import reply_deadline
 from tests.core.case_helpers import drive
@@ -40,7 +41,10 @@ def step(client, case, action, **fields):
 
 
 def shown(last_day: date) -> str:
-    return f"{last_day.year}年{last_day.month}月{last_day.day}日 24:00"
+    """How pages say a deadline ending at 24:00 of ``last_day`` (the wording is tested in
+    test_deadline_wording.py)."""
+    due_at = datetime.combine(last_day + timedelta(days=1), datetime.min.time())
+    return deadlines.describe_deadline(due_at, now()).due
 
 
 def fired(case, kind):
@@ -67,7 +71,7 @@ def test_registered_case_shows_its_deadline(app, login, posted_at, last_day):
         "netizen_nickname": "网友", "netizen_contact": ""}, follow_redirects=True)
     assert response.status_code == 200
     assert reply_deadline(datetime.fromisoformat(posted_at)).last_day == last_day
-    assert f"回复时限：{shown(last_day)}（3日" in response.get_data(as_text=True)
+    assert f"回复时限：{shown(last_day)}，" in response.get_data(as_text=True)
 
 
 # tick: due-soon and overdue, once each ---------------------------------------------------
@@ -126,7 +130,7 @@ def test_extension_to_five_days(app, db, login):
     assert (extended.deadline_days, extended.due_at) == (5, five_days.due_at) and extended.due_at > case.due_at
     assert extended.due_soon_fired_at is None and extended.overdue_fired_at is None
     head_page = page(head, case)
-    assert f"回复时限：{shown(five_days.last_day)}（5日" in head_page
+    assert f"回复时限：{shown(five_days.last_day)}，" in head_page and "（5日）" in head_page
     assert "已批准" in head_page and "申请延期</h2>" not in head_page  # no further extension offered
     with app.app_context():
         assert "request_extension" not in workflow.allowed_actions(extended, user("head"))
@@ -286,4 +290,4 @@ def test_extension_approved_while_the_office_switches_the_mode(app, db, login, m
     assert Setting.get_by_id("deadline_mode").value == "working"  # the office's save went through
     # 5 working days after Thu 03-12: Fri 13, Mon 16, Tue 17, Wed 18, Thu 19
     assert due_last_day(case) == date(2026, 3, 19)
-    assert f"回复时限：{shown(date(2026, 3, 19))}（5日" in page(head, case)
+    assert f"回复时限：{shown(date(2026, 3, 19))}，" in page(head, case)

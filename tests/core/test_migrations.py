@@ -185,3 +185,15 @@ def test_portal_migrate_lists_and_applies(tmp_path, monkeypatch):
     applied = runner.invoke(build_cli(), ["migrate"])
     assert applied.exit_code == 0 and "已执行 1 个迁移" in applied.output, applied.output
     assert "没有待执行的迁移" in runner.invoke(build_cli(), ["migrate"]).output
+
+
+def test_0040_gives_an_old_database_the_holiday_schedule_table(legacy):
+    app, _ = legacy
+    init_schema(app)
+    with database.connection_context():
+        assert "holiday_schedule" in database.get_tables()
+    office = app.test_client()
+    office.login("office")
+    response = office.post("/admin/calendar", data={"action": "schedule", "year": "2027",
+                                                     "rest": "2027-01-01 元旦", "work": ""}, follow_redirects=True)
+    assert "已录入2027年节假日安排" in response.get_data(as_text=True)
