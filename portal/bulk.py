@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 
-from portal.audit import GENESIS, AuditEvent
+from portal.audit import GENESIS, AuditEvent, key
 from portal.cases import search as case_search
 from portal.cases.models import Attachment, Case, CaseCounter, ReplyDraft
 from portal.db import analyze, database, is_sqlite, now
@@ -140,10 +140,10 @@ def generate(count: int, seed: int = 2026, years: int = 8, long_timeline_case: b
 def chained(events: list[dict]) -> list[dict]:
     """Give bulk events the hash chain that audit.record gives single ones."""
     previous = AuditEvent.select(AuditEvent.hash).order_by(AuditEvent.id.desc()).first()
-    prev_hash = previous.hash if previous else GENESIS
+    prev_hash, secret = (previous.hash if previous else GENESIS), key()
     for row in events:
         event = AuditEvent(**row, prev_hash=prev_hash)
-        row["prev_hash"], row["hash"] = prev_hash, event.content_hash()
+        row["prev_hash"], row["hash"] = prev_hash, event.content_hash(secret)
         prev_hash = row["hash"]
     return events
 

@@ -91,7 +91,7 @@ def legacy(tmp_path):
 def test_a_database_from_before_migrations_upgrades_intact(legacy):
     app, (counts, titles) = legacy
     init_schema(app)
-    with database.connection_context():
+    with app.app_context(), database.connection_context():  # (the audit key is the app's)
         def query(sql, rows=False):
             result = database.execute_sql(sql).fetchall()
             return result if rows else result[0][0]
