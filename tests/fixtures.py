@@ -105,6 +105,7 @@ def make_app(tmp_path, demo_template, **config):
     # the key the template's audit events were hashed with travels with them
     key = _postgres["audit_key"] if url else demo_template.with_name("audit_key").read_text()
     (instance / "audit_key").write_text(key)
+    (instance / "audit_key").chmod(0o600)
     settings = {"INSTANCE_PATH": str(instance), "TESTING": True}
     if url:
         settings["DATABASE_URL"] = url

@@ -115,6 +115,22 @@ def test_a_database_from_before_migrations_upgrades_intact(legacy):
     assert migrate.apply_pending(app) == []
 
 
+def test_the_legacy_audit_events_keep_the_old_rule_and_new_ones_are_keyed(legacy):
+    """Migration 0030 records the last unkeyed event (the audit table itself is never updated)."""
+    from portal.audit import AuditEvent, AuditLegacy
+
+    app, (counts, _) = legacy
+    init_schema(app)
+    with app.app_context(), database.connection_context():
+        last = AuditEvent.select().order_by(AuditEvent.id.desc()).first()
+        assert audit.legacy_boundary() == last.id and AuditLegacy.get().last_hash == last.hash
+        assert last.hash == last.content_hash(None)  # plain SHA-256, as the old release wrote it
+        event = audit.record("user.updated", "迁移之后的第一条记录", actor=None)
+        assert event.hash == event.content_hash(audit.key()) != event.content_hash(None)
+        checked, broken = audit.verify()
+        assert broken is None and checked == counts["audit_event"] + 1
+
+
 def _fake_migrations(monkeypatch, extra):
     """The core's migrations with ``extra`` ((name, migrate function), …) appended."""
     real = migrate._load
