@@ -14,6 +14,8 @@ DEFAULTS = {
     "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
     "UPLOAD_MAX_BYTES": 10 * 1024 * 1024,
     "DEADLINE_MODE": "calendar",  # or "working"
+    "AUDIT_KEY": None,  # None: instance/audit_key, generated on first start; the same on every server
+    "AUDIT_CHECKPOINT_DIR": None,  # None: instance/audit_checkpoints (a shared folder for several servers)
 }
 
 
