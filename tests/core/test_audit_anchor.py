@@ -201,6 +201,10 @@ def test_portal_restore_of_an_older_backup_is_recorded_and_verifies(tmp_path, mo
     assert {(c["file"], c["event_id"]) for c in replaced} == {(n, cp["event_id"]) for n, cp in before.items()}
     kept = list((instance / "audit_checkpoints").glob("before-restore-*/*.json"))
     assert {p.name for p in kept} == set(before)
+    # a second server whose checkpoint folder is not shared still holds a pre-restore checkpoint
+    shutil.copy(kept[0], instance / "audit_checkpoints" / "app-server-2.json")
+    code, output = run("audit-verify")
+    assert code == 0 and "已由该次恢复重新锚定" in output, output
 
 
 def test_an_older_database_put_back_without_portal_restore_is_found(tmp_path, monkeypatch):
