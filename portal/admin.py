@@ -168,8 +168,7 @@ def plugins():
 @requires("admin.audit")
 def audit_verify():
     verdict = audit_anchor.check()
-    if verdict.ok and verdict.head is not None:
-        audit_anchor.write(audit_anchor.make(verdict.head.id, verdict.head.hash, audit.legacy_boundary()))
+    audit_anchor.anchor(verdict)
     return render_template("admin/audit_verify.html", verdict=verdict)
 
 

@@ -12,6 +12,7 @@ in the database with that hash. A checkpoint written before a recorded `portal r
 (`audit.restored`, itself in the keyed chain) is superseded by it, not a finding.
 """
 import datetime as dt
+import getpass
 import hashlib
 import hmac
 import json
@@ -139,6 +140,15 @@ def _compare(verdict: Verdict, label: str, cp, secret: bytes, legacy: int, resto
         verdict.problems.append(problem)
 
 
+def anchor(verdict: Verdict):
+    """After a sound verification: this server's checkpoint at the last event checked."""
+    if verdict.ok and verdict.head is not None:
+        try:
+            write(make(verdict.head.id, verdict.head.hash, audit.legacy_boundary()))
+        except OSError as exc:
+            verdict.notes.append(f"检查点无法写入 {folder()}（{exc.strerror}）：请检查该文件夹的权限。")
+
+
 def advance() -> Verdict | None:
     """Move this server's checkpoint to the newest event, only along a sound chain: from its
     own last checkpoint when that still holds (a few events each minute), else after a full
@@ -146,18 +156,17 @@ def advance() -> Verdict | None:
     secret, legacy = audit.key(), audit.legacy_boundary()
     own = dict(read_all()).get(own_name())
     if own and genuine(own, secret) and own["legacy_until"] == legacy:
-        anchor = AuditEvent.get_or_none(AuditEvent.id == own["event_id"])
-        if anchor and anchor.hash == own["hash"] and \
-                anchor.content_hash(None if anchor.id <= legacy else secret) == anchor.hash:
-            last = [anchor]
-            _, broken = audit.verify(after=anchor, on_event=lambda e: last.__setitem__(0, e))
+        start = AuditEvent.get_or_none(AuditEvent.id == own["event_id"])
+        if start and start.hash == own["hash"] and \
+                start.content_hash(None if start.id <= legacy else secret) == start.hash:
+            last = [start]
+            _, broken = audit.verify(after=start, on_event=lambda e: last.__setitem__(0, e))
             if broken is None:
-                if last[0].id != anchor.id:
+                if last[0].id != start.id:
                     write(make(last[0].id, last[0].hash, legacy, secret))
                 return None
     verdict = check()
-    if verdict.ok and verdict.head is not None:
-        write(make(verdict.head.id, verdict.head.hash, legacy, secret))
+    anchor(verdict)
     return verdict
 
 
@@ -178,7 +187,7 @@ def reanchor(backup_checkpoint: dict | None, made_at: str, archive: str) -> tupl
     head = verdict.head
     event = audit.record(
         RESTORED, f"从备份恢复（{archive}，备份于 {made_at}）：审计日志回到第 {head.id if head else 0} 条，此后重新锚定",
-        actor=None, archive=archive, made_at=made_at, restored_head=head.id if head else 0, backup_checkpoint=backup_checkpoint,
+        actor=None, by=getpass.getuser(), host=socket.gethostname(), archive=archive, made_at=made_at, restored_head=head.id if head else 0, backup_checkpoint=backup_checkpoint,
         replaced_checkpoints=[{"file": name, **(cp or {})} for name, cp in replaced],
         chain_sound=verdict.ok, problems=verdict.problems)
     if verdict.ok:

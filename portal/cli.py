@@ -122,8 +122,7 @@ def audit_verify_command(archives):
     """校验审计日志：带密钥的哈希链，以及检查点文件和备份清单中的检查点（发现改动、删除和截断）。"""
     from pathlib import Path
 
-    from portal.audit_anchor import check, write, make
-    from portal.audit import legacy_boundary
+    from portal.audit_anchor import anchor, check
     from portal.backup import BackupError, manifest_of
 
     try:
@@ -132,8 +131,7 @@ def audit_verify_command(archives):
         raise click.ClickException(str(exc)) from None
     with database.connection_context():
         verdict = check([(label, cp) for label, cp in extra if cp])
-        if verdict.ok and verdict.head is not None:
-            write(make(verdict.head.id, verdict.head.hash, legacy_boundary()))
+        anchor(verdict)
     for label, cp in extra:
         if not cp:
             click.echo(f"{label}：该备份没有检查点（本版本之前的备份）。")
