@@ -102,7 +102,7 @@ def _unsafe(member: tarfile.TarInfo) -> str | None:
     """Why a member may not be extracted, or None."""
     name = member.name
     if name.startswith(("/", "\\")) or "\\" in name or ":" in name or ".." in PurePosixPath(name).parts:
-        return f"含有不安全的路径“{name}”（绝对路径或“..”）"
+        return f"含有不安全的路径“{name}”（绝对路径、“..”或盘符）"
     if not (member.isreg() or member.isdir()):
         return f"含有链接或特殊文件“{name}”（备份中只应有普通文件和文件夹）"
     return None

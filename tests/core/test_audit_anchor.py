@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from portal import audit, audit_anchor
+from portal import audit
 from portal.audit import AuditEvent, AuditLegacy
 from portal.cli import audit_verify_command, build_cli, tick_command
 from portal.db import database, open_database
