@@ -2,7 +2,7 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from peewee import JOIN
 
-from portal import audit
+from portal import audit, audit_anchor, audit_labels
 from portal.auth.permissions import ROLES, requires
 from portal.db import database
 from portal.hookspecs import hookimpl
@@ -168,8 +168,14 @@ def plugins():
 @bp.route("/audit/verify")
 @requires("admin.audit")
 def audit_verify():
-    checked, broken = audit.verify()
-    return render_template("admin/audit_verify.html", checked=checked, broken=broken)
+    verdict = audit_anchor.check()
+    audit_anchor.anchor(verdict)
+    return render_template("admin/audit_verify.html", verdict=verdict)
+
+
+@bp.app_template_filter("audit_label")
+def audit_label(action: str) -> str:
+    return audit_labels.label(action)
 
 
 @bp.route("/audit")

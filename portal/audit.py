@@ -1,14 +1,20 @@
 """The append-only event log every change goes through.
 
-Each event carries the SHA-256 of its content and of the event before it, so changing or
-deleting any past event breaks the chain from there on: `verify()` finds where. The
-database also refuses UPDATE and DELETE on the table (triggers made by `protect()`).
+Each event carries a keyed hash (HMAC-SHA256 with the audit key, which lives outside the
+database: ``AUDIT_KEY`` or ``instance/audit_key``) of its content and of the event before it,
+so changing or deleting any past event breaks the chain from there on, and whoever has only
+the database cannot recompute it: `verify()` finds where. Events written before the chain was
+keyed (up to the boundary recorded by migration 0030 in ``audit_legacy``) keep their plain
+SHA-256. The database also refuses UPDATE and DELETE on both tables (triggers made by
+`protect()`). Deleting the newest events is found against checkpoints kept outside the
+database (`portal.audit_anchor`).
 """
 import hashlib
+import hmac
 import json
 
 import peewee
-from flask import has_request_context, request
+from flask import current_app, has_request_context, request
 from flask_login import current_user
 
 from portal.db import BaseModel, database, is_sqlite, now
@@ -36,11 +42,34 @@ class AuditEvent(BaseModel):
     def details(self) -> dict:
         return json.loads(self.data or "{}")
 
-    def content_hash(self) -> str:
+    def content_hash(self, key: bytes | None) -> str:
+        """HMAC-SHA256 with ``key``; plain SHA-256 (events before the chain was keyed) without."""
         at = self.at if isinstance(self.at, str) else self.at.strftime("%Y-%m-%d %H:%M:%S")
         content = [self.prev_hash, at, self.actor_id, self.action, self.object_type, self.object_id,
                    self.summary, self.data, self.ip]
-        return hashlib.sha256(json.dumps(content, ensure_ascii=False).encode()).hexdigest()
+        data = json.dumps(content, ensure_ascii=False).encode()
+        return hmac.new(key, data, hashlib.sha256).hexdigest() if key else hashlib.sha256(data).hexdigest()
+
+
+class AuditLegacy(BaseModel):
+    """The last event hashed before the chain was keyed (one row, written by migration 0030 on
+    a database that had events then; none on a database made since)."""
+
+    last_id = peewee.IntegerField()
+    last_hash = peewee.CharField(max_length=64)
+
+    class Meta:
+        table_name = "audit_legacy"
+
+
+def legacy_boundary() -> int:
+    """Events up to this id carry plain SHA-256 hashes; 0 when every event is keyed."""
+    row = AuditLegacy.select().order_by(AuditLegacy.id).first()
+    return row.last_id if row else 0
+
+
+def key() -> bytes:
+    return str(current_app.config["AUDIT_KEY"]).encode()
 
 
 CURRENT_USER = object()
@@ -69,40 +98,46 @@ def record(action: str, summary: str = "", *, actor=CURRENT_USER, obj=None, obje
             data=json.dumps(data, ensure_ascii=False, default=str),
             ip=(request.remote_addr or "") if has_request_context() else "", prev_hash=_last_hash(),
         )
-        event.hash = event.content_hash()
+        event.hash = event.content_hash(key())
         event.save(force_insert=True)
     return event
 
 
-def verify() -> tuple[int, AuditEvent | None]:
-    """Check the whole chain: (events checked, the first event that does not fit or None)."""
-    expected, checked = GENESIS, 0
-    last_id = 0
+def verify(after: AuditEvent | None = None, on_event=None) -> tuple[int, AuditEvent | None]:
+    """Check the chain (from the start, or from the event ``after``, taken as sound): (events
+    checked, the first event that does not fit or None). ``on_event(event)`` sees each sound one."""
+    secret, boundary = key(), legacy_boundary()
+    expected, checked = (after.hash, 0) if after else (GENESIS, 0)
+    last_id = after.id if after else 0
     while True:
         batch = list(AuditEvent.select().where(AuditEvent.id > last_id).order_by(AuditEvent.id).limit(5000))
         if not batch:
             return checked, None
         for event in batch:
-            if event.prev_hash != expected or event.content_hash() != event.hash:
+            if event.prev_hash != expected or event.content_hash(None if event.id <= boundary else secret) != event.hash:
                 return checked, event
             expected, checked = event.hash, checked + 1
+            if on_event:
+                on_event(event)
         last_id = batch[-1].id
 
 
 def protect():
     """Make the database itself refuse to change or delete audit events."""
     if is_sqlite():
-        for op in ("UPDATE", "DELETE"):
-            database.execute_sql(
-                f"CREATE TRIGGER IF NOT EXISTS audit_event_no_{op.lower()} BEFORE {op} ON audit_event "
-                "BEGIN SELECT RAISE(ABORT, 'audit_event is append-only'); END")
+        for table in ("audit_event", "audit_legacy"):
+            for op in ("UPDATE", "DELETE"):
+                database.execute_sql(
+                    f"CREATE TRIGGER IF NOT EXISTS {table}_no_{op.lower()} BEFORE {op} ON {table} "
+                    f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END")
     else:  # PostgreSQL
         database.execute_sql(
             "CREATE OR REPLACE FUNCTION audit_event_append_only() RETURNS trigger AS $$ "
             "BEGIN RAISE EXCEPTION 'audit_event is append-only'; END $$ LANGUAGE plpgsql")
-        database.execute_sql("DROP TRIGGER IF EXISTS audit_event_append_only ON audit_event")
-        database.execute_sql("CREATE TRIGGER audit_event_append_only BEFORE UPDATE OR DELETE ON audit_event "
-                             "FOR EACH ROW EXECUTE FUNCTION audit_event_append_only()")
+        for table in ("audit_event", "audit_legacy"):
+            database.execute_sql(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}")
+            database.execute_sql(f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+                                 "FOR EACH ROW EXECUTE FUNCTION audit_event_append_only()")
 
 
-MODELS = [AuditEvent]
+MODELS = [AuditEvent, AuditLegacy]

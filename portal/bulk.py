@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from flask import current_app
 
-from portal.audit import GENESIS, AuditEvent
+from portal.audit import GENESIS, AuditEvent, key
 from portal.cases import deadlines
 from portal.cases import search as case_search
 from portal.cases.links import link_key
@@ -158,10 +158,10 @@ def deadline_rule():
 def chained(events: list[dict]) -> list[dict]:
     """Give bulk events the hash chain that audit.record gives single ones."""
     previous = AuditEvent.select(AuditEvent.hash).order_by(AuditEvent.id.desc()).first()
-    prev_hash = previous.hash if previous else GENESIS
+    prev_hash, secret = (previous.hash if previous else GENESIS), key()
     for row in events:
         event = AuditEvent(**row, prev_hash=prev_hash)
-        row["prev_hash"], row["hash"] = prev_hash, event.content_hash()
+        row["prev_hash"], row["hash"] = prev_hash, event.content_hash(secret)
         prev_hash = row["hash"]
     return events
 

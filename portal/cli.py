@@ -100,27 +100,51 @@ def serve(host, port, threads):
 @cli.command("tick")
 @with_appcontext
 def tick_command():
-    """触发到期提醒与超期通报（供 cron 每分钟调用）。"""
+    """触发到期提醒与超期通报，并更新审计日志检查点（供 cron 每分钟调用）。"""
+    from portal.audit_anchor import advance
     from portal.cases.workflow import tick
 
     with database.connection_context():
         fired = tick()
         if is_sqlite():  # the data grows: keep the planner's statistics current (PostgreSQL's autovacuum does)
             analyze()
+        verdict = advance()
     click.echo(f"即将到期 {fired['due_soon']} 件，超期 {fired['overdue']} 件。")
+    if verdict is not None and not verdict.ok:
+        raise click.ClickException("审计日志校验未通过，检查点未更新：请运行 portal audit-verify 查看。")
 
 
 @cli.command("audit-verify")
+@click.option("--backup", "archives", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="同时核对这些备份文件清单中的检查点（可多次给出）。")
 @with_appcontext
-def audit_verify_command():
-    """校验审计日志的哈希链：任何一条记录被改动或删除都会被发现。"""
-    from portal import audit
+def audit_verify_command(archives):
+    """校验审计日志：带密钥的哈希链，以及检查点文件和备份清单中的检查点（发现改动、删除和截断）。"""
+    from pathlib import Path
 
+    from portal.audit_anchor import anchor, check
+    from portal.backup import BackupError, manifest_of
+
+    try:
+        extra = [(f"备份 {a} 的检查点", manifest_of(Path(a)).get("audit_checkpoint")) for a in archives]
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from None
     with database.connection_context():
-        checked, broken = audit.verify()
+        verdict = check([(label, cp) for label, cp in extra if cp])
+        anchor(verdict)
+    for label, cp in extra:
+        if not cp:
+            click.echo(f"{label}：该备份没有检查点（本版本之前的备份）。")
+    for note in verdict.notes:
+        click.echo(f"说明：{note}")
+    broken = verdict.broken
     if broken is not None:
-        raise click.ClickException(f"审计日志第 {broken.id} 条（{broken.at}，{broken.action}）与哈希链不符：该条或其前一条已被改动或删除。")
-    click.echo(f"审计日志完整：已校验 {checked} 条记录。")
+        click.echo(f"审计日志第 {broken.id} 条（{broken.at}，{broken.action}）与哈希链不符：该条或其前一条已被改动或删除。", err=True)
+    for problem in verdict.problems:
+        click.echo(f"发现问题：{problem}", err=True)
+    if not verdict.ok:
+        raise click.ClickException(f"审计日志未通过校验（此前 {verdict.checked} 条记录完好）。")
+    click.echo(f"审计日志完整：已校验 {verdict.checked} 条记录，与 {verdict.anchors} 个检查点相符。")
 
 
 @cli.command("backup")
@@ -132,7 +156,8 @@ def backup_command(dest):
 
     from portal.backup import backup
 
-    manifest = backup(current_app.config["DATABASE_URL"], Path(current_app.instance_path), Path(dest))
+    manifest = backup(current_app.config["DATABASE_URL"], Path(current_app.instance_path), Path(dest),
+                      audit_key=current_app.config["AUDIT_KEY"])
     click.echo(f"已备份到 {dest}：数据库与 {len(manifest['members']) - 1} 个附件。")
 
 
@@ -141,9 +166,13 @@ def backup_command(dest):
 @click.option("--yes", is_flag=True, help="不再询问，直接恢复。")
 @with_appcontext
 def restore_command(archive, yes):
-    """从备份恢复数据库和附件（请先停止门户；被替换的文件保留为 *.before-restore-时间）。"""
+    """从备份恢复数据库和附件（请先停止门户；被替换的文件保留为 *.before-restore-时间）。
+
+    恢复后审计日志回到备份时的状态：原有检查点移入 audit_checkpoints/before-restore-时间/，
+    恢复本身记入审计日志，并以它重新锚定。"""
     from pathlib import Path
 
+    from portal.audit_anchor import reanchor
     from portal.backup import BackupError, describe, restore
 
     url = current_app.config["DATABASE_URL"]
@@ -154,6 +183,16 @@ def restore_command(archive, yes):
     except BackupError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"已恢复 {manifest['made_at']} 的备份。")
+    init_schema()  # a backup made by an older release
+    with database.connection_context():
+        verdict, event = reanchor(manifest.get("audit_checkpoint"), manifest["made_at"], Path(archive).name)
+    for note in verdict.notes:
+        click.echo(f"说明：{note}")
+    if not verdict.ok:
+        for problem in verdict.problems + ([f"第 {verdict.broken.id} 条记录与哈希链不符"] if verdict.broken else []):
+            click.echo(f"发现问题：{problem}", err=True)
+        raise click.ClickException("恢复已完成，但恢复出的审计日志未通过校验（已记入审计日志）：请保全备份并报告。")
+    click.echo(f"审计日志已校验并重新锚定：恢复记为第 {event.id} 条记录。")
 
 
 @cli.command("create-user")

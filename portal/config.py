@@ -15,6 +15,8 @@ DEFAULTS = {
     "UPLOAD_MAX_BYTES": 10 * 1024 * 1024,
     "DEADLINE_MODE": "calendar",  # or "working"
     "TIME_ZONE": "Asia/Shanghai",  # every "now", stored time and deadline is wall-clock time here
+    "AUDIT_KEY": None,  # None: instance/audit_key, generated on first start; the same on every server
+    "AUDIT_CHECKPOINT_DIR": None,  # None: instance/audit_checkpoints (a shared folder for several servers)
 }
 
 
@@ -29,18 +31,23 @@ def load_config(app, config=None):
         app.config.update(config)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
+    if not app.config.get("AUDIT_KEY"):  # several servers: the same key on each (docs/security.md)
+        app.config["AUDIT_KEY"] = instance_secret_key(Path(app.instance_path), "audit_key")
     if not app.config.get("DATABASE_URL"):
         app.config["DATABASE_URL"] = f"sqlite:///{Path(app.instance_path) / 'portal.db'}"
 
 
-def instance_secret_key(instance: Path) -> str:
-    """The secret key kept in the instance folder, generated on first start."""
-    path = instance / "secret_key"
+def instance_secret_key(instance: Path, name: str = "secret_key") -> str:
+    """A key kept in the instance folder (``secret_key``, ``audit_key``), generated on first start."""
+    path = instance / name
     if path.exists():
         return path.read_text().strip()
     instance.mkdir(parents=True, exist_ok=True)
     key = secrets.token_hex(32)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process sharing the instance folder made it just now
+        return path.read_text().strip()
     with os.fdopen(fd, "w") as f:
         f.write(key)
     return key

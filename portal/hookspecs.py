@@ -102,6 +102,13 @@ def portal_case_event(case, event):
 
 
 @hookspec
+def portal_audit_labels():
+    """Return ``{action: label}``: the Chinese name of every audit action the plugin records
+    (``audit.record("grading.snapshot", …)`` → ``{"grading.snapshot": "记录热度"}``). The audit
+    log shows the label in its 事件 column; a code without one is shown as it is."""
+
+
+@hookspec
 def portal_documents():
     """Return ``DocumentKind(name, label, render, can_view, title, text=None, choices=None)``
     objects: kinds of document the plugin can print. The core serves each as a PDF at

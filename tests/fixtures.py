@@ -63,7 +63,8 @@ def postgres_database():
     init_schema(app)
     with app.app_context(), database.connection_context():
         create_demo()
-    _postgres.update(url=urlunsplit(parts._replace(path="/" + name)), name=name, admin=admin)
+    _postgres.update(url=urlunsplit(parts._replace(path="/" + name)), name=name, admin=admin,
+                     audit_key=app.config["AUDIT_KEY"])
     yield _postgres["url"]
     if not database.is_closed():
         database.close()
@@ -101,6 +102,10 @@ def make_app(tmp_path, demo_template, **config):
     url = _postgres.get("url")
     if not url:
         shutil.copy(demo_template, instance / "portal.db")
+    # the key the template's audit events were hashed with travels with them
+    key = _postgres["audit_key"] if url else demo_template.with_name("audit_key").read_text()
+    (instance / "audit_key").write_text(key)
+    (instance / "audit_key").chmod(0o600)
     settings = {"INSTANCE_PATH": str(instance), "TESTING": True}
     if url:
         settings["DATABASE_URL"] = url
@@ -151,3 +156,20 @@ def frozen_clock():
 
     yield clock.freeze
     clock.thaw()
+
+
+@pytest.fixture(autouse=True)
+def audit_actions_have_labels(monkeypatch):
+    """Every action recorded by any test, of the core or a plugin, has a Chinese label for the
+    audit log (``portal_audit_labels``)."""
+    from portal import audit, audit_labels
+
+    real, missing = audit.record, set()
+
+    def record(action, *args, **kwargs):
+        if action not in audit_labels.labels():
+            missing.add(action)
+        return real(action, *args, **kwargs)
+    monkeypatch.setattr(audit, "record", record)
+    yield
+    assert not missing, f"审计事件没有中文名称（在 portal/audit_labels.py 或插件的 portal_audit_labels 中补上）：{sorted(missing)}"

@@ -39,6 +39,25 @@ def portal_permissions():
     return PERMISSIONS
 
 
+AUDIT_LABELS = {
+    "circular.drafted": "拟稿",
+    "circular.edited": "修改文稿",
+    "circular.attachment_added": "添加附件",
+    "circular.attachment_removed": "删除附件",
+    "circular.submitted": "送核稿",
+    "circular.reviewed": "核稿",
+    "circular.returned": "退回修改",
+    "circular.signed": "签发",
+    "circular.issued": "印发",
+    "circular.acknowledged": "签收",
+}
+
+
+@hookimpl
+def portal_audit_labels():
+    return AUDIT_LABELS
+
+
 @hookimpl
 def portal_nav_items(user):
     return NavItem("发文" if user.can("circulars.view") else "收文", "/circulars/", order=60)

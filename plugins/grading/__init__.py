@@ -66,6 +66,26 @@ def portal_permissions():
     return PERMISSIONS
 
 
+AUDIT_LABELS = {
+    "grading.settings": "修改舆情分级标准",
+    "grading.graded": "舆情定级",
+    "grading.upgraded": "舆情升级",
+    "grading.downgraded": "舆情降级",
+    "grading.rule_above_manual": "按标准应高于人工定级",
+    "grading.snapshot": "记录舆情热度",
+    "grading.flags": "设置舆情标记",
+    "grading.assessed": "舆情研判",
+    "grading.meeting_requested": "提请召开紧急会议",
+    "grading.eliminated": "宣布舆情消除",
+    "grading.reviewed": "后期处置总结评估",
+}
+
+
+@hookimpl
+def portal_audit_labels():
+    return AUDIT_LABELS
+
+
 @hookimpl
 def portal_nav_items(user):
     if user.can("grading.settings"):

@@ -91,7 +91,7 @@ def legacy(tmp_path):
 def test_a_database_from_before_migrations_upgrades_intact(legacy):
     app, (counts, titles) = legacy
     init_schema(app)
-    with database.connection_context():
+    with app.app_context(), database.connection_context():  # (the audit key is the app's)
         def query(sql, rows=False):
             result = database.execute_sql(sql).fetchall()
             return result if rows else result[0][0]
@@ -113,6 +113,22 @@ def test_a_database_from_before_migrations_upgrades_intact(legacy):
     assert "发文" in client.get("/circulars/").get_data(as_text=True)
     # migrating again is a no-op
     assert migrate.apply_pending(app) == []
+
+
+def test_the_legacy_audit_events_keep_the_old_rule_and_new_ones_are_keyed(legacy):
+    """Migration 0030 records the last unkeyed event (the audit table itself is never updated)."""
+    from portal.audit import AuditEvent, AuditLegacy
+
+    app, (counts, _) = legacy
+    init_schema(app)
+    with app.app_context(), database.connection_context():
+        last = AuditEvent.select().order_by(AuditEvent.id.desc()).first()
+        assert audit.legacy_boundary() == last.id and AuditLegacy.get().last_hash == last.hash
+        assert last.hash == last.content_hash(None)  # plain SHA-256, as the old release wrote it
+        event = audit.record("user.updated", "迁移之后的第一条记录", actor=None)
+        assert event.hash == event.content_hash(audit.key()) != event.content_hash(None)
+        checked, broken = audit.verify()
+        assert broken is None and checked == counts["audit_event"] + 1
 
 
 def _fake_migrations(monkeypatch, extra):
