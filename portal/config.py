@@ -14,6 +14,11 @@ DEFAULTS = {
     "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
     "UPLOAD_MAX_BYTES": 10 * 1024 * 1024,
     "DEADLINE_MODE": "calendar",  # or "working"
+    # HTTPS deployments (docs/admin.md): HTTPS=true makes every cookie Secure; TRUSTED_PROXIES=N
+    # trusts the X-Forwarded-For/-Proto/-Host/-Port set by the N reverse proxies in front.
+    "HTTPS": False,
+    "TRUSTED_PROXIES": 0,
+    "HSTS_SECONDS": 365 * 86400,  # sent on every response over HTTPS
 }
 
 
@@ -26,6 +31,9 @@ def load_config(app, config=None):
         app.config["DATABASE_URL"] = os.environ["DATABASE_URL"]
     if config:
         app.config.update(config)
+    if app.config["HTTPS"]:
+        app.config["SESSION_COOKIE_SECURE"] = True
+        app.config["PREFERRED_URL_SCHEME"] = "https"
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
     if not app.config.get("DATABASE_URL"):
