@@ -174,7 +174,7 @@ def test_change_password(portal, current, new, confirm):
     c, n, k = first(current) or "", first(new) or "", first(confirm) or ""
     before = user_rows()
     response = portal.post("staff", "/account/password", {"current": current, "new": new, "confirm": confirm})
-    should = (bool(c.strip()) and bool(n.strip()) and bool(k.strip()) and k == n and c == actual
+    should = (bool(c.strip()) and bool(n.strip()) and bool(k.strip()) and k == n and c == actual and n != c
               and 8 <= len(n) <= 200 and any(ch.isdigit() for ch in n) and any(ch.isalpha() for ch in n))
     with database.connection_context():
         user = User.get(User.username == "staff")
