@@ -57,8 +57,8 @@ DEVICES_PER_COOKIE = 8  # a shared PC remembers this many of its users
 class LoginThrottle(BaseModel):
     key = peewee.CharField(max_length=64, unique=True)  # SHA-256 of the budget and its subject
     budget = peewee.CharField(max_length=20)
-    tokens = peewee.FloatField()
-    refilled_at = peewee.FloatField(index=True)  # seconds since the epoch
+    tokens = peewee.DoubleField()
+    refilled_at = peewee.DoubleField(index=True)  # seconds since the epoch (a REAL would round to 2 minutes)
 
     class Meta:
         table_name = "login_throttle"
