@@ -3,9 +3,9 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user, login_user, logout_user
 
 from portal import audit
+from portal.auth import throttle
 from portal.auth.forms import ChangePasswordForm, LoginForm
 from portal.auth.permissions import public, requires
-from portal.auth import throttle
 from portal.db import database, now
 from portal.hookspecs import hookimpl
 from portal.inputs import clean_text, safe_next
@@ -39,8 +39,6 @@ def password_chosen_by_administrator():
             response.headers["HX-Redirect"] = target
             return response
         return redirect(target)
-
-
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -57,12 +57,12 @@ def test_every_page_a_signed_in_user_gets_is_not_stored(app, ids, login):  # noq
             continue
         response = client.get(route.format(**ids))
         assert response.status_code == 200, route
-        assert response.headers["Cache-Control"] == "no-store", route  # pages, dossiers, PDFs, attachments
+        assert "no-store" in response.headers["Cache-Control"], route  # pages, dossiers, PDFs, attachments
         seen += 1
     fragment = client.get(f"/grading/cases/{ids['normal']}/panel", headers={"HX-Request": "true"})
-    assert fragment.headers["Cache-Control"] == "no-store"
+    assert "no-store" in fragment.headers["Cache-Control"]
     circular_pdf = client.get("/circulars/1.pdf")
-    assert circular_pdf.status_code == 200 and circular_pdf.headers["Cache-Control"] == "no-store"
+    assert circular_pdf.status_code == 200 and "no-store" in circular_pdf.headers["Cache-Control"]
     assert seen > 20
     static = client.get("/static/css/portal.css")
     assert "no-store" not in static.headers.get("Cache-Control", "")  # shared assets may be cached
