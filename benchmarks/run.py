@@ -141,6 +141,14 @@ def pdf_figures(env):
     return {"rows": json.loads(target.read_text())} if target.exists() else None
 
 
+def durability_figures(env):
+    """synchronous=FULL against NORMAL, per write (benchmarks/durability.py)."""
+    target = WORK / "durability.json"
+    subprocess.run([str(VENV_BIN / "python"), str(ROOT / "benchmarks" / "durability.py"), "--json", str(target)],
+                   env=env, cwd=ROOT, check=True, capture_output=True, text=True)
+    return json.loads(target.read_text())
+
+
 def markdown(results):
     lines = ["| page | req/s | ratio to floor | p95 ms (8 clients) | errors |", "|---|---:|---:|---:|---:|"]
     for row in results["pages"]:
@@ -153,6 +161,10 @@ def markdown(results):
               f"- Peak RSS per worker: {', '.join(str(m) for m in results['worker_peak_rss_mb'])} MB",
               f"- Start-up: create_app {s['create_app_s']} s with all plugins ({s['ratio_to_bare_flask']}× a bare Flask app); "
               f"importing portal {s['import_s']} s"]
+    if results.get("durability"):
+        d = results["durability"]
+        lines.append(f"- One write (a transaction appending an audit event), SQLite WAL: synchronous=FULL {d['full_ms']} ms, "
+                     f"NORMAL {d['normal_ms']} ms, FULL/NORMAL = {d['ratio_full_to_normal']}")
     if results.get("pdf"):
         lines += ["", "| PDF (CPU s, median) | pages | Chinese fonts | Latin twin | ratio (target ≤ 1.5) | size KB |",
                   "|---|---:|---:|---:|---:|---:|"]
@@ -199,7 +211,7 @@ def main():
         "machine": {"cpus": os.cpu_count(), "uname": " ".join(os.uname()), "python": sys.version.split()[0]},
         "database": database, "workers": args.workers, "connections": args.connections,
         "duration_s": args.duration, "pages": pages, "worker_peak_rss_mb": rss,
-        "startup": startup_seconds(env), "pdf": pdf_figures(env),
+        "startup": startup_seconds(env), "pdf": pdf_figures(env), "durability": durability_figures(env),
     }
     (ROOT / "benchmarks" / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n")
     (ROOT / "benchmarks" / "results.md").write_text(markdown(results))

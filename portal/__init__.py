@@ -10,6 +10,7 @@ from werkzeug.local import LocalProxy
 from werkzeug.routing import IntegerConverter
 
 from portal import audit, clock, db
+from portal.auth import throttle
 from portal.auth.permissions import CORE_PERMISSIONS, ROLES, build_registry
 from portal.config import disabled_plugins, load_config
 from portal.inputs import MAX_ID
@@ -19,7 +20,7 @@ from portal.plugins import collect, flatten, make_plugin_manager
 csrf = CSRFProtect()
 htmx = Htmx()
 
-CORE_MODELS = org_models.MODELS + audit.MODELS
+CORE_MODELS = org_models.MODELS + audit.MODELS + throttle.MODELS
 
 # status -> (title, message) of the error page; a status not listed takes 400's or 500's.
 ERROR_PAGES = {
@@ -56,6 +57,12 @@ def create_app(config=None):
     app.url_map.converters["int"] = KeyConverter
     load_config(app, config)
     clock.set_zone(app.config["TIME_ZONE"])
+    if app.config["TRUSTED_PROXIES"]:
+        # Behind N reverse proxies: the client's address and scheme come from their X-Forwarded-* headers.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n)
 
     pm, plugin_infos = make_plugin_manager(disabled_plugins(app.config))
     app.extensions["portal_pm"] = pm
@@ -130,8 +137,14 @@ def _register_templates_and_errors(app, pm):
         response.headers.setdefault("X-Frame-Options", "DENY")
         # A page and its htmx fragment share a URL: never let a cache hand one out for the other.
         response.vary.add("HX-Request")
-        if request.headers.get("HX-Request"):
+        if request.is_secure:
+            response.headers.setdefault("Strict-Transport-Security", f"max-age={app.config['HSTS_SECONDS']}")
+        # Nothing shown to a signed-in user stays in a browser's or proxy's cache (a shared office
+        # PC after logout), fragments, PDFs and attachments included; only the static assets may.
+        signed_in = request.endpoint != "static" and current_user.is_authenticated
+        if (request.headers.get("HX-Request") or signed_in) and "no-store" not in response.headers.get("Cache-Control", ""):
             response.headers["Cache-Control"] = "no-store"
+            response.headers.pop("Expires", None)
         return response
 
     @app.errorhandler(HTTPException)

@@ -102,6 +102,7 @@ def _save_user(form, user):
         user.active = form.active.data
         if form.password.data:
             user.set_password(form.password.data)
+            user.must_change_password = True  # chosen by the administrator: the user replaces it
         user.save()
         user.set_roles(form.roles.data)
         audit.record(
@@ -124,10 +125,11 @@ def reset_password(user_id):
     else:
         with database.atomic():
             user.set_password(form.password.data)
-            user.save(only=[User.password_hash])
+            user.must_change_password = True
+            user.save(only=[User.password_hash, User.must_change_password])
             user.end_sessions()
             audit.record("user.password_reset", f"重置了 {user.name} 的密码", obj=user)
-        flash(f"已重置“{user.name}”的密码。", "success")
+        flash(f"已重置“{user.name}”的密码。该用户下次登录时须先修改密码。", "success")
     return redirect(url_for("admin.edit_user", user_id=user.id))
 
 

@@ -213,12 +213,12 @@ def create_user(username, name, department_name, roles, password):
             raise click.ClickException(f"用户名“{username}”已被使用。")
         with database.atomic():
             dept, _ = Department.get_or_create(name=department_name)
-            user = User(username=username, name=name, department=dept)
+            user = User(username=username, name=name, department=dept, must_change_password=True)
             user.set_password(password)
             user.save()
             user.set_roles(roles)
             audit.record("user.created", f"命令行创建用户 {name}（{username}）", obj=user, roles=list(roles))
-    click.echo(f"已创建用户 {username}。")
+    click.echo(f"已创建用户 {username}。首次登录时须修改初始密码。")
 
 
 def build_cli():

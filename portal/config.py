@@ -17,6 +17,11 @@ DEFAULTS = {
     "TIME_ZONE": "Asia/Shanghai",  # every "now", stored time and deadline is wall-clock time here
     "AUDIT_KEY": None,  # None: instance/audit_key, generated on first start; the same on every server
     "AUDIT_CHECKPOINT_DIR": None,  # None: instance/audit_checkpoints (a shared folder for several servers)
+    # HTTPS deployments (docs/admin.md): HTTPS=true makes every cookie Secure; TRUSTED_PROXIES=N
+    # trusts the X-Forwarded-For/-Proto/-Host/-Port set by the N reverse proxies in front.
+    "HTTPS": False,
+    "TRUSTED_PROXIES": 0,
+    "HSTS_SECONDS": 365 * 86400,  # sent on every response over HTTPS
 }
 
 
@@ -29,6 +34,9 @@ def load_config(app, config=None):
         app.config["DATABASE_URL"] = os.environ["DATABASE_URL"]
     if config:
         app.config.update(config)
+    if app.config["HTTPS"]:
+        app.config["SESSION_COOKIE_SECURE"] = True
+        app.config["PREFERRED_URL_SCHEME"] = "https"
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
     if not app.config.get("AUDIT_KEY"):  # several servers: the same key on each (docs/security.md)

@@ -12,9 +12,10 @@ database = peewee.DatabaseProxy()
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",
     "foreign_keys": 1,
-    # NORMAL in WAL mode loses no committed transaction when the process dies;
-    # only a power cut can lose the last few, and costs far fewer fsyncs than FULL.
-    "synchronous": "normal",
+    # FULL: every commit is on disk (the WAL is fsynced) before the user is told it succeeded, so a
+    # power cut loses nothing acknowledged. NORMAL survives a crash of the process but not of the
+    # machine. The cost per write is measured by `make bench` (docs/performance.md).
+    "synchronous": "full",
     "busy_timeout": 10000,
 }
 

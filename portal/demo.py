@@ -28,6 +28,7 @@ USERS = [
     ("leader", "赵文博", "局领导", ["leader"]),
     ("deputy", "钱思远", "局领导", ["leader"]),
     ("office", "孙若兰", "信息中心", ["office"]),
+    ("office2", "林书瑶", "办公室", ["office"]),  # 核稿 of what 孙若兰 drafts: nobody reviews their own text
     ("monitor", "李晓峰", "信息中心", ["monitor"]),
     ("monitor2", "周子涵", "办公室", ["monitor"]),
     ("head", "吴建国", "电力科", ["dept_head"]),

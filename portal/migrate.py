@@ -82,7 +82,7 @@ class Migration:
         a table others refer to fails inside a transaction)."""
         if not field.null and field.default is not None and not callable(field.default):
             default = field.default
-            literal = ("1" if default else "0") if isinstance(default, bool) else (
+            literal = ("TRUE" if default else "FALSE") if isinstance(default, bool) else (  # PostgreSQL: no 0/1
                 str(default) if isinstance(default, (int, float)) else "'" + str(default).replace("'", "''") + "'")
             field = field.clone()
             field.constraints = list(field.constraints or []) + [peewee.SQL(f"DEFAULT {literal}")]

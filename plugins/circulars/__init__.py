@@ -7,7 +7,7 @@ from portal.auth.permissions import Permission
 from portal.hookspecs import hookimpl
 from portal.plugins import NavItem, Section, Widget
 
-from plugins.circulars import views
+from plugins.circulars import views, workflow
 from plugins.circulars.models import MODELS, Circular, CircularRecipient
 
 PERMISSIONS = [
@@ -69,8 +69,10 @@ def _waiting(user):
     for state, permission, label in (("reviewing", "circulars.review", "待核稿"), ("signing", "circulars.sign", "待签发"),
                                      ("signed", "circulars.issue", "待印发")):
         if user.can(permission):
-            rows = list(Circular.select(Circular.id, Circular.title, Circular.number).where(Circular.state == state)
-                        .order_by(Circular.updated_at).limit(20))
+            query = Circular.select(Circular.id, Circular.title, Circular.number).where(Circular.state == state)
+            if state == "reviewing":  # never one's own text (workflow.separation_refusal)
+                query = query.where(workflow.not_drafted_by(user))
+            rows = list(query.order_by(Circular.updated_at).limit(20))
             if rows:
                 groups[label] = rows
     if user.department_id:

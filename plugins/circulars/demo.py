@@ -19,9 +19,9 @@ def _user(username):
 
 
 def create_demo_circulars():
-    office, leader = _user("office"), _user("leader")
+    office, reviewer, leader = _user("office"), _user("office2"), _user("leader")
     departments = workflow.default_departments()
-    seed_notice(office, leader, departments)
+    seed_notice(office, reviewer, leader, departments)
     drill = workflow.save_draft(office, form=dict(
         defaults(), title=f"{ORGAN}关于开展网络舆情应对演练的通知",
         body=("为检验网络舆情预警机制及应对预案的可操作性，提高各单位发现、研判和处置网络舆情的能力，"
@@ -32,14 +32,14 @@ def create_demo_circulars():
               "（二）如实记录。演练结束后3个工作日内，各单位将演练情况报信息中心。"),
     ), department_ids=[d.id for d in departments])
     workflow.submit(drill, office, version=drill.version)
-    workflow.review(drill, office, version=drill.version)
+    workflow.review(drill, reviewer, version=drill.version)
     workflow.save_draft(office, form=dict(
         defaults(), kind="opinion", title=f"{ORGAN}关于进一步做好网民留言办理工作的意见",
         body="为进一步规范网民留言办理工作，提出如下意见。\n一、明确办理责任\n（待补充）"),
         department_ids=[d.id for d in departments])
 
 
-def seed_notice(office, leader, departments) -> Circular:
+def seed_notice(office, reviewer, leader, departments) -> Circular:
     """The notice as issued on 7 November 2019: numbered 280, its PDF frozen."""
     day = date(2019, 11, 7)
     at = datetime(2019, 11, 7, 9, 0)
@@ -48,7 +48,7 @@ def seed_notice(office, leader, departments) -> Circular:
         recipients=seed.RECIPIENTS, body=seed.BODY, signature=seed.SIGNATURE, date_of_writing=day,
         printed_by=seed.PRINTED_BY, date_of_issue=day, state="issued", year=seed.YEAR, seq=seed.SEQ,
         number=f"{seed.NUMBER_PREFIX}〔{seed.YEAR}〕{seed.SEQ}号", drafted_by=office, drafted_at=at,
-        reviewed_by=office, reviewed_at=at, signed_by=leader, signed_at=at, issued_by=office, issued_at=at,
+        reviewed_by=reviewer, reviewed_at=at, signed_by=leader, signed_at=at, issued_by=office, issued_at=at,
         updated_at=at, source="demo:seed")
     for position, (title, text) in enumerate(seed.ATTACHMENTS, start=1):
         CircularAttachment.create(circular=circular, position=position, title=title, kind="text", text=text)

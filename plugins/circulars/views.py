@@ -173,7 +173,8 @@ def _detail_context(circular):
     if circular.editable and user.can("circulars.draft"):
         for kind in sources.values():
             choices.extend((f"{kind.name}:{oid}", f"{kind.label}：{title}") for oid, title in kind.choices(user))
-    return dict(circular=circular, actions=workflow.allowed_actions(circular, user), recipients=recipients,
+    return dict(circular=circular, actions=workflow.allowed_actions(circular, user),
+                withheld=workflow.withheld_actions(circular, user), recipients=recipients,
                 pending=[r for r in recipients if r.acknowledged_at is None], own=own,
                 attachments=list(circular.attachments.order_by(CircularAttachment.position)),
                 frozen=workflow.frozen_pdf(circular), timeline=list(timeline), ACTIONS=workflow.ACTIONS,

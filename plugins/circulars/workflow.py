@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from portal import audit
+from portal.audit import AuditEvent
 from portal.db import database, now
 from portal.inputs import InputError, Problems, bounded_id, clean_text
 from portal.org.models import Department
@@ -75,23 +76,64 @@ def visible(query, user):
     return query.where(mine | ((Circular.state == "issued") & Circular.id.in_(received_by(user.department_id))))
 
 
-def allowed(circular: Circular, user, name: str) -> bool:
+# Actions that change the text: whoever took one is one of its drafters.
+WRITING = ("circular.drafted", "circular.edited", "circular.attachment_added", "circular.attachment_removed")
+
+
+def drafters(circular: Circular) -> set[int]:
+    """Everyone who wrote any of the circular: its drafter and whoever changed its text or attachments."""
+    wrote = AuditEvent.select(AuditEvent.actor).where(
+        (AuditEvent.object_type == "circular") & (AuditEvent.object_id == circular.id)
+        & AuditEvent.action.in_(WRITING) & AuditEvent.actor.is_null(False))
+    return {circular.drafted_by_id} | {row.actor_id for row in wrote}
+
+
+def separation_refusal(circular: Circular, user, name: str) -> str | None:
+    """核稿 is a second pair of eyes: nobody reviews a text they wrote (separation of duties)."""
+    if name == "review" and user.id in drafters(circular):
+        return "核稿须由拟稿人以外的人进行：您起草或修改过本文稿，不能自己核稿，请由办公室其他同事核稿。"
+    return None
+
+
+def refusal(circular: Circular, user, name: str) -> str | None:
+    """Why ``user`` may not take step ``name`` now, in Chinese; None when they may."""
     action = ACTIONS[name]
-    return circular.state in action.states and user.can(action.permission)
+    if circular.state not in action.states:
+        return f"该文件当前状态为“{circular.state_label}”，不能{action.label}。"
+    if not user.can(action.permission):
+        return f"您没有{action.label}的权限。"
+    return separation_refusal(circular, user, name)
+
+
+def allowed(circular: Circular, user, name: str) -> bool:
+    return refusal(circular, user, name) is None
 
 
 def allowed_actions(circular: Circular, user) -> list[str]:
     return [name for name in ACTIONS if allowed(circular, user, name)]
 
 
+def withheld_actions(circular: Circular, user) -> dict[str, str]:
+    """{step: reason} for the steps of the current state that ``user`` holds the permission for
+    and still may not take: the page says why their button is missing."""
+    return {name: reason for name, action in ACTIONS.items()
+            if circular.state in action.states and user.can(action.permission)
+            and (reason := separation_refusal(circular, user, name))}
+
+
+def not_drafted_by(user):
+    """A condition on Circular: ``user`` wrote none of it (for the list of circulars awaiting 核稿)."""
+    wrote = AuditEvent.select(AuditEvent.object_id).where(
+        (AuditEvent.object_type == "circular") & AuditEvent.action.in_(WRITING) & (AuditEvent.actor == user.id))
+    return (Circular.drafted_by != user.id) & Circular.id.not_in(wrote)
+
+
 def _check(circular: Circular, user, name: str, version):
     if version is not None and str(version) != str(circular.version):
         raise StaleCircular()
-    action = ACTIONS[name]
-    if circular.state not in action.states:
-        raise CircularError(f"该文件当前状态为“{circular.state_label}”，不能{action.label}。")
-    if not user.can(action.permission):
-        raise CircularError(f"您没有{action.label}的权限。")
+    reason = refusal(circular, user, name)
+    if reason:
+        raise CircularError(reason)
 
 
 def _bump(circular: Circular, version, **changes):

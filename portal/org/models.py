@@ -1,5 +1,6 @@
 """Departments, users and the working groups the regulations set up."""
 import secrets
+from functools import lru_cache
 
 import peewee
 from flask_login import UserMixin
@@ -52,6 +53,8 @@ class User(UserMixin, BaseModel):
     last_login_at = peewee.DateTimeField(null=True)
     # Part of every session cookie; a new one ends all of the user's sessions at once.
     session_token = peewee.CharField(max_length=32, default=lambda: secrets.token_hex(16))
+    # Set when an administrator chose the password: the user must replace it before anything else.
+    must_change_password = peewee.BooleanField(default=False)
 
     @property
     def is_active(self):
@@ -152,6 +155,20 @@ def password_problem(password: str) -> str | None:
     if not any(c.isdigit() for c in password) or not any(c.isalpha() for c in password):
         return "密码须同时包含字母和数字。"
     return None
+
+
+@lru_cache(maxsize=1)
+def _decoy_hash() -> str:
+    return generate_password_hash(secrets.token_hex(16))  # the same method and cost as a real one
+
+
+def verify_password(user, password: str) -> bool:
+    """Whether ``user`` (None for a name nobody has) may sign in with ``password``. The hash
+    is computed either way, so the time taken does not tell whether the account exists."""
+    if user is None:
+        check_password_hash(_decoy_hash(), password)
+        return False
+    return user.check_password(password) and user.active
 
 
 MODELS = [Department, User, UserRole, WorkingGroup, WorkingGroupMember]

@@ -37,6 +37,7 @@ def test_admin_creates_a_user_who_can_log_in(login, app):
     assert response.status_code == 302
     clerk = app.test_client()
     assert clerk.login("newclerk", "Clerk2026").status_code == 302
+    clerk.post("/account/password", data={"current": "Clerk2026", "new": "Mine2026x", "confirm": "Mine2026x"})
     assert "新同事" in clerk.get("/").get_data(as_text=True)
     with database.connection_context():
         assert AuditEvent.select().where(AuditEvent.action == "user.created").count() == 1

@@ -89,7 +89,7 @@ class CircularPortal(Portal):
 
 
 ORDER = list(STATES)  # draft, reviewing, signing, signed, issued
-STEPS_TO = [("submit", "office"), ("review", "office"), ("sign", "leader"), ("issue", "office")]
+STEPS_TO = [("submit", "office"), ("review", "office2"), ("sign", "leader"), ("issue", "office")]
 
 
 def build_circular(app, state, departments=None) -> int:
@@ -350,7 +350,7 @@ def test_drafting_form(portal, page, data):
 
 STEPS = {  # action: (actor, state it starts from, fields it reads)
     "submit": ("office", "draft", ()),
-    "review": ("office", "reviewing", ()),
+    "review": ("office2", "reviewing", ()),  # not the drafter
     "return_review": ("office", "reviewing", ("comment",)),
     "sign": ("leader", "signing", ("comment",)),
     "return_sign": ("leader", "signing", ("comment",)),
@@ -737,11 +737,11 @@ def test_invisible_characters_are_dropped_from_every_text(portal):
                 multipart=True)
     attachment = CircularAttachment.get(CircularAttachment.circular == circular_id)
     stored.update(attachment_title=attachment.title, attachment_text=attachment.text)
-    for action, username in (("submit", "office"), ("review", "office"), ("return_sign", "leader")):
+    for action, username in (("submit", "office"), ("review", "office2"), ("return_sign", "leader")):
         portal.post(username, f"/circulars/{circular_id}/do/{action}",
                     {"version": str(fetch(circular_id).version), "comment": value})
     stored["return_comment"] = fetch(circular_id).return_comment
-    for action, username in (("submit", "office"), ("review", "office"), ("sign", "leader")):
+    for action, username in (("submit", "office"), ("review", "office2"), ("sign", "leader")):
         portal.post(username, f"/circulars/{circular_id}/do/{action}",
                     {"version": str(fetch(circular_id).version), "comment": value})
     stored["sign_comment"] = fetch(circular_id).sign_comment
