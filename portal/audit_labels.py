@@ -6,6 +6,7 @@ CORE_LABELS = {
     "login": "登录",
     "login.failed": "登录失败",
     "login.locked": "登录被锁定",
+    "login.throttled": "登录尝试过多，暂缓验证",
     "logout": "退出登录",
     "password.changed": "修改密码",
     "user.created": "创建用户",

@@ -22,9 +22,9 @@ def utc_server(monkeypatch):
 def test_signed_at_0030_on_new_years_day_is_numbered_and_dated_in_the_new_year(app, db, login, frozen_clock,
                                                                                  utc_server):
     frozen_clock(datetime(2026, 12, 31, 16, 30, tzinfo=timezone.utc))  # 2027-01-01 00:30 in Beijing
-    office, leader = login("office"), login("leader")
+    office, reviewer, leader = login("office"), login("office2"), login("leader")
     cid = new_circular(office)
-    for actor, action in ((office, "submit"), (office, "review"), (leader, "sign")):
+    for actor, action in ((office, "submit"), (reviewer, "review"), (leader, "sign")):
         assert step(actor, cid, action).status_code == 302
     circular = Circular.get_by_id(cid)
     assert circular.number == "鄂能局发〔2027〕1号"
