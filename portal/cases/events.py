@@ -3,8 +3,9 @@ from dataclasses import dataclass, field
 
 from flask import current_app
 
+from portal.cases.access import department_ids
 from portal.cases.models import Case, Notification
-from portal.org.models import User, UserRole
+from portal.org.models import User, UserRole, heads_and_leaders_in_charge
 
 HANDLERS = ("dept_head", "staff", "liaison")
 
@@ -28,10 +29,16 @@ def host_staff(case):
     return users_with_roles(HANDLERS, case.host_department_id) if case.host_department_id else []
 
 
+def in_charge(case):
+    """The heads of the host and co-departments and their 分管领导 (预案 一); other leaders
+    find the case in their lists."""
+    return heads_and_leaders_in_charge(department_ids(case))
+
+
 # event name -> (who is told, message); messages take the case number and title.
 RECIPIENTS = {
     "reported": (lambda c: users_with_roles(("leader", "office")), "舆情事项 {n} 已报送，请批办：{t}"),
-    "assigned": (host_staff, "您科室收到批办的舆情事项 {n}：{t}"),
+    "assigned": (lambda c: host_staff(c) + in_charge(c), "批办的舆情事项 {n} 由您科室或您分管的科室办理：{t}"),
     "urged": (host_staff, "催办：舆情事项 {n} 请抓紧办理"),
     "reply_submitted": (lambda c: users_with_roles(("leader",)), "舆情事项 {n} 的回复稿待审定"),
     "returned": (host_staff, "舆情事项 {n} 的回复稿被退回修改"),

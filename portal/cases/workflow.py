@@ -226,11 +226,12 @@ def assign(case, actor, *, version, host_department_id, instruction, co_departme
     if len(co) != len(co_ids):
         raise WorkflowError("协办部门无效，请重新选择。")
     with database.atomic():
+        # the co-departments first: the event tells their heads and leaders in charge too
+        CaseCoDepartment.insert_many([{"case": case.id, "department": d.id} for d in co]).execute() if co else None
         _step(case, actor, "assign", version, f"批办 {case.number}，主办：{host.name}",
               {"state": "handling", "host_department": host.id, "instruction": instruction,
                "assigned_by": actor.id, "assigned_at": now()},
               event="assigned", host=host.name, co=[d.name for d in co], instruction=instruction)
-        CaseCoDepartment.insert_many([{"case": case.id, "department": d.id} for d in co]).execute() if co else None
     return case
 
 
