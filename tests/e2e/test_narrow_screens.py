@@ -31,7 +31,8 @@ def menu_links(page) -> list[str]:
 
 
 def reachable(page, menu) -> list[str]:
-    """The menus' pages, the tabs on them, and one case, one department and one circular page."""
+    """The menus' pages, the tabs on them, and one case, one department, one circular and one
+    working-group page (for those who reach them)."""
     urls = ["/"] + menu
     for url in menu:
         page.goto(url)
@@ -40,6 +41,9 @@ def reachable(page, menu) -> list[str]:
     urls.append(page.locator("main table.cases a").first.get_attribute("href"))
     page.goto("/departments")
     urls.append(page.get_by_role("link", name="电力科", exact=True).get_attribute("href"))
+    if "/admin/groups" in urls:  # and a group's page, where its members are kept
+        page.goto("/admin/groups")
+        urls.append(page.locator("main table a[href^='/admin/groups/']").first.get_attribute("href"))
     if plugin_enabled("circulars") and "/circulars/" in menu:
         page.goto("/circulars/")
         urls.append(page.locator("main table a[href^='/circulars/']").first.get_attribute("href"))
@@ -67,7 +71,8 @@ def tours(browser, server, _sessions):
 
 def test_the_roles_menus_reach_the_pages(tours):
     assert {"admin", "leader", "office", "monitor", "head"} <= set(tours)  # their menus all differ
-    assert "/admin/groups" in tours["admin"] and "/cases/bulletin" in tours["office"]
+    assert {"/admin/groups", "/admin/departments"} <= set(tours["admin"]) and "/cases/bulletin" in tours["office"]
+    assert any(u.startswith("/admin/groups/") for u in tours["admin"])
 
 
 @pytest.mark.parametrize("role", ROLES)
