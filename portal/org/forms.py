@@ -45,5 +45,6 @@ class DepartmentForm(PortalForm):
     active = BooleanField("启用", default=True)
 
     def validate_leader_in_charge(self, field):
-        if field.data and field.data not in {value for value, _ in field.choices}:
+        sent = str((field.raw_data or [""])[0]).strip()
+        if (field.data or sent not in ("", "0")) and field.data not in {value for value, _ in field.choices if value}:
             raise ValidationError("分管领导须为在任的局领导，请从列表中选择。")

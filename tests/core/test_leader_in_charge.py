@@ -87,6 +87,11 @@ def test_only_a_serving_leader_may_be_in_charge(app, db, login):
     assert response.status_code == 200
     assert "分管领导须为在任的局领导" in response.get_data(as_text=True)
     assert dept("安全监管科").leader_in_charge.username == "deputy"
+    for garbage in ("abc", "99999999999999999999", "-1"):  # refused, not read as “none”
+        response = admin.post(f"/admin/departments/{target.id}", data={
+            "name": "安全监管科", "kind": "office", "sort_order": "60", "active": "y", "leader_in_charge": garbage})
+        assert response.status_code == 200 and "分管领导须为在任的局领导" in response.get_data(as_text=True)
+    assert dept("安全监管科").leader_in_charge.username == "deputy"
 
 
 def test_clearing_the_leader_in_charge(app, db, login):
