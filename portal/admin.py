@@ -31,6 +31,11 @@ def _department_choices():
     return [(0, "— 请选择 —")] + [(d.id, d.name) for d in Department.listed()]
 
 
+def _leader_choices():
+    leaders = User.select().join(UserRole).where((UserRole.role == "leader") & User.active).order_by(User.id)
+    return [(0, "— 未指定 —")] + [(u.id, u.name) for u in leaders]
+
+
 def _other_active_admins(user) -> int:
     return (
         User.select().join(UserRole)
@@ -141,6 +146,9 @@ def edit_department(department_id=None):
     if department_id and dept is None:
         abort(404)
     form = DepartmentForm(obj=dept)
+    form.leader_in_charge.choices = _leader_choices()
+    if request.method == "GET" and dept:
+        form.leader_in_charge.data = dept.leader_in_charge_id or 0
     if form.is_submitted():
         valid, name = form.validate(), form.name.data  # the fields' own checks and the name's clash, together
         clash = Department.get_or_none(Department.name == name) if name and not form.name.errors else None
@@ -151,13 +159,17 @@ def edit_department(department_id=None):
             with database.atomic():
                 dept = dept or Department()
                 dept.name, dept.kind = name, form.kind.data
+                dept.leader_in_charge = form.leader_in_charge.data or None
                 dept.sort_order = 100 if form.sort_order.data is None else form.sort_order.data
                 dept.active = form.active.data
                 dept.save()
-                audit.record("department.saved", f"{'新建' if creating else '修改'}科室 {dept.name}", obj=dept)
+                audit.record("department.saved", f"{'新建' if creating else '修改'}科室 {dept.name}", obj=dept,
+                             leader_in_charge=dept.leader_in_charge_id)
             flash(f"已保存“{dept.name}”。", "success")
             return redirect(url_for("admin.edit_department"))
-    rows = Department.select().order_by(Department.sort_order, Department.id)
+    in_charge = User.alias()
+    rows = (Department.select(Department, in_charge).join(in_charge, JOIN.LEFT_OUTER, on=(Department.leader_in_charge == in_charge.id), attr="leader_in_charge")
+            .order_by(Department.sort_order, Department.id))
     return render_template("admin/departments.html", form=form, department=dept, departments=rows)
 
 

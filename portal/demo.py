@@ -22,6 +22,13 @@ DEPARTMENTS = [
     ("市煤炭安全技术服务中心", "unit"),
 ]
 
+# department -> username of its 分管领导 (leader in charge)
+LEADERS_IN_CHARGE = {
+    "办公室": "leader", "信息中心": "leader", "规划法规科": "leader", "市能源发展服务中心": "leader",
+    "电力科": "deputy", "煤炭科": "deputy", "新能源科": "deputy", "安全监管科": "deputy",
+    "市煤炭安全技术服务中心": "deputy",
+}
+
 # username, name, department, roles
 USERS = [
     ("admin", "陈立新", "信息中心", ["admin"]),
@@ -82,6 +89,9 @@ def create_demo() -> bool:
             user.save()
             user.set_roles(roles)
             users[username] = user
+        for dept, username in LEADERS_IN_CHARGE.items():
+            departments[dept].leader_in_charge = users[username]
+            departments[dept].save(only=[Department.leader_in_charge])
         for code, name, basis, duties, members in GROUPS:
             group = WorkingGroup.create(code=code, name=name, basis=basis, duties=duties)
             for position, username in members:

@@ -4,10 +4,11 @@ from dataclasses import dataclass, field
 
 from flask import current_app
 
+from portal.cases.access import department_ids
 from portal.cases.deadlines import describe_deadline
 from portal.cases.models import Case, Notification
 from portal.db import now
-from portal.org.models import User, UserRole
+from portal.org.models import User, UserRole, heads_and_leaders_in_charge
 
 HANDLERS = ("dept_head", "staff", "liaison")
 
@@ -31,6 +32,12 @@ def host_staff(case):
     return users_with_roles(HANDLERS, case.host_department_id) if case.host_department_id else []
 
 
+def in_charge(case):
+    """The heads of the host and co-departments and their 分管领导 (预案 一); other leaders
+    find the case in their lists."""
+    return heads_and_leaders_in_charge(department_ids(case))
+
+
 def responsible(case):
     """Who answers for a supervised case. 制度一 四.1: each unit's 主要负责人 leads the work and
     names one 联络员 to handle it; so the head and the liaison of the host department and of every
@@ -48,7 +55,7 @@ def responsible(case):
 # deadline {d} as portal.cases.deadlines says it ("3月16日24:00前答复").
 RECIPIENTS = {
     "reported": (lambda c: users_with_roles(("leader", "office")), "舆情事项 {n} 已报送，请批办：{t}"),
-    "assigned": (host_staff, "您科室收到批办的舆情事项 {n}：{t}"),
+    "assigned": (lambda c: host_staff(c) + in_charge(c), "批办的舆情事项 {n} 由您科室或您分管的科室办理：{t}"),
     "urged": (host_staff, "催办：舆情事项 {n} 请抓紧办理。{message}"),
     "supervised": (responsible, "督办：舆情事项 {n} 已列入督办，请按期办结。{note}"),
     "reply_submitted": (lambda c: users_with_roles(("leader",)), "舆情事项 {n} 的回复稿待审定"),

@@ -250,11 +250,12 @@ def assign(case, actor, *, version, host_department_id, instruction, co_departme
     instruction = p.read(required, instruction, "批办意见", 2000)
     p.check(WorkflowError)
     with database.atomic():
+        # the co-departments first: the event tells their heads and leaders in charge too
+        CaseCoDepartment.insert_many([{"case": case.id, "department": d.id} for d in co]).execute() if co else None
         _step(case, actor, "assign", version, f"批办 {case.number}，主办：{host.name}",
               {"state": "handling", "host_department": host.id, "instruction": instruction,
                "assigned_by": actor.id, "assigned_at": now()},
               event="assigned", host=host.name, co=[d.name for d in co], instruction=instruction)
-        CaseCoDepartment.insert_many([{"case": case.id, "department": d.id} for d in co]).execute() if co else None
     return case
 
 

@@ -39,6 +39,12 @@ class ResetPasswordForm(PortalForm):
 class DepartmentForm(PortalForm):
     name = StringField("名称", filters=[cleaned], validators=[DataRequired("请输入名称。"), Length(max=60, message="名称不超过60个字符。")])
     kind = SelectField("类别", choices=list(DEPARTMENT_KINDS.items()))
+    leader_in_charge = SelectField("分管领导", coerce=choice_id, validate_choice=False)
     sort_order = IntegerField("排序", default=100, validators=[
         Optional(), NumberRange(0, 1_000_000, message="排序须为0到1000000之间的整数。")])
     active = BooleanField("启用", default=True)
+
+    def validate_leader_in_charge(self, field):
+        sent = str((field.raw_data or [""])[0]).strip()
+        if (field.data or sent not in ("", "0")) and field.data not in {value for value, _ in field.choices if value}:
+            raise ValidationError("分管领导须为在任的局领导，请从列表中选择。")

@@ -33,6 +33,8 @@ class Department(BaseModel):
     kind = peewee.CharField(max_length=20, default="office")
     sort_order = peewee.IntegerField(default=100)
     active = peewee.BooleanField(default=True)
+    # 分管领导: the bureau leader in charge of this department (预案 一 tells them of its cases)
+    leader_in_charge = peewee.DeferredForeignKey("User", null=True, on_delete="SET NULL", backref="+")
 
     @property
     def kind_label(self):
@@ -135,6 +137,7 @@ class WorkingGroup(BaseModel):
     code = peewee.CharField(max_length=40, unique=True)
     basis = peewee.CharField(max_length=120, default="")  # which regulation sets it up
     duties = peewee.TextField(default="")
+    version = peewee.IntegerField(default=1)  # bumped by every change to the group or its members
 
 
 class WorkingGroupMember(BaseModel):
@@ -146,6 +149,19 @@ class WorkingGroupMember(BaseModel):
     @property
     def position_label(self):
         return POSITIONS.get(self.position, self.position)
+
+
+def heads_and_leaders_in_charge(department_ids) -> list[User]:
+    """预案 一: “发现负面报道及时告知市局分管领导及舆情涉事科室主要负责人”: the heads of the
+    departments concerned and the leaders in charge of them (active people only)."""
+    ids = [i for i in department_ids if i]
+    if not ids:
+        return []
+    heads = (User.select(User.id).join(UserRole)
+             .where((UserRole.role == "dept_head") & User.department.in_(ids)))
+    leaders = Department.select(Department.leader_in_charge).where(
+        Department.id.in_(ids) & Department.leader_in_charge.is_null(False))
+    return list(User.select().where(User.active & (User.id.in_(heads) | User.id.in_(leaders))).order_by(User.id))
 
 
 def password_problem(password: str) -> str | None:

@@ -12,7 +12,7 @@ import pytest
 from portal import uploads
 from portal.cases import workflow
 from portal.cases.models import Case
-from portal.org.models import Department, User
+from portal.org.models import Department, User, WorkingGroup
 from tests.matrix import check_get, check_post, unlisted_routes
 
 GET = """
@@ -48,6 +48,8 @@ route                                          anonymous admin leader office mon
 /admin/departments                             login     200   403    403    403     403  403   403
 /admin/departments/{dept}                      login     200   403    403    403     403  403   403
 /admin/plugins                                 login     200   403    403    403     403  403   403
+/admin/groups                                  login     200   403    403    403     403  403   403
+/admin/groups/{group}                          login     200   403    403    403     403  403   403
 /admin/audit                                   login     200   403    200    403     403  403   403
 /admin/audit/verify                            login     200   403    200    403     403  403   403
 /admin/calendar                                login     200   403    200    403     403  403   403
@@ -70,6 +72,12 @@ route                                          anonymous admin leader office mon
 /admin/users/{user}/password                   login     ok    403    403    403     403  403   403
 /admin/departments                             login     ok    403    403    403     403  403   403
 /admin/departments/{dept}                      login     ok    403    403    403     403  403   403
+/admin/groups                                  login     ok    403    403    403     403  403   403
+/admin/groups/{group}                          login     ok    403    403    403     403  403   403
+/admin/groups/{group}/members                  login     ok    403    403    403     403  403   403
+/admin/groups/{group}/members/{member}         login     ok    403    403    403     403  403   403
+/admin/groups/{group}/members/{member}/delete  login     ok    403    403    403     403  403   403
+/admin/groups/{group}/delete                   login     ok    403    403    403     403  403   403
 /admin/calendar                                login     ok    403    ok     403     403  403   403
 /admin/fonts/refresh                           login     ok    403    403    403     403  403   403
 """
@@ -87,7 +95,9 @@ def ids(app, db):
             upload = uploads.Upload(b"\x89PNG\r\n\x1a\n" + b"0" * 32, "image/png", "截图.png")
             files[name] = workflow.attach(case, monitor, upload=upload, kind="screenshot").id
     return {"normal": normal.id, "internal": internal.id, "dept": Department.get(Department.name == "电力科").id,
-            "user": User.get(User.username == "staff").id, **files}
+            "user": User.get(User.username == "staff").id, **files,
+            "group": (group := WorkingGroup.get(WorkingGroup.code == "response_group")).id,
+            "member": group.members.first().id}
 
 
 def test_get_matrix(app, ids):

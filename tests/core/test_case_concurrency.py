@@ -110,7 +110,8 @@ def test_two_leaders_assign_the_same_case_one_wins(app, db, login):
     assert "办理中" in page and "电力科主办。" in page and "煤炭科主办。" not in page
     told = {n.user.username for n in Notification.select().where((Notification.case == case.id)
                                                                   & (Notification.kind == "assigned"))}
-    assert told == {"head", "staff", "liaison"}  # nobody in 煤炭科 was told to handle it
+    # 电力科 and its 分管领导 (deputy); nobody in 煤炭科 was told to handle it
+    assert told == {"head", "staff", "liaison", "deputy"}
 
 
 def test_two_leaders_assign_simultaneously_one_wins(app, db, login, monkeypatch):
