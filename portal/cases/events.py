@@ -3,6 +3,7 @@ from dataclasses import dataclass, field
 
 from flask import current_app
 
+from portal.cases import access
 from portal.cases.models import Case, Notification
 from portal.org.models import User, UserRole
 
@@ -44,15 +45,23 @@ RECIPIENTS = {
 }
 
 
+def notify(case: Case, users, kind: str, message: str, actor=None) -> int:
+    """Tell ``users`` (User rows or ids) about ``case``: only those who may see it, never the actor.
+    Every notification about a case, the core's and the plugins', is written here."""
+    ids = {getattr(u, "id", u) for u in users} - ({actor.id} if actor else set())
+    recipients = access.may_see_ids(case, ids)
+    if recipients:
+        Notification.insert_many(
+            [{"user": uid, "case": case.id, "kind": kind, "message": message} for uid in sorted(recipients)]
+        ).execute()
+    return len(recipients)
+
+
 def emit(case: Case, name: str, actor=None, **data):
     """Notify who must act, then let plugins react. Call inside the transaction."""
     event = CaseEvent(name, actor, data)
     if name in RECIPIENTS:
         who, template = RECIPIENTS[name]
-        message = template.format(n=case.number, t=case.title)
-        recipients = {u.id for u in who(case)} - ({actor.id} if actor else set())
-        Notification.insert_many(
-            [{"user": uid, "case": case.id, "kind": name, "message": message} for uid in sorted(recipients)]
-        ).execute() if recipients else None
+        notify(case, who(case), name, template.format(n=case.number, t=case.title), actor)
     current_app.extensions["portal_pm"].hook.portal_case_event(case=case, event=event)
     return event

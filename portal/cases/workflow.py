@@ -67,6 +67,8 @@ def allowed(case: Case, user, name: str, *, seen: bool | None = None) -> bool:
         return False
     if action.host_only and not access.in_host_department(user, case):
         return False
+    if name == "attach" and access.register_only(case):
+        return False
     if name == "request_extension":
         return case.deadline_days < MAX_REPLY_DAYS and not pending_extension(case)
     if name == "decide_extension":
@@ -96,13 +98,26 @@ def _check(case: Case, user, name: str, version=None):
             if case.deadline_days >= MAX_REPLY_DAYS:
                 raise WorkflowError(f"办理时限已延至{MAX_REPLY_DAYS}日，按规定不能再延期。")
             raise WorkflowError("已有待审批的延期申请，请等待领导审批。")
+        if name == "attach" and access.register_only(case):
+            raise WorkflowError("涉密事项线下办理，不得在本系统上传附件。")
         if name == "decide_extension" and user.can(action.permission):
             raise WorkflowError("该事项没有待审批的延期申请。")
         raise WorkflowError(f"您没有对该事项{action.label}的权限。")
 
 
-def _required(value: str | None, label: str, limit: int = 10000) -> str:
+def _register_only(case, value: str, label: str) -> bool:
+    """A 涉密 case's steps carry no text: refuse any, store none."""
+    if case is None or not access.register_only(case):
+        return False
+    if value:
+        raise WorkflowError(f"涉密事项线下办理，本系统不记录{label}，请勿填写。")
+    return True
+
+
+def _required(value: str | None, label: str, limit: int = 10000, *, case=None) -> str:
     value = (value or "").strip()
+    if _register_only(case, value, label):
+        return ""
     if not value:
         raise WorkflowError(f"请填写{label}。")
     if len(value) > limit:
@@ -110,8 +125,10 @@ def _required(value: str | None, label: str, limit: int = 10000) -> str:
     return value
 
 
-def _optional(value: str | None, label: str, limit: int) -> str:
+def _optional(value: str | None, label: str, limit: int, *, case=None) -> str:
     value = (value or "").strip()
+    if _register_only(case, value, label):
+        return ""
     if len(value) > limit:
         raise WorkflowError(f"{label}不能超过{limit}个字。")
     return value
@@ -154,10 +171,29 @@ def open_duplicate(url: str) -> Case | None:
     return Case.select().where((Case.url == url) & Case.state.in_(OPEN_STATES)).order_by(Case.id).first()
 
 
+SECRET_REFUSED = {"title": "事项标题", "post_text": "原帖内容", "url": "原帖链接", "netizen_nickname": "网民昵称",
+                  "netizen_contact": "网民联系方式", "files": "截图或附件"}
+
+
+def secret_content(**given) -> list[str]:
+    """What was offered for a 涉密 case that the portal must not hold (labels, in form order)."""
+    return [label for name, label in SECRET_REFUSED.items() if given.get(name)]
+
+
 def register(actor, *, title, source, url, post_text, category, posted_at: datetime,
-             confidentiality="normal", netizen_nickname="", netizen_contact="") -> Case:
+             confidentiality="normal", netizen_nickname="", netizen_contact="", files=0) -> Case:
+    """``files``: how many uploads come with the intake (a 涉密 case takes none)."""
     if not actor.can("case.register"):
         raise WorkflowError("您没有受理登记的权限。")
+    if confidentiality == access.REGISTER_ONLY:
+        offered = secret_content(title=(title or "").strip(), post_text=(post_text or "").strip(),
+                                 url=(url or "").strip(), netizen_nickname=(netizen_nickname or "").strip(),
+                                 netizen_contact=(netizen_contact or "").strip(), files=files)
+        if offered:
+            raise WorkflowError(
+                "本系统不是涉密信息系统，涉密事项只登记编号、日期和办理状态，内容一律线下办理。"
+                f"请清空以下内容后再登记：{'、'.join(offered)}。")
+        title, post_text = access.SECRET_TITLE, access.SECRET_TEXT
     title = _required(title, "事项标题", 120)
     post_text = _required(post_text, "原帖内容")
     url = (url or "").strip()
@@ -204,7 +240,7 @@ def report(case, actor, *, version):
 
 def reject(case, actor, *, version, reason):
     _check(case, actor, "reject", version)
-    reason = _required(reason, "不予受理的理由", 2000)
+    reason = _required(reason, "不予受理的理由", 2000, case=case)
     with database.atomic():
         return _step(case, actor, "reject", version, f"不予受理 {case.number}：{reason}",
                      {"state": "rejected", "reject_reason": reason}, event="rejected", reason=reason)
@@ -214,7 +250,7 @@ def reject(case, actor, *, version, reason):
 
 def assign(case, actor, *, version, host_department_id, instruction, co_department_ids=()):
     _check(case, actor, "assign", version)
-    instruction = _required(instruction, "批办意见", 2000)
+    instruction = _required(instruction, "批办意见", 2000, case=case)
     assignable = Department.active & Department.kind.in_(ASSIGNABLE_KINDS)
     host = Department.get_or_none((Department.id == (host_department_id or 0)) & assignable)
     if host is None:
@@ -238,8 +274,8 @@ def assign(case, actor, *, version, host_department_id, instruction, co_departme
 
 def submit_reply(case, actor, *, version, findings, text):
     _check(case, actor, "submit_reply", version)
-    findings = _required(findings, "调查核实情况")
-    text = _required(text, "回复稿")
+    findings = _required(findings, "调查核实情况", case=case)
+    text = _required(text, "回复稿", case=case)
     with database.atomic():
         number = (ReplyDraft.select().where(ReplyDraft.case == case).count()) + 1
         _step(case, actor, "submit_reply", version, f"提交第{number}稿回复，待审定",
@@ -264,13 +300,13 @@ def _decide_draft(case, actor, version, name, decision, comment, state, summary)
 
 def approve(case, actor, *, version, comment=""):
     _check(case, actor, "approve", version)
-    comment = _optional(comment, "审定意见", 2000)
+    comment = _optional(comment, "审定意见", 2000, case=case)
     return _decide_draft(case, actor, version, "approve", "approved", comment, "approved", f"审定通过 {case.number} 的回复稿")
 
 
 def return_draft(case, actor, *, version, comment):
     _check(case, actor, "return_draft", version)
-    comment = _required(comment, "退回意见", 2000)
+    comment = _required(comment, "退回意见", 2000, case=case)
     return _decide_draft(case, actor, version, "return_draft", "returned", comment, "handling",
                          f"退回 {case.number} 的回复稿：{comment}")
 
@@ -281,7 +317,7 @@ def pending_extension(case) -> Extension | None:
 
 def request_extension(case, actor, *, version, days, reason):
     _check(case, actor, "request_extension", version)
-    reason = _required(reason, "延期理由", 2000)
+    reason = _required(reason, "延期理由", 2000, case=case)
     days = bounded_id(days)
     if days is None:
         raise WorkflowError("请选择延期后的办理时限。")
@@ -301,7 +337,7 @@ def decide_extension(case, actor, *, version, approve: bool | None, comment=""):
     _check(case, actor, "decide_extension", version)
     if approve is None:
         raise WorkflowError("请选择审批结果（批准或不批准）。")
-    comment = _optional(comment, "审批意见", 2000)
+    comment = _optional(comment, "审批意见", 2000, case=case)
     event = "extension_approved" if approve else "extension_refused"
     with database.atomic():
         _lock(case)  # the deadline is computed with the mode and calendar of this transaction
@@ -326,7 +362,7 @@ def _lock(case):
 
 def explain(case, actor, *, version, text):
     _check(case, actor, "explain", version)
-    text = _required(text, "情况说明", 5000)
+    text = _required(text, "情况说明", 5000, case=case)
     with database.atomic():
         _step(case, actor, "explain", version, f"提交情况说明：{text[:60]}", {}, event="explained")
         Explanation.create(case=case, text=text, author=actor)
@@ -338,7 +374,8 @@ def explain(case, actor, *, version, text):
 def record_reply(case, actor, *, version, reply_url, replied_at: datetime | None = None):
     _check(case, actor, "record_reply", version)
     reply_url = (reply_url or "").strip()
-    if not reply_url.startswith(("http://", "https://")) or len(reply_url) > 500:
+    if not _register_only(case, reply_url, "回复链接") and (
+            not reply_url.startswith(("http://", "https://")) or len(reply_url) > 500):
         raise WorkflowError("请填写回复所在网页的链接（以 http:// 或 https:// 开头）。")
     replied_at = replied_at or now()
     if replied_at > now() + timedelta(minutes=5) or replied_at < case.posted_at:
@@ -363,7 +400,7 @@ def archive(case, actor, *, version):
 
 def urge(case, actor, *, version, message):
     _check(case, actor, "urge", version)
-    message = _required(message, "催办内容", 1000)
+    message = _required(message, "催办内容", 1000, case=case)
     with database.atomic():
         _step(case, actor, "urge", version, f"催办：{message}", {}, event="urged", message=message)
         Urging.create(case=case, message=message, by=actor)
@@ -372,7 +409,7 @@ def urge(case, actor, *, version, message):
 
 def supervise(case, actor, *, version, note=""):
     _check(case, actor, "supervise", version)
-    note = _optional(note, "督办要求", 1000)
+    note = _optional(note, "督办要求", 1000, case=case)
     with database.atomic():
         _step(case, actor, "supervise", version, "列入督办" + (f"：{note}" if note else ""), {"supervised": True},
               event="supervised", note=note)
