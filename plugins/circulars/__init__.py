@@ -7,7 +7,7 @@ from portal.auth.permissions import Permission
 from portal.hookspecs import hookimpl
 from portal.plugins import NavItem, Section, Widget
 
-from plugins.circulars import views
+from plugins.circulars import views, workflow
 from plugins.circulars.models import MODELS, Circular, CircularRecipient
 
 PERMISSIONS = [
@@ -50,13 +50,15 @@ def _waiting(user):
     for state, permission, label in (("reviewing", "circulars.review", "待核稿"), ("signing", "circulars.sign", "待签发"),
                                      ("signed", "circulars.issue", "待印发")):
         if user.can(permission):
-            rows = list(Circular.select(Circular.id, Circular.title, Circular.number).where(Circular.state == state)
-                        .order_by(Circular.updated_at).limit(20))
+            rows = list(workflow.without_hidden_cases(
+                Circular.select(Circular.id, Circular.title, Circular.number).where(Circular.state == state), user)
+                .order_by(Circular.updated_at).limit(20))
             if rows:
                 groups[label] = rows
     if user.department_id:
-        rows = list(Circular.select(Circular.id, Circular.title, Circular.number)
-                    .join(CircularRecipient, on=(CircularRecipient.circular == Circular.id))
+        rows = list(workflow.without_hidden_cases(
+                    Circular.select(Circular.id, Circular.title, Circular.number)
+                    .join(CircularRecipient, on=(CircularRecipient.circular == Circular.id)), user)
                     .where((Circular.state == "issued") & (CircularRecipient.department == user.department_id)
                            & CircularRecipient.acknowledged_at.is_null())
                     .order_by(Circular.issued_at.desc()).limit(20))
@@ -75,8 +77,9 @@ def portal_dashboard_widgets(user):
 
 @hookimpl
 def portal_department_sections(department, user):
-    rows = list(Circular.select(Circular, CircularRecipient)
-                .join(CircularRecipient, on=(CircularRecipient.circular == Circular.id), attr="receipt")
+    rows = list(workflow.without_hidden_cases(
+                Circular.select(Circular, CircularRecipient)
+                .join(CircularRecipient, on=(CircularRecipient.circular == Circular.id), attr="receipt"), user)
                 .where((Circular.state == "issued") & (CircularRecipient.department == department.id))
                 .order_by(Circular.issued_at.desc()).limit(20))
     if not rows and not user.can("circulars.view"):

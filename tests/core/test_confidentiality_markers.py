@@ -285,3 +285,31 @@ def test_the_markers_are_found_where_they_may_be(app, world):
     office = app.test_client()
     assert office.login("office").status_code == 302
     assert patterns[0].search(text_of(office.get("/admin/audit")))
+
+
+def test_the_bulletins_count_what_they_may_not_name(app, world):
+    """The 通报 for every unit counts the 内部/涉密 cases; a restricted one names them, goes only to
+    departments entitled to see them, and its readers find them in its issued PDF."""
+    from plugins.circulars.models import Circular, CircularRecipient
+
+    with database.connection_context():
+        made = [Circular.get_by_id(c.id) for c in world["circulars"]]
+        public = [c for c in made if c.source.startswith("bulletin:")]
+        restricted = {c.id: c for c in made if c.source.startswith("bulletin-restricted:")}
+        withheld = Case.select().where((Case.confidentiality != "normal") & (Case.due_at < now())
+                                       & (Case.reject_reason == "")).count()  # the demo's 0006 too
+        assert len(public) == 1 and f"另有内部事项{withheld}件，已另行通报" in public[0].body
+        assert all(c.state == "issued" for c in made)
+        receivers = {}
+        for row in CircularRecipient.select().where(CircularRecipient.circular.in_(list(restricted))):
+            receivers.setdefault(row.circular_id, set()).add(row.department.name)
+    ours = [i for i, c in restricted.items() if world["internal"].number in c.body]
+    assert len(ours) == 1 and world["secret"].number in restricted[ours[0]].body
+    assert receivers[ours[0]] == {"煤炭科", "局领导"}
+    coal = app.test_client()
+    assert coal.login("coal_head").status_code == 302
+    pdf = text_of(coal.get(f"/circulars/{ours[0]}.pdf"))
+    patterns = forbidden_texts(world)
+    assert patterns[0].search(pdf) and patterns[-1].search(pdf) and patterns[-2].search(pdf)
+    public_pdf = re.sub(r"\s+", "", text_of(coal.get(f"/circulars/{public[0].id}.pdf")))  # lines break anywhere
+    assert f"另有内部事项{withheld}件" in public_pdf
