@@ -139,6 +139,10 @@ def new_bulletin():
             flash(f"已生成{len(made)}份内部通报文稿，各自只分送有权查看所列事项的单位，请核对后送核稿。", "success")
         else:
             flash("已根据超期未办通报清单生成通报文稿，请核对后送核稿。", "success")
+            withheld = len(ready.bulletin_rows(start, end).restricted)
+            if withheld:
+                flash(f"该期间另有内部事项{withheld}件，文稿中只写明件数、不列标题和编号；请在“起草超期通报”页生成内部通报，"
+                      "它只分送有权查看这些事项的单位。", "warning")
         return redirect(url_for("circulars.detail", circular_id=made[0].id))
     return render_template("circulars/bulletin.html", **_bulletin_context(start, end))
 
