@@ -4,6 +4,7 @@ import os
 import shutil
 import sqlite3
 import time
+from pathlib import Path
 
 import pytest
 
@@ -74,24 +75,39 @@ def test_the_workflow_refuses_secret_content_directly(app, db):
     assert "原帖内容、截图或附件" in str(refused.value)
 
 
+def _legacy(tmp_path):
+    """The legacy database (SQLite, or PostgreSQL when PORTAL_TEST_DATABASE_URL is set), its app
+    settings, and a DB-API connection to change it behind the portal's back."""
+    if os.environ.get("PORTAL_TEST_DATABASE_URL"):
+        import psycopg2
+
+        from tests.core.test_migrations import _postgres_legacy
+        settings, _ = _postgres_legacy(tmp_path)
+        return settings, psycopg2.connect(settings["DATABASE_URL"]), "%s"
+    instance = tmp_path / "instance"
+    shutil.copytree(LEGACY / "sqlite", instance)
+    return {"INSTANCE_PATH": str(instance)}, sqlite3.connect(instance / "portal.db"), "?"
+
+
 def test_migration_empties_existing_secret_cases(tmp_path):
     """A database from before (tests/data/legacy_49cb592) whose 0003 was 涉密: after `portal migrate`
     its content, attachment file, grading records and notification texts are gone; others intact."""
-    instance = tmp_path / "instance"
-    shutil.copytree(LEGACY / "sqlite", instance)
-    con = sqlite3.connect(instance / "portal.db")
-    case_id, title = con.execute("SELECT id, title FROM \"case\" WHERE number LIKE '%-0003'").fetchone()
-    con.execute("UPDATE \"case\" SET confidentiality = 'secret' WHERE id = ?", (case_id,))
-    con.execute("INSERT INTO attachment (case_id, kind, filename, stored_name, content_type, size, sha256, "
-                "uploaded_by_id, uploaded_at) VALUES (?, 'screenshot', '内情截图.png', 'c0ffee', 'image/png', 72, "
-                "'x', 1, '2026-11-28 10:00:00')", (case_id,))
+    settings, con, p = _legacy(tmp_path)
+    instance = Path(settings["INSTANCE_PATH"])
+    cursor = con.cursor()
+    cursor.execute("SELECT id, title FROM \"case\" WHERE number LIKE '%-0003'")
+    case_id, title = cursor.fetchone()
+    cursor.execute(f"UPDATE \"case\" SET confidentiality = 'secret' WHERE id = {p}", (case_id,))
+    cursor.execute("INSERT INTO attachment (case_id, kind, filename, stored_name, content_type, size, sha256, "
+                   "uploaded_by_id, uploaded_at) VALUES ({p}, 'screenshot', '内情截图.png', 'c0ffee', 'image/png', 72, "
+                   "'x', 1, '2026-11-28 10:00:00')".format(p=p), (case_id,))
     con.commit()
     con.close()
     folder = instance / "attachments"
     folder.mkdir()
     (folder / "c0ffee").write_bytes(PNG)
     os.utime(folder / "c0ffee", (time.time() - 3600, time.time() - 3600))
-    app = create_app({"INSTANCE_PATH": str(instance), "TESTING": True})
+    app = create_app({**settings, "TESTING": True})
     app.test_client_class = PortalClient
     logged = []
     init_schema(app, log=logged.append)
@@ -112,3 +128,4 @@ def test_migration_empties_existing_secret_cases(tmp_path):
     assert "透水" in title
     page = client.get("/cases/?q=透水").get_data(as_text=True)  # two characters: the index alone answers
     assert case.number not in page  # the search index forgot its old title
+    database.close()
