@@ -11,7 +11,7 @@ the real ids of the objects made), as a page and as an htmx fragment, PDFs read 
 and the POST-only routes too; the markers and the cases' numbers must appear nowhere.
 
 A route added later joins by itself. One whose parameters this test cannot fill fails
-``test_every_route_is_driven`` until it is given values in PARAMETERS or listed in EXEMPT
+``test_every_route_is_driven`` until ``parameters()`` gives it values or EXEMPT lists it
 with a reason.
 """
 import io
@@ -26,7 +26,6 @@ from portal.cases.models import Attachment, Case, Notification
 from portal.db import database, now
 from portal.org.models import Department, User
 from portal.uploads import Upload
-from tests.fixtures import PortalClient
 
 MARKERS = {"title": "Qz7TitleMk", "text": "Qz7PostMk", "netizen": "Qz7NetizenMk", "file": "Qz7FileMk"}
 WORD = "鹦鹉螺"  # searched for: a hidden case's title holds it
@@ -260,7 +259,7 @@ def test_notifications_reach_only_who_may_see(app, world):
 
 def test_every_route_is_driven(app, world):
     _, unfilled = urls(app, world)
-    assert unfilled == [], "routes the marker test cannot fill: give PARAMETERS values or an EXEMPT reason"
+    assert unfilled == [], "routes the marker test cannot fill: give them values in parameters() or an EXEMPT reason"
 
 
 def test_markers_appear_nowhere_for_those_who_may_not_see(app, world):
