@@ -1,9 +1,11 @@
 """Administration: users, departments, loaded plugins, the audit log."""
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from peewee import JOIN
 
 from portal import audit, audit_anchor, audit_labels
 from portal.auth.permissions import ROLES, requires
+from portal.cases import access
 from portal.db import database
 from portal.hookspecs import hookimpl
 from portal.inputs import page_number
@@ -200,4 +202,5 @@ def audit_log():
         audit.AuditEvent.select(audit.AuditEvent, User).join(User, join_type=JOIN.LEFT_OUTER)
         .order_by(audit.AuditEvent.id.desc()).paginate(page, 50)
     )
+    events = access.redact_events(events, current_user)  # an event about a hidden case loses its text
     return render_template("admin/audit.html", events=events, page=page)

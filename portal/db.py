@@ -87,12 +87,18 @@ def init_schema(app, log=lambda text: None) -> int:
     Returns how many cases were indexed when the search index had to be built.
     """
     from portal import audit, migrate
-    from portal.cases import search
+    from portal.cases import attachments, search
 
-    migrate.apply_pending(app, log)
+    applied = migrate.apply_pending(app, log)
+    if applied:  # a migration may have emptied cases (涉密, core 0010): their files and index terms go too
+        for name in attachments.purge_unreferenced(app):
+            log(f"删除已无记录引用的附件文件 attachments/{name}")
     with database.connection_context():
         audit.protect()
-        if database.table_exists(search.TABLE) or not search.available():
+        if applied and database.table_exists(search.TABLE):
+            search.rebuild()
+            indexed = 0
+        elif database.table_exists(search.TABLE) or not search.available():
             search.create()
             indexed = 0
         else:

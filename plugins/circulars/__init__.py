@@ -69,15 +69,17 @@ def _waiting(user):
     for state, permission, label in (("reviewing", "circulars.review", "待核稿"), ("signing", "circulars.sign", "待签发"),
                                      ("signed", "circulars.issue", "待印发")):
         if user.can(permission):
-            query = Circular.select(Circular.id, Circular.title, Circular.number).where(Circular.state == state)
+            query = workflow.without_hidden_cases(
+                Circular.select(Circular.id, Circular.title, Circular.number).where(Circular.state == state), user)
             if state == "reviewing":  # never one's own text (workflow.separation_refusal)
                 query = query.where(workflow.not_drafted_by(user))
             rows = list(query.order_by(Circular.updated_at).limit(20))
             if rows:
                 groups[label] = rows
     if user.department_id:
-        rows = list(Circular.select(Circular.id, Circular.title, Circular.number)
-                    .join(CircularRecipient, on=(CircularRecipient.circular == Circular.id))
+        rows = list(workflow.without_hidden_cases(
+                    Circular.select(Circular.id, Circular.title, Circular.number)
+                    .join(CircularRecipient, on=(CircularRecipient.circular == Circular.id)), user)
                     .where((Circular.state == "issued") & (CircularRecipient.department == user.department_id)
                            & CircularRecipient.acknowledged_at.is_null())
                     .order_by(Circular.issued_at.desc()).limit(20))
@@ -96,8 +98,9 @@ def portal_dashboard_widgets(user):
 
 @hookimpl
 def portal_department_sections(department, user):
-    rows = list(Circular.select(Circular, CircularRecipient)
-                .join(CircularRecipient, on=(CircularRecipient.circular == Circular.id), attr="receipt")
+    rows = list(workflow.without_hidden_cases(
+                Circular.select(Circular, CircularRecipient)
+                .join(CircularRecipient, on=(CircularRecipient.circular == Circular.id), attr="receipt"), user)
                 .where((Circular.state == "issued") & (CircularRecipient.department == department.id))
                 .order_by(Circular.issued_at.desc()).limit(20))
     if not rows and not user.can("circulars.view"):

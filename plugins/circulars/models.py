@@ -1,6 +1,7 @@
 """Circulars (发文): the document, its attachments, who receives it, its frozen PDF, the counter."""
 import peewee
 
+from portal.cases.models import Case
 from portal.db import BaseModel, now
 from portal.documents.gongwen import SECRECY, URGENCY, document_number
 from portal.org.models import Department, User
@@ -155,4 +156,15 @@ class IssuedPdf(BaseModel):
         table_name = "circulars_issued_pdf"
 
 
-MODELS = [Circular, CircularAttachment, CircularRecipient, CircularCounter, IssuedPdf]
+class CircularCase(BaseModel):
+    """A case the circular names (a 通报 of overdue cases): the circular is shown only to those who
+    may see every case it names, and distributed only to departments all of whose members may."""
+    circular = peewee.ForeignKeyField(Circular, backref="case_rows", on_delete="CASCADE")
+    case = peewee.ForeignKeyField(Case, backref="+", on_delete="RESTRICT")
+
+    class Meta:
+        table_name = "circulars_case"
+        indexes = ((("circular", "case"), True), (("case",), False))
+
+
+MODELS = [Circular, CircularAttachment, CircularRecipient, CircularCounter, IssuedPdf, CircularCase]

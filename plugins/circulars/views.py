@@ -130,16 +130,32 @@ def new_bulletin():
     today = now().date()
     start = bounded_day(request.values.get("from"), today.replace(day=1))
     end = bounded_day(request.values.get("to"), today)
-    earlier = ready.earlier_bulletins(_user(), start, end)
+    restricted = request.form.get("scope") == "restricted"
     if request.method == "POST":
         try:
-            circular = ready.bulletin_draft(_user(), start, end, again=request.form.get("again") == "1")
+            made = (ready.restricted_bulletin_drafts(_user(), start, end) if restricted
+                    else [ready.bulletin_draft(_user(), start, end, again=request.form.get("again") == "1")])
         except CircularError as exc:
             flash_problems(exc)
-            return render_template("circulars/bulletin.html", start=start, end=end, earlier=earlier), 400
-        flash("已根据超期未办通报清单生成通报文稿，请核对后送核稿。", "success")
-        return redirect(url_for("circulars.detail", circular_id=circular.id))
-    return render_template("circulars/bulletin.html", start=start, end=end, earlier=earlier)
+            return render_template("circulars/bulletin.html", **_bulletin_context(start, end)), 400
+        if restricted:
+            flash(f"已生成{len(made)}份内部通报文稿，各自只分送有权查看所列事项的单位，请核对后送核稿。", "success")
+        else:
+            flash("已根据超期未办通报清单生成通报文稿，请核对后送核稿。", "success")
+            withheld = len(ready.bulletin_rows(start, end).restricted)
+            if withheld:
+                flash(f"该期间另有内部事项{withheld}件，文稿中只写明件数、不列标题和编号；请在“起草超期通报”页生成内部通报，"
+                      "它只分送有权查看这些事项的单位。", "warning")
+        return redirect(url_for("circulars.detail", circular_id=made[0].id))
+    return render_template("circulars/bulletin.html", **_bulletin_context(start, end))
+
+
+def _bulletin_context(start, end):
+    """What the drafter is told before drafting: how many cases each kind of 通报 will hold."""
+    rows = ready.bulletin_rows(start, end) if start <= end else ready.BulletinRows([], [])
+    groups = [(ready.restricted_recipients([r["case"] for r in group]), len(group)) for group in rows.restricted_groups()]
+    earlier = ready.earlier_bulletins(_user(), start, end) if start <= end else []
+    return dict(start=start, end=end, rows=rows, groups=groups, earlier=earlier)
 
 
 @bp.route("/new/from-document", methods=["POST"])

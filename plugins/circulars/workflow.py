@@ -14,13 +14,15 @@ from datetime import date
 
 from portal import audit
 from portal.audit import AuditEvent
+from portal.cases import access
+from portal.cases.models import Case
 from portal.db import database, now
 from portal.inputs import InputError, Problems, bounded_id, clean_text
 from portal.org.models import Department
 
 from plugins.circulars.models import (
-    KINDS, SECRECY_LABELS, URGENCY_LABELS, Circular, CircularAttachment, CircularCounter, CircularRecipient,
-    IssuedPdf,
+    KINDS, SECRECY_LABELS, URGENCY_LABELS, Circular, CircularAttachment, CircularCase, CircularCounter,
+    CircularRecipient, IssuedPdf,
 )
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -60,14 +62,31 @@ def received_by(department_id):
     return CircularRecipient.select(CircularRecipient.circular).where(CircularRecipient.department == department_id)
 
 
+def named_cases(circular: Circular) -> list[Case]:
+    return list(Case.select().join(CircularCase, on=(CircularCase.case == Case.id))
+                .where(CircularCase.circular == circular.id).order_by(Case.id))
+
+
 def can_see(user, circular: Circular) -> bool:
+    """The drafter, holders of circulars.view, and receiving departments once issued; and in every
+    case only those who may see each case the circular names (``portal.cases.access``)."""
+    if not all(access.can_see(user, case) for case in named_cases(circular)):
+        return False
     if user.can("circulars.view") or circular.drafted_by_id == user.id:
         return True
     return circular.state == "issued" and bool(user.department_id) and CircularRecipient.select().where(
         (CircularRecipient.circular == circular.id) & (CircularRecipient.department == user.department_id)).exists()
 
 
+def without_hidden_cases(query, user):
+    """Leave out the circulars naming a case ``user`` may not see: in every list of circulars."""
+    seen = access.visible(Case.select(Case.id), user)
+    naming_hidden = CircularCase.select(CircularCase.circular).where(CircularCase.case.not_in(seen))
+    return query.where(Circular.id.not_in(naming_hidden))
+
+
 def visible(query, user):
+    query = without_hidden_cases(query, user)
     if user.can("circulars.view"):
         return query
     mine = Circular.drafted_by == user.id
@@ -212,8 +231,19 @@ def _department_ids(ids) -> list[int]:
     return sorted(found)
 
 
-def save_draft(user, circular: Circular | None = None, *, version=None, form, department_ids) -> Circular:
-    """Create a draft, or change one that is still being drafted."""
+def _entitled(department_ids: list[int], cases: list[Case]):
+    """Refuse recipients who may not learn of every case the circular names."""
+    refused = [i for i in department_ids if not access.department_may_see(i, cases)]
+    if refused:
+        names = "、".join(d.name for d in Department.select().where(Department.id.in_(refused)).order_by(Department.id))
+        raise CircularError(f"本文列有内部事项，只能分送有权查看这些事项的单位（主办、协办部门和局领导）；"
+                            f"请取消：{names}。")
+
+
+def save_draft(user, circular: Circular | None = None, *, version=None, form, department_ids,
+               cases=()) -> Circular:
+    """Create a draft, or change one that is still being drafted. ``cases``: those a new draft
+    names (a 通报 of overdue cases); its recipients must be entitled to see them."""
     if not user.can("circulars.draft"):
         raise CircularError("您没有拟稿的权限。")
     if circular is not None and not circular.editable:
@@ -222,9 +252,12 @@ def save_draft(user, circular: Circular | None = None, *, version=None, form, de
     data = clean(form, p)
     departments = p.read(_department_ids, department_ids)
     p.check(CircularError)
+    cases = list(cases) if circular is None else named_cases(circular)
+    _entitled(departments, cases)
     with database.atomic():
         if circular is None:
             circular = Circular.create(drafted_by=user, **data)
+            CircularCase.insert_many([{"circular": circular.id, "case": c.id} for c in cases]).execute() if cases else None
             audit.record("circular.drafted", f"拟稿：{circular.plain_title}", actor=user, obj=circular)
         else:
             if str(version) != str(circular.version):

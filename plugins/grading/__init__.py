@@ -116,12 +116,14 @@ def portal_case_filters(user):
 
 @hookimpl
 def portal_case_panels(case, user):
+    if access.register_only(case):
+        return None  # 涉密: nothing graded here
     return Panel("分级预警", url_for("grading.panel", case_id=case.id), order=10)
 
 
 @hookimpl
 def portal_case_actions(case, user):
-    if case.state == "archived":
+    if case.state == "archived" or access.register_only(case):
         return None
     row = Grade.of(case)
     base = f"/grading/cases/{case.id}"

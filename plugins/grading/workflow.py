@@ -24,8 +24,7 @@ from plugins.grading.rules import (
 )
 from portal import audit
 from portal.cases import access
-from portal.cases.events import emit, users_with_roles
-from portal.cases.models import Notification
+from portal.cases.events import emit, notify, users_with_roles
 from portal.cases.workflow import WorkflowError
 from portal.db import database, now
 from portal.inputs import Problems, parse_datetime, whole_number
@@ -70,6 +69,8 @@ def _text(value, label: str, limit: int, required: bool = True) -> str:
 def _check(case, actor, permission: str):
     if not actor.can(permission) or not access.can_see(actor, case):
         raise GradingError("您没有对该事项进行此项操作的权限。")
+    if access.register_only(case):
+        raise GradingError("涉密事项线下办理，不在本系统记录热度、分级和研判。")
     if case.state == "archived":
         raise GradingError("该事项已立卷归档，不能再作任何修改。")
 
@@ -121,10 +122,7 @@ def _lock(case) -> tuple[Grade, bool]:
 
 
 def _tell(roles, case, actor, kind: str, message: str):
-    ids = {u.id for u in users_with_roles(roles)} - ({actor.id} if actor else set())
-    if ids:
-        Notification.insert_many([{"user": uid, "case": case.id, "kind": kind, "message": message}
-                                  for uid in sorted(ids)]).execute()
+    notify(case, users_with_roles(roles), kind, message, actor)
 
 
 def _change(case, row: Grade, new: str, source: str, reason: str, actor, fresh: bool):

@@ -1,4 +1,10 @@
-"""Who may see a case, its netizen's contact data, and act on it."""
+"""Who may see a case, its netizen's contact data, and act on it: the one rule every path asks.
+
+What a person may not see of a case they never learn from any path: not its page, title, number
+or existence, in a list, a notification, an audit entry, a document or a circular. Counts are
+allowed. 涉密 cases are register entries only (`REGISTER_ONLY`): the portal is not a classified
+system, so it holds their number, dates, host department and state, and no content.
+"""
 
 from peewee import JOIN
 
@@ -24,6 +30,18 @@ PERMISSIONS = [
     Permission("case.bulletin", "查看通报", ("leader", "office")),
     Permission("admin.calendar", "维护节假日与时限设置", ("admin", "office")),
 ]
+
+
+# 涉密: classified information must not be processed on a non-classified system (保密法第三十条).
+REGISTER_ONLY = "secret"
+SECRET_TITLE = "涉密事项（线下办理）"
+SECRET_TEXT = "涉密，线下办理"
+REDACTED = "（涉及您无权查看的舆情事项，内容不予显示）"
+
+
+def register_only(case: Case) -> bool:
+    """A 涉密 case: the portal holds its register entry, never its content."""
+    return case.confidentiality == REGISTER_ONLY
 
 
 def department_ids(case: Case) -> set[int]:
@@ -80,3 +98,49 @@ def visible(query, user, department_id=None):
         | (Case.host_department == user.department_id)
         | (Case.id.in_(co_case_ids))
     )
+
+
+def may_see_ids(case: Case, user_ids) -> set[int]:
+    """Those of ``user_ids`` who may see ``case``: whom a notification about it may reach."""
+    from portal.org.models import User
+
+    ids = set(user_ids)
+    if not ids:
+        return set()
+    return {u.id for u in User.select().where(User.id.in_(ids)) if can_see(u, case)}
+
+
+def department_may_see(department_id: int, cases) -> bool:
+    """May a document naming ``cases`` be distributed to a department? Only when every active
+    member may see every one of them: its host and co-departments, or a department whose members
+    all may see 内部/涉密 cases (局领导). A department with no members may receive only 普通 ones."""
+    from portal.org.models import User
+
+    restricted = [c for c in cases if c.confidentiality != "normal"]
+    if not restricted:
+        return True
+    members = list(User.select().where((User.department == department_id) & User.active))
+    if all(department_id in department_ids(c) for c in restricted):
+        return True
+    return bool(members) and all(can_see(u, c) for u in members for c in restricted)
+
+
+def hidden_case_ids(user, case_ids) -> set[int]:
+    """Those of ``case_ids`` that ``user`` may not see (one query)."""
+    ids = {i for i in case_ids if i}
+    if not ids:
+        return set()
+    seen = {c.id for c in visible(Case.select(Case.id).where(Case.id.in_(ids)), user)}
+    return ids - seen
+
+
+def redact_events(events, user) -> list:
+    """Audit events as ``user`` may read them: one about a case they may not see keeps its time,
+    actor and action, and loses its summary, details and the case's id (the chain is unchanged:
+    these are copies for display, never saved)."""
+    events = list(events)
+    hidden = hidden_case_ids(user, [e.object_id for e in events if e.object_type == "case"])
+    for event in events:
+        if event.object_type == "case" and event.object_id in hidden:
+            event.summary, event.data, event.object_id = REDACTED, "{}", None
+    return events

@@ -1,17 +1,20 @@
 """Attachments: checked by content, stored under random names outside static."""
 import hashlib
 import secrets
+import time
+from datetime import timedelta
 from pathlib import Path
 
 from flask import current_app
 
 from portal import audit
+from portal.cases import access
 from portal.cases.models import Attachment
 from portal.uploads import Upload, UploadError
 
 
-def storage_dir() -> Path:
-    path = Path(current_app.instance_path) / "attachments"
+def storage_dir(app=None) -> Path:
+    path = Path((app or current_app).instance_path) / "attachments"
     path.mkdir(parents=True, exist_ok=True)
     return path
 
@@ -20,6 +23,8 @@ def store(case, upload: Upload, kind: str, actor) -> Attachment:
     """Keep a checked upload for ``case``; call inside the caller's transaction."""
     if kind not in Attachment.KINDS:
         raise UploadError("附件类别无效。")
+    if access.register_only(case):
+        raise UploadError("涉密事项线下办理，不得在本系统上传附件。")
     stored = secrets.token_hex(16)
     path = storage_dir() / stored
     path.write_bytes(upload.data)
@@ -35,3 +40,23 @@ def store(case, upload: Upload, kind: str, actor) -> Attachment:
 
 def path_of(attachment: Attachment) -> Path:
     return storage_dir() / attachment.stored_name
+
+
+def purge_unreferenced(app, older_than=timedelta(minutes=10)) -> list[str]:
+    """Delete the files in the attachments folder that no attachment row refers to, e.g. those of
+    涉密 cases emptied by migration 0010 (a migration changes only the database). Files younger
+    than ``older_than`` are left: an upload writes its file before its row commits."""
+    from portal.db import database
+
+    folder = Path(app.instance_path) / "attachments"
+    if not folder.is_dir():
+        return []
+    limit = time.time() - older_than.total_seconds()
+    with database.connection_context():
+        kept = {row.stored_name for row in Attachment.select(Attachment.stored_name)}
+    removed = []
+    for path in sorted(folder.iterdir()):
+        if path.is_file() and path.name not in kept and path.stat().st_mtime < limit:
+            path.unlink()
+            removed.append(path.name)
+    return removed

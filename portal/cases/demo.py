@@ -1,4 +1,4 @@
-"""A dozen demo cases in every state, driven through the real workflow. All invented."""
+"""A dozen demo cases in every state, and a 涉密 register entry, driven through the real workflow. All invented."""
 from datetime import timedelta
 
 from portal.cases import workflow
@@ -20,6 +20,10 @@ CASES = [
     ("广告推销帖", "forum", "harmful_info", 10, "normal", "rejected", None),
     ("反映光伏板安装后屋顶漏水", "website", "complaint", 90, "normal", "explained", "新能源科"),
 ]
+
+# A 涉密 case is a register entry only (access.REGISTER_ONLY): no title, text, link, netizen or
+# attachment is entered, and its steps carry no text. Reported and assigned to 煤炭科, in handling.
+SECRET_CASE = dict(hours=70, host="煤炭科")
 
 ORDER = ["registered", "reported", "handling", "awaiting_approval", "approved", "replied", "archived"]
 
@@ -62,4 +66,9 @@ def create_demo_cases():
             workflow.record_reply(case, office, version=case.version, reply_url=f"https://bbs.example.cn/thread/{1000 + i}#reply")
         if reached >= ORDER.index("archived"):
             workflow.archive(case, office, version=case.version, confirmed=True)
+    secret = workflow.register(monitor, title="", source="other", category="report", url="", post_text="",
+                               confidentiality="secret", posted_at=now() - timedelta(hours=SECRET_CASE["hours"]))
+    workflow.report(secret, monitor, version=secret.version)
+    workflow.assign(secret, leader, version=secret.version, instruction="",
+                    host_department_id=departments[SECRET_CASE["host"]].id)
     workflow.tick()

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 
 from flask import current_app
 
+from portal.cases import access
 from portal.cases.access import department_ids
 from portal.cases.deadlines import describe_deadline
 from portal.cases.models import Case, Notification
@@ -69,6 +70,18 @@ RECIPIENTS = {
 }
 
 
+def notify(case: Case, users, kind: str, message: str, actor=None) -> int:
+    """Tell ``users`` (User rows or ids) about ``case``: only those who may see it, never the actor.
+    Every notification about a case, the core's and the plugins', is written here."""
+    ids = {getattr(u, "id", u) for u in users} - ({actor.id} if actor else set())
+    recipients = access.may_see_ids(case, ids)
+    if recipients:
+        Notification.insert_many(
+            [{"user": uid, "case": case.id, "kind": kind, "message": message} for uid in sorted(recipients)]
+        ).execute()
+    return len(recipients)
+
+
 def emit(case: Case, name: str, actor=None, **data):
     """Notify who must act, then let plugins react. Call inside the transaction."""
     event = CaseEvent(name, actor, data)
@@ -76,9 +89,6 @@ def emit(case: Case, name: str, actor=None, **data):
         who, template = RECIPIENTS[name]
         due = describe_deadline(case.due_at, now(), provisional=case.due_provisional).due if case.due_at else ""
         message = template.format_map(defaultdict(str, data, n=case.number, t=case.title, d=due)).strip()
-        recipients = {u.id for u in who(case)} - ({actor.id} if actor else set())
-        Notification.insert_many(
-            [{"user": uid, "case": case.id, "kind": name, "message": message} for uid in sorted(recipients)]
-        ).execute() if recipients else None
+        notify(case, who(case), name, message, actor)
     current_app.extensions["portal_pm"].hook.portal_case_event(case=case, event=event)
     return event

@@ -54,7 +54,7 @@ def rebuild():
     if not available():
         return 0
     with database.atomic():
-        database.execute_sql(f"DELETE FROM {TABLE}")
+        database.execute_sql(f"INSERT INTO {TABLE}({TABLE}) VALUES ('delete-all')")  # contentless: no DELETE
         total, last_id = 0, 0
         while True:
             batch = list(Case.select(Case.id, Case.number, Case.title, Case.post_text, Case.url)

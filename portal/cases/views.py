@@ -130,7 +130,7 @@ def new():
                     post_text=text(form, "post_text"), category=form.get("category"), posted_at=form.get("posted_at"),
                     confidentiality=form.get("confidentiality", "normal"),
                     netizen_nickname=text(form, "netizen_nickname"), netizen_contact=text(form, "netizen_contact"),
-                    problems=problems,
+                    files=1 if shot and shot.filename else 0, problems=problems,
                 )
                 if upload:
                     attachments.store(case, upload, "screenshot", current_user)
@@ -193,7 +193,8 @@ def case_context(case, form=None):
     )
     return dict(
         case=case, deadline=deadlines.view(case), actions=workflow.allowed_actions(case, user),
-        show_contact=access.can_see_contact(user, case), co_departments=co, timeline=list(timeline), **records,
+        show_contact=access.can_see_contact(user, case) and not access.register_only(case),
+        register_only=access.register_only(case), co_departments=co, timeline=list(timeline), **records,
         names=people_named(case, records),
         pending_extension=next((e for e in records["extensions"] if e.decision == ""), None),
         panels=collect(pm.hook.portal_case_panels, case=case, user=user),

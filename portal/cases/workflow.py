@@ -70,6 +70,8 @@ def allowed(case: Case, user, name: str, *, seen: bool | None = None) -> bool:
         return False
     if action.host_only and not access.in_host_department(user, case):
         return False
+    if name == "attach" and access.register_only(case):
+        return False
     if name == "request_extension":
         return case.deadline_days < MAX_REPLY_DAYS and not pending_extension(case)
     if name == "decide_extension":
@@ -99,18 +101,32 @@ def _check(case: Case, user, name: str, version=None):
             if case.deadline_days >= MAX_REPLY_DAYS:
                 raise WorkflowError(f"办理时限已延至{MAX_REPLY_DAYS}日，按规定不能再延期。")
             raise WorkflowError("已有待审批的延期申请，请等待领导审批。")
+        if name == "attach" and access.register_only(case):
+            raise WorkflowError("涉密事项线下办理，不得在本系统上传附件。")
         if name == "decide_extension" and user.can(action.permission):
             raise WorkflowError("该事项没有待审批的延期申请。")
         raise WorkflowError(f"您没有对该事项{action.label}的权限。")
 
 
-def _required(value: str | None, label: str, limit: int = 10000) -> str:
+def _text(case, reader):
+    """The reader of a step's text: a 涉密 case's steps carry none (refused when given, none stored)."""
+    if case is None or not access.register_only(case):
+        return reader
+
+    def none_stored(value, label, *limits):
+        if (value or "").strip():
+            raise InputError(f"涉密事项线下办理，本系统不记录{label}，请勿填写。")
+        return ""
+    return none_stored
+
+
+def _required(value: str | None, label: str, limit: int = 10000, *, case=None) -> str:
     """One field alone (a step of one field); a form of several reads each through Problems."""
-    return _only(required, value, label, limit)
+    return _only(_text(case, required), value, label, limit)
 
 
-def _optional(value: str | None, label: str, limit: int) -> str:
-    return _only(optional, value, label, limit)
+def _optional(value: str | None, label: str, limit: int, *, case=None) -> str:
+    return _only(_text(case, optional), value, label, limit)
 
 
 def _only(reader, *args):
@@ -171,13 +187,33 @@ def duplicates_seen_by(user, url: str, *, limit=5) -> list[Case]:
     return list(access.visible(_open_with_link(url), user).limit(limit))
 
 
+SECRET_REFUSED = {"title": "事项标题", "post_text": "原帖内容", "url": "原帖链接", "netizen_nickname": "网民昵称",
+                  "netizen_contact": "网民联系方式", "files": "截图或附件"}
+
+
+def secret_content(**given) -> list[str]:
+    """What was offered for a 涉密 case that the portal must not hold (labels, in form order)."""
+    return [label for name, label in SECRET_REFUSED.items() if given.get(name)]
+
+
 def register(actor, *, title, source, url, post_text, category, posted_at: datetime | str,
-             confidentiality="normal", netizen_nickname="", netizen_contact="", problems: Problems | None = None) -> Case:
-    """``posted_at`` as typed ("2026-11-28T09:30") or a datetime. ``problems``: those the caller
-    already found in the same form (an upload), reported with the fields' own, all at once."""
+             confidentiality="normal", netizen_nickname="", netizen_contact="", files=0,
+             problems: Problems | None = None) -> Case:
+    """``posted_at`` as typed ("2026-11-28T09:30") or a datetime. ``files``: how many uploads come
+    with the intake (a 涉密 case takes none). ``problems``: those the caller already found in the
+    same form (an upload), reported with the fields' own, all at once."""
     if not actor.can("case.register"):
         raise WorkflowError("您没有受理登记的权限。")
     p = problems if problems is not None else Problems()
+    if confidentiality == access.REGISTER_ONLY:
+        offered = secret_content(title=(title or "").strip(), post_text=(post_text or "").strip(),
+                                 url=(url or "").strip(), netizen_nickname=(netizen_nickname or "").strip(),
+                                 netizen_contact=(netizen_contact or "").strip(), files=files)
+        if offered:
+            p.add("本系统不是涉密信息系统，涉密事项只登记编号、日期和办理状态，内容一律线下办理。"
+                  f"请清空以下内容后再登记：{'、'.join(offered)}。")
+            p.check(WorkflowError)
+        title, post_text = access.SECRET_TITLE, access.SECRET_TEXT
     title = p.read(required, title, "事项标题", 120)
     post_text = p.read(required, post_text, "原帖内容")
     url = (url or "").strip()
@@ -228,7 +264,7 @@ def report(case, actor, *, version):
 
 def reject(case, actor, *, version, reason):
     _check(case, actor, "reject", version)
-    reason = _required(reason, "不予受理的理由", 2000)
+    reason = _required(reason, "不予受理的理由", 2000, case=case)
     with database.atomic():
         return _step(case, actor, "reject", version, f"不予受理 {case.number}：{reason}",
                      {"state": "rejected", "reject_reason": reason}, event="rejected", reason=reason)
@@ -247,7 +283,7 @@ def assign(case, actor, *, version, host_department_id, instruction, co_departme
     co = list(Department.select().where(Department.id.in_(co_ids) & assignable)) if co_ids else []
     if None in co_department_ids or len(co) != len(co_ids):
         p.add("协办部门无效，请重新选择。")
-    instruction = p.read(required, instruction, "批办意见", 2000)
+    instruction = p.read(_text(case, required), instruction, "批办意见", 2000)
     p.check(WorkflowError)
     with database.atomic():
         # the co-departments first: the event tells their heads and leaders in charge too
@@ -264,8 +300,8 @@ def assign(case, actor, *, version, host_department_id, instruction, co_departme
 def submit_reply(case, actor, *, version, findings, text):
     _check(case, actor, "submit_reply", version)
     p = Problems()
-    findings = p.read(required, findings, "调查核实情况")
-    text = p.read(required, text, "回复稿")
+    findings = p.read(_text(case, required), findings, "调查核实情况")
+    text = p.read(_text(case, required), text, "回复稿")
     p.check(WorkflowError)
     with database.atomic():
         number = (ReplyDraft.select().where(ReplyDraft.case == case).count()) + 1
@@ -291,13 +327,13 @@ def _decide_draft(case, actor, version, name, decision, comment, state, summary)
 
 def approve(case, actor, *, version, comment=""):
     _check(case, actor, "approve", version)
-    comment = _optional(comment, "审定意见", 2000)
+    comment = _optional(comment, "审定意见", 2000, case=case)
     return _decide_draft(case, actor, version, "approve", "approved", comment, "approved", f"审定通过 {case.number} 的回复稿")
 
 
 def return_draft(case, actor, *, version, comment):
     _check(case, actor, "return_draft", version)
-    comment = _required(comment, "退回意见", 2000)
+    comment = _required(comment, "退回意见", 2000, case=case)
     return _decide_draft(case, actor, version, "return_draft", "returned", comment, "handling",
                          f"退回 {case.number} 的回复稿：{comment}")
 
@@ -316,7 +352,7 @@ def request_extension(case, actor, *, version, days, reason):
         p.add(f"延期后的办理时限不得超过{MAX_REPLY_DAYS}日。")
     elif days <= case.deadline_days:
         p.add(f"延期后的时限须长于当前的{case.deadline_days}日。")
-    reason = p.read(required, reason, "延期理由", 2000)
+    reason = p.read(_text(case, required), reason, "延期理由", 2000)
     p.check(WorkflowError)
     with database.atomic():
         _step(case, actor, "request_extension", version, f"申请延期至{days}日：{reason}", {},
@@ -331,7 +367,7 @@ def decide_extension(case, actor, *, version, approve: bool | None, comment=""):
     p = Problems()
     if approve is None:
         p.add("请选择审批结果（批准或不批准）。")
-    comment = p.read(optional, comment, "审批意见", 2000)
+    comment = p.read(_text(case, optional), comment, "审批意见", 2000)
     p.check(WorkflowError)
     event = "extension_approved" if approve else "extension_refused"
     with database.atomic():
@@ -357,7 +393,7 @@ def _lock(case):
 
 def explain(case, actor, *, version, text):
     _check(case, actor, "explain", version)
-    text = _required(text, "情况说明", 5000)
+    text = _required(text, "情况说明", 5000, case=case)
     with database.atomic():
         _step(case, actor, "explain", version, f"提交情况说明：{text[:60]}", {}, event="explained")
         Explanation.create(case=case, text=text, author=actor)
@@ -372,7 +408,9 @@ def record_reply(case, actor, *, version, reply_url, replied_at: datetime | str 
     _check(case, actor, "record_reply", version)
     p = problems if problems is not None else Problems()
     reply_url = (reply_url or "").strip()
-    if not reply_url.startswith(("http://", "https://")) or len(reply_url) > 500:
+    if access.register_only(case):
+        p.read(_text(case, optional), reply_url, "回复链接")
+    elif not reply_url.startswith(("http://", "https://")) or len(reply_url) > 500:
         p.add("请填写回复所在网页的链接（以 http:// 或 https:// 开头）。")
     if isinstance(replied_at, str):
         replied_at = p.read(parse_datetime, replied_at, "回复时间") if replied_at.strip() else now()
@@ -408,7 +446,7 @@ def archive(case, actor, *, version, confirmed: bool):
 
 def urge(case, actor, *, version, message):
     _check(case, actor, "urge", version)
-    message = _required(message, "催办内容", 1000)
+    message = _required(message, "催办内容", 1000, case=case)
     with database.atomic():
         _step(case, actor, "urge", version, f"催办：{message}", {}, event="urged", message=message)
         Urging.create(case=case, message=message, by=actor)
@@ -417,7 +455,7 @@ def urge(case, actor, *, version, message):
 
 def supervise(case, actor, *, version, note=""):
     _check(case, actor, "supervise", version)
-    note = _optional(note, "督办要求", 1000)
+    note = _optional(note, "督办要求", 1000, case=case)
     with database.atomic():
         _step(case, actor, "supervise", version, "列入督办" + (f"：{note}" if note else ""), {"supervised": True},
               event="supervised", note=note)

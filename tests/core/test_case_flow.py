@@ -194,18 +194,18 @@ def test_upload_size_cap(app, login):
 
 def test_confidential_cases_are_hidden_everywhere(login):
     monitor = login("monitor")
-    case = register(monitor, title="涉密测试事项甲", confidentiality="secret", screenshot=png())
+    case = register(monitor, title="内部测试事项甲", confidentiality="internal", screenshot=png())
     with database.connection_context():
         attachment = Attachment.get(Attachment.case == case.id)
     staff = login("staff")  # 电力科, not assigned
     assert staff.get(f"/cases/{case.id}").status_code == 404
     assert staff.get(f"/cases/{case.id}/dossier").status_code == 404
     assert staff.get(f"/cases/{case.id}/attachments/{attachment.id}").status_code == 404
-    assert "涉密测试事项甲" not in staff.get("/cases/?q=涉密测试").get_data(as_text=True)
-    assert "共 0 件" in staff.get("/cases/?q=涉密测试事项甲").get_data(as_text=True)
+    assert "内部测试事项甲" not in staff.get("/cases/?q=内部测试").get_data(as_text=True)
+    assert "共 0 件" in staff.get("/cases/?q=内部测试事项甲").get_data(as_text=True)
     assert step(staff, case, "report").status_code == 404
     for who in ("leader", "office", "monitor"):
-        assert "涉密测试事项甲" in login(who).get("/cases/?q=涉密测试").get_data(as_text=True), who
+        assert "内部测试事项甲" in login(who).get("/cases/?q=内部测试").get_data(as_text=True), who
     # once assigned to 电力科, its staff see it
     step(monitor, case, "report")
     step(login("leader"), case, "assign", host_department=str(dept_id("电力科")), instruction="办理")

@@ -33,6 +33,7 @@ from werkzeug.security import check_password_hash
 from portal.audit import AuditEvent
 from portal.auth.permissions import ROLES
 from portal.cases import workflow
+from portal.cases.access import SECRET_TEXT, SECRET_TITLE
 from portal.cases.models import (
     CATEGORIES,
     CONFIDENTIALITY,
@@ -220,9 +221,12 @@ def test_case_intake(portal, title, source, category, url, posted_at, post_text,
     posted = parse_dt(first(posted_at))
     shot = upload_ok(screenshot) if screenshot else None
     link = typed(url)
+    secret = conf == "secret"  # register-only: any content is refused, title and text are the portal's
+    offered = [typed(title), typed(post_text), link, typed(nickname), typed(contact), screenshot]
     problems = [name for name, bad in [
-        ("title", not typed(title) or len(typed(title)) > 120),
-        ("post_text", not typed(post_text) or len(typed(post_text)) > 10000),
+        ("secret_content", secret and any(offered)),
+        ("title", not secret and (not typed(title) or len(typed(title)) > 120)),
+        ("post_text", not secret and (not typed(post_text) or len(typed(post_text)) > 10000)),
         ("url", len(link) > 500 or (link and not link.startswith(("http://", "https://")))),
         ("source", first(source) not in SOURCES), ("category", first(category) not in CATEGORIES),
         ("confidentiality", conf not in CONFIDENTIALITY),
@@ -239,7 +243,8 @@ def test_case_intake(portal, title, source, category, url, posted_at, post_text,
         assert not problems, f"accepted despite {problems}"
         case_id = int(re.search(r"/cases/(\d+)$", response.headers["Location"]).group(1))
         case = fetch(case_id)
-        assert (case.title, case.post_text, case.url) == (typed(title), typed(post_text), link)
+        expected = (SECRET_TITLE, SECRET_TEXT) if secret else (typed(title), typed(post_text))
+        assert (case.title, case.post_text, case.url) == (*expected, link)
         assert (case.source, case.category, case.confidentiality, case.posted_at) == (
             first(source), first(category), conf, posted)
         assert case.netizen_nickname == typed(nickname) and case.netizen_contact == typed(contact)

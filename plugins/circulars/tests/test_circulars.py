@@ -222,17 +222,52 @@ def test_bulletin_of_overdue_cases_for_a_period(app, login, db):
     cid = int(response.headers["Location"].rsplit("/", 1)[1])
     circular = Circular.get_by_id(cid)
     assert circular.kind == "bulletin" and "超期未办网络舆情事项的通报" in circular.title
-    for row in rows:
+    public = [r for r in rows if r["case"].confidentiality == "normal"]
+    restricted = [r for r in rows if r["case"].confidentiality != "normal"]
+    assert public and restricted, "the demo has overdue 普通 cases and its 内部 0006"
+    for row in public:
         assert row["case"].number in circular.body and row["department"] in circular.body
-    assert f"共有{len(rows)}件" in circular.body
+    for row in restricted:  # counted, never named
+        assert row["case"].number not in circular.body and row["case"].title not in circular.body
+    assert f"共有{len(rows)}件" in circular.body and f"另有内部事项{len(restricted)}件，已另行通报" in circular.body
     page = office.get(f"/circulars/{cid}").get_data(as_text=True)
-    assert rows[0]["case"].number in page
+    assert public[0]["case"].number in page
     # a period without overdue cases: said so, nothing drafted
     count = Circular.select().count()
     quiet = office.post("/circulars/new/bulletin", data={"from": "2001-01-01", "to": "2001-01-31"})
     assert quiet.status_code == 400 and "没有超期未办事项，无需通报" in quiet.get_data(as_text=True)
     assert Circular.select().count() == count
     assert login("head").get("/circulars/new/bulletin").status_code == 403
+
+
+def test_restricted_bulletin_names_confidential_cases_only_to_those_entitled(app, login, db):
+    from portal.cases.queries import bulletin
+
+    office = login("office")
+    start, end = now().date() - timedelta(days=30), now().date()
+    period = {"from": start.isoformat(), "to": end.isoformat()}
+    told = office.get("/circulars/new/bulletin", query_string=period).get_data(as_text=True)
+    assert "内部、涉密事项不列标题和编号" in told and "生成内部通报文稿" in told and "分送局领导、安全监管科" in told
+    response = office.post("/circulars/new/bulletin", data=dict(period, scope="restricted"))
+    assert response.status_code == 302
+    cid = int(response.headers["Location"].rsplit("/", 1)[1])
+    circular = Circular.get_by_id(cid)
+    internal = next(r["case"] for r in bulletin(start, end) if r["case"].confidentiality != "normal")
+    assert internal.number in circular.body and internal.title in circular.body
+    assert {r.department.name for r in circular.recipient_rows} == {"安全监管科", "局领导"}
+    # never to a department whose members may not all see the case, and nothing changes
+    power = Department.get(Department.name == "电力科").id
+    form = {name: getattr(circular, name) for name in ("title", "organ", "mark", "prefix", "recipients", "body",
+                                                       "signature", "printed_by", "note")}
+    widened = office.post(f"/circulars/{cid}/edit", data=dict(form, version=circular.version, kind="bulletin",
+                          departments=[str(r.department_id) for r in circular.recipient_rows] + [str(power)]))
+    assert widened.status_code == 400 and "请取消：电力科" in widened.get_data(as_text=True)
+    assert Circular.get_by_id(cid).version == circular.version
+    # those who may not see the case do not see the circular, in the list or by its address
+    for who in ("head", "admin", "monitor"):
+        assert login(who).get(f"/circulars/{cid}").status_code == 404
+        assert internal.number not in login(who).get("/circulars/").get_data(as_text=True)
+    assert login("leader").get(f"/circulars/{cid}").status_code == 200
 
 
 def test_attachments_text_file_and_removal(app, login, db):

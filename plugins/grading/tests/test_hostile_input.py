@@ -52,12 +52,13 @@ from tests.hostile import (
 def build_case(app, state) -> int:
     """open: never graded; general / major: graded by the rule on a snapshot; manual: a leader's 一般;
     requested: major, the meeting asked for; eliminated: general, declared eliminated; review_due: major and
-    eliminated; reviewed: its review done; archived: rejected and archived; hidden: 涉密, registered by monitor."""
+    eliminated; reviewed: its review done; archived: rejected and archived; hidden: 内部, registered by monitor (涉密
+    cases hold no grading at all)."""
     with app.app_context(), database.connection_context():
         u = {n: User.get(User.username == n) for n in ("monitor", "office", "leader")}
         case = workflow.register(u["monitor"], title="恶意输入测试事项", source="website", url="",
                                  post_text="原帖内容。", category="complaint", posted_at=now() - timedelta(hours=2),
-                                 confidentiality="secret" if state == "hidden" else "normal")
+                                 confidentiality="internal" if state == "hidden" else "normal")
         if state == "archived":
             workflow.reject(case, u["office"], version=case.version, reason="不属于本局职责。")
             workflow.archive(case, u["office"], version=case.version, confirmed=True)
@@ -428,7 +429,7 @@ FORMS = {
         **{n: texts(limit) for n, limit in REVIEW_TEXTS.items()},
         **{n: optional_texts(limit) for n, limit in REVIEW_OPTIONAL.items()}}, review_problems, review_stored),
 }
-SEES_SECRET = {"monitor", "office", "leader", "deputy"}  # the registrant of the 涉密 case, and 查看全部内部、涉密事项
+SEES_SECRET = {"monitor", "office", "leader", "deputy"}  # the registrant of the 内部 case, and 查看全部内部、涉密事项
 TARGETS = weighted((10, st.just("own")), (2, st.just("id variant")), (1, st.just("archived")), (1, st.just("hidden")),
                    (1, st.just("missing")), (1, st.just("huge")))
 

@@ -1,0 +1,314 @@
+"""The confidentiality marker test: what a person may not see of a case appears on no page.
+
+A unique marker is planted in the title, post text, netizen name and attachment file name of a
+内部 case; the same is offered at intake for a 涉密 case, which must refuse it (涉密 cases are
+register entries only). Both cases are driven through the process — report, assign, overdue,
+reply draft, approval, reply, grading, the 通报 of overdue cases drafted, reviewed, signed and
+issued as a circular with its frozen PDF — so that notifications, audit events, bulletins and
+grading records about them exist. Then every user of the demo who may not see them requests
+every route of the app, core and plugins (enumerated from ``app.url_map``, each id filled with
+the real ids of the objects made), as a page and as an htmx fragment, PDFs read with pypdf,
+and the POST-only routes too; the markers and the cases' numbers must appear nowhere.
+
+A route added later joins by itself. One whose parameters this test cannot fill fails
+``test_every_route_is_driven`` until ``parameters()`` gives it values or EXEMPT lists it
+with a reason.
+"""
+import io
+import re
+from datetime import timedelta
+
+import pytest
+from pypdf import PdfReader
+
+from portal.cases import access, attachments, workflow
+from portal.cases.models import Attachment, Case, Notification
+from portal.db import database, now
+from portal.org.models import Department, User
+from portal.uploads import Upload
+
+MARKERS = {"title": "Qz7TitleMk", "text": "Qz7PostMk", "netizen": "Qz7NetizenMk", "file": "Qz7FileMk"}
+WORD = "鹦鹉螺"  # searched for: a hidden case's title holds it
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+EXEMPT = {  # endpoint: why the crawl does not request it
+    "static": "the core's static files: no case data",
+    "grading.static": "the grading plugin's stylesheet: no case data",
+    "auth.logout": "ends the crawling session; its page holds no case data",
+    "admin.reset_password": "changes a demo user's password; the admin pages are crawled by GET",
+    "documents.refresh_fonts": "re-scans the system's fonts; no case data",
+    "casepages.mark_read": "marks notifications read; the notifications page is crawled before it",
+}
+POST_ONLY_DATA = {"version": "0"}  # a stale version: steps are refused, what they render is checked
+
+
+def _user(username):
+    return User.get(User.username == username)
+
+
+def _content(seed: str) -> dict:
+    return dict(title=f"反映{WORD}煤矿问题{MARKERS['title']}{seed}",
+                post_text=f"原帖：{MARKERS['text']}{seed} 该煤矿存在安全隐患。",
+                netizen_nickname=f"{MARKERS['netizen']}{seed}", netizen_contact="13900001111",
+                url=f"https://bbs.example.cn/qz7/{seed}")
+
+
+def _secret_intake(client, posted_at) -> tuple[int, bool]:
+    """Offer the marker for a 涉密 case at intake; (status, accepted)."""
+    data = dict(_content("S"), source="website", category="report", confidentiality="secret",
+                posted_at=posted_at.strftime("%Y-%m-%dT%H:%M"),
+                screenshot=(io.BytesIO(PNG), f"{MARKERS['file']}S.png"))
+    response = client.post("/cases/new", data=data, content_type="multipart/form-data")
+    return response.status_code, response.status_code == 302
+
+
+def _drive(case, *, texts: bool):
+    """Report, assign to 煤炭科, let it go overdue, draft, approve and reply to it (late)."""
+    office, leader, handler = _user("office"), _user("leader"), _user("coal_liaison")
+    say = (lambda s: s) if texts else (lambda s: "")
+    coal = Department.get(Department.name == "煤炭科")
+    workflow.report(case, office, version=case.version)
+    workflow.assign(case, leader, version=case.version, host_department_id=coal.id, instruction=say("请核实后答复。"))
+    workflow.tick()  # posted ten days ago: overdue now
+    case = Case.get_by_id(case.id)
+    workflow.submit_reply(case, handler, version=case.version, findings=say("已核实。"), text=say("网友您好：已处理。"))
+    workflow.approve(case, leader, version=case.version)
+    workflow.record_reply(case, office, version=case.version,
+                          reply_url="https://bbs.example.cn/reply" if texts else "")
+    return Case.get_by_id(case.id)
+
+
+def _grade(case):
+    from plugins.grading import workflow as grading
+
+    office = _user("office")
+    grading.record_snapshot(case, office, clicks=60000, comments=300, reposts=2, heat_index=80)
+    grading.assess(case, office, content="网民反映煤矿安全隐患。", attention="较高", commenters=200, heat_index=80,
+                   stage="spreading", impact="可能引发关注。", response="核实并答复。")
+
+
+def _issue_bulletins(office_client, start, end):
+    """As the office, draft the 通报 of overdue cases (and the restricted one where the portal offers
+    it), then 核稿 (by a second office user), 签发, 印发 each."""
+    from plugins.circulars import workflow as circulars
+    from plugins.circulars.models import Circular
+
+    before = {c.id for c in Circular.select(Circular.id)}
+    period = {"from": start.isoformat(), "to": end.isoformat()}
+    assert office_client.post("/circulars/new/bulletin", data=dict(period)).status_code == 302
+    office_client.post("/circulars/new/bulletin", data=dict(period, scope="restricted"))
+    made = list(Circular.select().where(Circular.id.not_in(before)).order_by(Circular.id))
+    assert made, "no 通报 drafted"
+    reviewer, leader, office = _user("office2"), _user("leader"), _user("office")
+    for circular in made:
+        circulars.submit(circular, office, version=circular.version)
+        circulars.review(circular, reviewer, version=circular.version)
+        circulars.sign(circular, leader, version=circular.version)
+        circulars.issue(circular, office, version=circular.version)
+    return made
+
+
+@pytest.fixture
+def world(app, db):
+    """The two cases driven through the process, and who may not see them."""
+    with app.app_context():
+        office2 = User(username="office2", name="秦明远", department=Department.get(Department.name == "信息中心"))
+        office2.password_hash = _user("office").password_hash
+        office2.save()
+        office2.set_roles(["office"])
+    posted_at = now() - timedelta(days=10)
+    office_client = app.test_client()
+    assert office_client.login("office").status_code == 302
+    status, secret_accepted = _secret_intake(office_client, posted_at)
+    with app.app_context():
+        office = _user("office")
+        internal = workflow.register(office, source="website", category="report", posted_at=posted_at,
+                                     confidentiality="internal", **_content("I"))
+        with database.atomic():
+            attachments.store(internal, Upload(PNG, "image/png", f"{MARKERS['file']}I.png"), "screenshot", office)
+        if secret_accepted:  # what intake let in is what gets driven
+            secret = Case.select().where(Case.confidentiality == "secret").order_by(Case.id.desc()).get()
+        else:
+            secret = workflow.register(office, title="", source="website", category="report", url="", post_text="",
+                                       posted_at=posted_at, confidentiality="secret")
+        internal = _drive(internal, texts=True)
+        secret = _drive(secret, texts=secret_accepted)
+        _grade(internal)
+    day = posted_at.date()
+    with app.app_context():
+        circulars = _issue_bulletins(office_client, day, now().date())
+    with app.app_context():
+        hidden = [u for u in User.select().order_by(User.id)
+                  if not access.can_see(u, internal) or not access.can_see(u, secret)]
+        assert {u.id for u in hidden} == {u.id for u in User.select() if not access.can_see(u, internal)}
+    return dict(internal=internal, secret=secret, secret_status=status, secret_accepted=secret_accepted,
+                circulars=circulars, hidden=hidden, period=(day, now().date()))
+
+
+def forbidden_texts(world) -> list[re.Pattern]:
+    numbers = [re.escape(c.number) + r"(?!\d)" for c in (world["internal"], world["secret"])]
+    return [re.compile(p) for p in [re.escape(m) for m in MARKERS.values()] + numbers]
+
+
+def parameters(app, world) -> dict[str, list]:
+    """Values for each URL parameter: the real ids of what the scenario made."""
+    from plugins.circulars.models import Circular, CircularAttachment
+    from portal import documents
+    from plugins.circulars import workflow as circulars
+
+    with app.app_context(), database.connection_context():
+        cases = [world["internal"].id, world["secret"].id, Case.get(Case.number.endswith("-0001")).id]
+        circular_ids = [c.id for c in Circular.select(Circular.id)]
+        files = ([a.id for a in Attachment.select(Attachment.id).where(Attachment.case.in_(cases))]
+                 + [a.id for a in CircularAttachment.select(CircularAttachment.id)][:3])
+        return {
+            "case_id": cases,
+            "attachment_id": files,
+            "circular_id": circular_ids,
+            "department_id": [d.id for d in Department.select(Department.id)],
+            "user_id": [u.id for u in User.select(User.id)],
+            "kind_name": list(documents.document_kinds()),
+            "object_id": sorted(set(cases + circular_ids)),
+            "action": sorted(set(workflow.ACTIONS) | set(circulars.ACTIONS)),
+        }
+
+
+def urls(app, world) -> tuple[list[tuple[str, str, str]], list[str]]:
+    """(method, url, rule) for every route with its parameters filled, and the routes that could not be."""
+    from itertools import product
+
+    values, requests, unfilled = parameters(app, world), [], []
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        if rule.endpoint in EXEMPT:
+            continue
+        if any(arg not in values for arg in rule.arguments):
+            unfilled.append(rule.rule)
+            continue
+        method = "GET" if "GET" in rule.methods else "POST"
+        names = sorted(rule.arguments)
+        for combo in product(*(values[n] for n in names)):
+            try:
+                url = app.url_map.bind("localhost").build(rule.endpoint, dict(zip(names, combo)), method=method)
+            except Exception:
+                unfilled.append(rule.rule)
+                break
+            requests.append((method, url, rule.rule))
+    start, end = world["period"]
+    period = f"from={start.isoformat()}&to={end.isoformat()}"
+    requests += [("GET", url, url.partition("?")[0]) for url in (
+        f"/cases/?q={WORD}", "/cases/?q=YQ", f"/cases/?{period}", "/cases/?state=replied", "/admin/audit?page=2",
+        f"/cases/bulletin?{period}", f"/circulars/new/bulletin?{period}")]
+    return requests, unfilled
+
+
+def text_of(response) -> str:
+    body = response.get_data()
+    if response.mimetype == "application/pdf":
+        body_text = "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(body)).pages)
+    else:
+        body_text = body.decode("utf-8", "replace")
+    return body_text + "\n" + "\n".join(f"{k}: {v}" for k, v in response.headers.items())
+
+
+def crawl(app, world, users) -> tuple[int, list[str], dict]:
+    """Request every url as each of ``users``; (requests made, leaks found, {rule: users who saw a marker})."""
+    requests, _ = urls(app, world)
+    patterns = forbidden_texts(world)
+    made, leaks, by_rule = 0, [], {}
+    for user in users:
+        client = app.test_client()
+        assert client.login(user.username).status_code == 302
+        token = client.csrf_token()
+        ordered = [r for r in requests if r[0] == "GET"] + [r for r in requests if r[0] == "POST"]
+        for method, url, rule in ordered:
+            variants = [{}, {"HX-Request": "true"}]
+            for headers in variants:
+                if method == "GET":
+                    response = client.get(url, headers=headers)
+                else:
+                    response = client.post(url, data=dict(POST_ONLY_DATA, csrf_token=token), headers=headers,
+                                           csrf=False)
+                made += 1
+                found = text_of(response)
+                for pattern in patterns:
+                    if pattern.search(found):
+                        hx = " (htmx)" if headers else ""
+                        leaks.append(f"{user.username}: {method} {url}{hx} → {response.status_code} shows {pattern.pattern}")
+                        by_rule.setdefault(f"{method} {rule}", set()).add(user.username)
+    return made, leaks, by_rule
+
+
+def test_secret_intake_refuses_content(app, world):
+    """涉密 is register-only: the marker offered at intake is refused and stored nowhere."""
+    assert not world["secret_accepted"], f"涉密 intake with content answered {world['secret_status']}"
+    assert world["secret_status"] == 400
+    with app.app_context(), database.connection_context():
+        secret = Case.get_by_id(world["secret"].id)
+        held = " ".join(str(v) for v in secret.__data__.values())
+        assert not any(m in held for m in MARKERS.values())
+        assert not Attachment.select().where(Attachment.case == secret.id).exists()
+
+
+def test_notifications_reach_only_who_may_see(app, world):
+    with app.app_context(), database.connection_context():
+        wrong = [(n.user.username, n.message) for n in Notification.select().where(
+            Notification.case.in_([world["internal"].id, world["secret"].id]))
+            if not access.can_see(n.user, n.case)]
+    assert wrong == []
+
+
+def test_every_route_is_driven(app, world):
+    _, unfilled = urls(app, world)
+    assert unfilled == [], "routes the marker test cannot fill: give them values in parameters() or an EXEMPT reason"
+
+
+def test_markers_appear_nowhere_for_those_who_may_not_see(app, world):
+    assert {u.username for u in world["hidden"]} >= {"admin", "monitor", "head", "staff", "liaison"}
+    made, leaks, by_rule = crawl(app, world, world["hidden"])
+    print(f"marker crawl: {made} requests as {len(world['hidden'])} users")
+    routes = "\n".join(f"{rule}: {', '.join(sorted(who))}" for rule, who in sorted(by_rule.items()))
+    assert leaks == [], f"{len(leaks)} leaks in {made} requests, on {len(by_rule)} routes:\n{routes}\n" + "\n".join(leaks[:40])
+
+
+def test_the_markers_are_found_where_they_may_be(app, world):
+    """The crawl's eyes work: an entitled reader finds the markers on the case page, in the audit
+    log, in the dossier PDF."""
+    patterns = forbidden_texts(world)
+    leader = app.test_client()
+    assert leader.login("leader").status_code == 302
+    internal = world["internal"].id
+    page = text_of(leader.get(f"/cases/{internal}"))
+    assert all(p.search(page) for p in patterns[:3])
+    pdf = text_of(leader.get(f"/documents/cases.dossier/{internal}.pdf"))
+    assert patterns[0].search(pdf)
+    office = app.test_client()
+    assert office.login("office").status_code == 302
+    assert patterns[0].search(text_of(office.get("/admin/audit")))
+
+
+def test_the_bulletins_count_what_they_may_not_name(app, world):
+    """The 通报 for every unit counts the 内部/涉密 cases; a restricted one names them, goes only to
+    departments entitled to see them, and its readers find them in its issued PDF."""
+    from plugins.circulars.models import Circular, CircularRecipient
+
+    with database.connection_context():
+        made = [Circular.get_by_id(c.id) for c in world["circulars"]]
+        public = [c for c in made if c.source.startswith("bulletin:")]
+        restricted = {c.id: c for c in made if c.source.startswith("bulletin-restricted:")}
+        withheld = Case.select().where((Case.confidentiality != "normal") & (Case.due_at < now())
+                                       & (Case.reject_reason == "")).count()  # the demo's 0006 too
+        assert len(public) == 1 and f"另有内部事项{withheld}件，已另行通报" in public[0].body
+        assert all(c.state == "issued" for c in made)
+        receivers = {}
+        for row in CircularRecipient.select().where(CircularRecipient.circular.in_(list(restricted))):
+            receivers.setdefault(row.circular_id, set()).add(row.department.name)
+    ours = [i for i, c in restricted.items() if world["internal"].number in c.body]
+    assert len(ours) == 1 and world["secret"].number in restricted[ours[0]].body
+    assert receivers[ours[0]] == {"煤炭科", "局领导"}
+    coal = app.test_client()
+    assert coal.login("coal_head").status_code == 302
+    pdf = text_of(coal.get(f"/circulars/{ours[0]}.pdf"))
+    patterns = forbidden_texts(world)
+    assert patterns[0].search(pdf) and patterns[-1].search(pdf) and patterns[-2].search(pdf)
+    public_pdf = re.sub(r"\s+", "", text_of(coal.get(f"/circulars/{public[0].id}.pdf")))  # lines break anywhere
+    assert f"另有内部事项{withheld}件" in public_pdf
