@@ -1,13 +1,12 @@
 """Attachments: checked by content, stored under random names outside static."""
 import hashlib
 import secrets
-import time
 from datetime import timedelta
 from pathlib import Path
 
 from flask import current_app
 
-from portal import audit
+from portal import audit, clock
 from portal.cases import access
 from portal.cases.models import Attachment
 from portal.uploads import Upload, UploadError
@@ -51,7 +50,7 @@ def purge_unreferenced(app, older_than=timedelta(minutes=10)) -> list[str]:
     folder = Path(app.instance_path) / "attachments"
     if not folder.is_dir():
         return []
-    limit = time.time() - older_than.total_seconds()
+    limit = clock.instant().timestamp() - older_than.total_seconds()
     with database.connection_context():
         kept = {row.stored_name for row in Attachment.select(Attachment.stored_name)}
     removed = []

@@ -111,11 +111,7 @@ def _issue_bulletins(office_client, start, end):
 @pytest.fixture
 def world(app, db):
     """The two cases driven through the process, and who may not see them."""
-    with app.app_context():
-        office2 = User(username="office2", name="秦明远", department=Department.get(Department.name == "信息中心"))
-        office2.password_hash = _user("office").password_hash
-        office2.save()
-        office2.set_roles(["office"])
+    # the demo's second office user (office2) does the 核稿: the drafter may not
     posted_at = now() - timedelta(days=10)
     office_client = app.test_client()
     assert office_client.login("office").status_code == 302
@@ -154,6 +150,7 @@ def parameters(app, world) -> dict[str, list]:
     """Values for each URL parameter: the real ids of what the scenario made."""
     from plugins.circulars.models import Circular, CircularAttachment
     from portal import documents
+    from portal.org.models import WorkingGroup, WorkingGroupMember
     from plugins.circulars import workflow as circulars
 
     with app.app_context(), database.connection_context():
@@ -167,6 +164,8 @@ def parameters(app, world) -> dict[str, list]:
             "circular_id": circular_ids,
             "department_id": [d.id for d in Department.select(Department.id)],
             "user_id": [u.id for u in User.select(User.id)],
+            "group_id": [g.id for g in WorkingGroup.select(WorkingGroup.id)][:2],
+            "member_id": [m.id for m in WorkingGroupMember.select(WorkingGroupMember.id)][:2],
             "kind_name": list(documents.document_kinds()),
             "object_id": sorted(set(cases + circular_ids)),
             "action": sorted(set(workflow.ACTIONS) | set(circulars.ACTIONS)),
@@ -312,3 +311,36 @@ def test_the_bulletins_count_what_they_may_not_name(app, world):
     assert patterns[0].search(pdf) and patterns[-1].search(pdf) and patterns[-2].search(pdf)
     public_pdf = re.sub(r"\s+", "", text_of(coal.get(f"/circulars/{public[0].id}.pdf")))  # lines break anywhere
     assert f"另有内部事项{withheld}件" in public_pdf
+
+
+def test_the_duplicate_link_check_never_names_a_hidden_case(app, world):
+    """Typing, or saving, the link of an open 内部 case names nothing to those who may not see it
+    (issue 13 item 3), while an entitled reader is warned."""
+    with app.app_context():
+        open_one = workflow.register(_user("office"), source="website", category="report", posted_at=now() - timedelta(hours=2),
+                                     confidentiality="internal", **_content("L"))
+    spelled_otherwise = _content("L")["url"].replace("https://bbs.", "https://BBS.") + "/?from=share"
+    forbidden = forbidden_texts(world) + [re.compile(re.escape(open_one.number))]
+    office = app.test_client()
+    assert office.login("office").status_code == 302
+    assert open_one.number in text_of(office.get("/cases/check-link", query_string={"url": spelled_otherwise},
+                                                 headers={"HX-Request": "true"}))
+    checked = 0
+    for user in world["hidden"]:
+        client = app.test_client()
+        assert client.login(user.username).status_code == 302
+        with app.app_context():
+            may_register = User.get_by_id(user.id).can("case.register")
+        if not may_register:
+            continue
+        typed = text_of(client.get("/cases/check-link", query_string={"url": spelled_otherwise},
+                                   headers={"HX-Request": "true"}))
+        saved = client.post("/cases/new", data=dict(
+            source="website", category="consult", confidentiality="normal", title="同一帖子再次登记",
+            post_text="网友再次反映。", url=spelled_otherwise,
+            posted_at=(now() - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")), follow_redirects=True)
+        assert saved.status_code == 200
+        for page in (typed, text_of(saved)):
+            assert not [p.pattern for p in forbidden if p.search(page)], user.username
+        checked += 1
+    assert checked >= 1  # the monitors
