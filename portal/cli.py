@@ -102,14 +102,16 @@ def serve(host, port, threads):
 def tick_command():
     """触发到期提醒与超期通报，并更新审计日志检查点（供 cron 每分钟调用）。"""
     from portal.audit_anchor import advance
-    from portal.cases.workflow import tick
+    from portal.scheduled import tick
 
     with database.connection_context():
         fired = tick()
         if is_sqlite():  # the data grows: keep the planner's statistics current (PostgreSQL's autovacuum does)
             analyze()
         verdict = advance()
-    click.echo(f"即将到期 {fired['due_soon']} 件，超期 {fired['overdue']} 件。")
+    click.echo(f"即将到期 {fired.pop('due_soon')} 件，超期 {fired.pop('overdue')} 件。")
+    for label, count in fired.items():  # the plugins' reminders
+        click.echo(f"{label} {count} 件。")
     if verdict is not None and not verdict.ok:
         raise click.ClickException("审计日志校验未通过，检查点未更新：请运行 portal audit-verify 查看。")
 

@@ -102,6 +102,16 @@ def portal_case_event(case, event):
 
 
 @hookspec
+def portal_tick(at):
+    """Send what has fallen due by ``at`` (the bureau's naive time): reminders, repeat warnings.
+
+    Called by ``portal tick`` (cron, every minute) and at most once a minute on a page load, after
+    the core's deadline events, with a database connection. Two ticks may run at once: claim each
+    reminder with a conditional UPDATE inside ``database.atomic()`` so that it is sent once.
+    Return ``{label: count}`` (``{"后期处置提醒": 2}``) for ``portal tick`` to print, or nothing."""
+
+
+@hookspec
 def portal_audit_labels():
     """Return ``{action: label}``: the Chinese name of every audit action the plugin records
     (``audit.record("grading.snapshot", …)`` → ``{"grading.snapshot": "记录热度"}``). The audit

@@ -152,6 +152,11 @@ def portal_case_event(case, event):
 
 
 @hookimpl
+def portal_tick(at):
+    return {"后期处置提醒": workflow.remind_due_reviews(at)}
+
+
+@hookimpl
 def portal_dashboard_widgets(user):
     if not user.can("case.view"):
         return None

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from peewee import IntegrityError
 
 from plugins.grading.models import (
-    ENDED_STATES, SOURCES, STAGES, Assessment, Grade, GradeChange, Review, Snapshot,
+    ENDED_STATES, SOURCES, STAGES, Assessment, Grade, GradeChange, Review, Snapshot, review_due_query,
 )
 from plugins.grading.rules import (
     DEFAULT_THRESHOLDS, FLAGS, GENERAL, GRADE_LABELS, GRADES, MAJOR, Thresholds, classify, rank,
@@ -314,9 +314,32 @@ def review_state(case, row: Grade | None) -> str:
     return "waiting"
 
 
-def remind_review(case, actor=None):
+REVIEW_REMINDER_EVERY = timedelta(days=7)
+
+
+def _tell_review(case, actor):
     _tell(("office",), case, actor, "grading_review",
           f"{GRADE_LABELS[Grade.of(case).grade]}舆情 {case.number} 应对处置已结束，请组织后期处置（总结评估）")
+
+
+def remind_review(case, actor=None):
+    """The review has just fallen due by ``actor``'s step: tell the office now."""
+    Grade.update(review_reminded_at=now()).where(Grade.case == case.id).execute()
+    _tell_review(case, actor)
+
+
+def remind_due_reviews(at: datetime) -> int:
+    """The scheduled check: remind the office of every 后期处置 that is due and was not reminded
+    in the last week (one fell due without a step to announce it when the case was raised to 重大
+    after its reply). Each is claimed first, so two ticks at once remind once."""
+    stale = Grade.review_reminded_at.is_null() | (Grade.review_reminded_at <= at - REVIEW_REMINDER_EVERY)
+    sent = 0
+    for case in list(review_due_query().where(stale)):  # read first: see core tick() on SQLite snapshots
+        with database.atomic():
+            if Grade.update(review_reminded_at=at).where((Grade.case == case.id) & stale).execute():
+                _tell_review(case, None)
+                sent += 1
+    return sent
 
 
 def record_review(case, actor, *, summary, worked, failed, rewards="", plan_changes="") -> Review:

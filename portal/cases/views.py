@@ -4,7 +4,7 @@ from flask_login import current_user
 from markupsafe import Markup
 from peewee import JOIN
 
-from portal import uploads
+from portal import scheduled, uploads
 from portal.auth.permissions import requires
 from portal.cases import access, attachments, deadlines, queries, workflow
 from portal.cases.access import PERMISSIONS
@@ -83,7 +83,7 @@ def _lazy_tick():
     last = current_app.extensions.get("portal_last_tick")
     if last is None or (now() - last).total_seconds() >= 60:
         current_app.extensions["portal_last_tick"] = now()
-        workflow.tick()
+        scheduled.tick()
 
 
 @bp.app_template_global()

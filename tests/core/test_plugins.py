@@ -105,3 +105,18 @@ def test_plugin_badges_and_filters_on_the_case_list(plugin_app, login):
     filtered = office.get("/cases/?sample_secrecy=internal", headers={"HX-Request": "true"}).get_data(as_text=True)
     assert "共 2 件" in filtered and "网传某煤矿发生透水事故" in filtered
     assert f"共 {len(CASES) + 1} 件" in office.get("/cases/?sample_secrecy=bogus", headers={"HX-Request": "true"}).get_data(as_text=True)
+
+
+def test_portal_tick_runs_the_core_then_every_plugin(tmp_path, monkeypatch):
+    install_sample_plugin(tmp_path / "site", monkeypatch)
+    monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path / "inst"))
+    from portal.cli import build_cli
+
+    assert CliRunner().invoke(build_cli(), ["init-db"]).exit_code == 0
+    result = CliRunner().invoke(build_cli(), ["tick"])
+    assert result.exit_code == 0, result.output
+    assert "超期 0 件" in result.output and "示例提醒 1 件" in result.output
+    from portal_sample_plugin import SampleNote
+
+    with database.connection_context():
+        assert len([n for n in SampleNote.select() if n.text.startswith("tick:")]) == 1

@@ -166,3 +166,30 @@ def test_an_archived_case_refuses_every_grading_write(login):
         assert Review.select().where(Review.case == case.id).count() == 0
     case_page = page(office, f"/cases/{case.id}")
     assert "记录热度与标记" not in case_page and "舆情研判" not in case_page
+
+
+def test_the_scheduled_check_reminds_of_a_review_that_fell_due_without_a_step_and_again_each_week(app, login):
+    from datetime import timedelta
+
+    from portal import scheduled
+    from portal.db import now
+
+    monitor, office = login("monitor"), login("office")
+    case = register(monitor)
+    step(office, case, "reject", reason="经核实系谣言，不属于办理范围。")
+    snapshot(monitor, case.id, clicks=1500)  # raised to 重大 after its handling ended: no step announced it
+    assert grade_of(case.id) == "major"
+    reminder = f"重大舆情 {case.number} 应对处置已结束，请组织后期处置（总结评估）"
+    with app.app_context(), database.connection_context():
+        scheduled.tick(now())
+        assert scheduled.tick(now())["后期处置提醒"] == 0  # once, whichever tick sent it
+    assert messages("office", case.id) == [reminder]
+    with app.app_context(), database.connection_context():
+        assert scheduled.tick(now() + timedelta(days=6))["后期处置提醒"] == 0
+        assert scheduled.tick(now() + timedelta(days=7, minutes=1))["后期处置提醒"] == 1
+    assert messages("office", case.id) == [reminder, reminder]
+    review = {"summary": "已辟谣。", "worked": "发现及时。", "failed": "核实慢。"}
+    assert office.post(f"/grading/cases/{case.id}/review", data=review).status_code == 302
+    with app.app_context(), database.connection_context():
+        assert scheduled.tick(now() + timedelta(days=30))["后期处置提醒"] == 0
+    assert len(messages("office", case.id)) == 2
