@@ -124,10 +124,13 @@ def _register_templates_and_errors(app, pm):
             g.portal_nav = nav, max(matching, key=len, default=None)
         return g.portal_nav
 
+    def stylesheets():
+        return list(dict.fromkeys(flatten(pm.hook.portal_stylesheets())))  # each once, in plugin order
+
     @app.context_processor
     def portal_globals():
         return {"nav_items": LocalProxy(lambda: navigation()[0]), "nav_active": LocalProxy(lambda: navigation()[1]),
-                "ROLES": ROLES}
+                "plugin_stylesheets": LocalProxy(stylesheets), "ROLES": ROLES}
 
     @app.after_request
     def security_headers(response):

@@ -62,6 +62,13 @@ def portal_department_sections(department, user):
 
 
 @hookspec
+def portal_stylesheets():
+    """Return the URL, or a list of URLs, of the plugin's stylesheets (``url_for("<bp>.static",
+    filename=…)``: local files, no CDN). Every full page links each once in its ``<head>``, after
+    the core's; htmx fragments never carry a ``<link>`` of their own."""
+
+
+@hookspec
 def portal_case_panels(case, user):
     """Return ``Panel(title, url, order)`` tabs for the case page, shown only to users who may
     see ``case``. The page loads each ``url`` lazily with htmx (``hx-get``, on load); the

@@ -30,10 +30,6 @@ FILTER_CHOICES = [(GENERAL, "一般"), (MAJOR, "重大"), (CRITICAL, "特别重�
                   ("none", "未分级")]
 
 
-def stylesheet() -> Markup:
-    return Markup('<link rel="stylesheet" href="{}">').format(url_for("grading.static", filename="grading.css"))
-
-
 def badge(row: Grade) -> Markup:
     html = Markup('<span class="tag grade grade-{0}" title="舆情分级：{1}">{1}</span>').format(row.grade, row.label)
     if row.eliminated_at:
@@ -66,6 +62,11 @@ def portal_permissions():
     return PERMISSIONS
 
 
+@hookimpl
+def portal_stylesheets():
+    return url_for("grading.static", filename="grading.css")  # the badges' colours, on every page
+
+
 AUDIT_LABELS = {
     "grading.settings": "修改舆情分级标准",
     "grading.graded": "舆情定级",
@@ -95,11 +96,7 @@ def portal_nav_items(user):
 @hookimpl
 def portal_case_badges(cases, user):
     grades = Grade.for_cases(c.id for c in cases)
-    badges = {case_id: badge(row) for case_id, row in grades.items()}
-    first = next((c.id for c in cases if c.id in badges), None)
-    if first is not None:  # the list pages are the core's: bring the badges' colours along, once
-        badges[first] = stylesheet() + badges[first]
-    return badges
+    return {case_id: badge(row) for case_id, row in grades.items()}
 
 
 def _apply_filter(query, value):
@@ -169,7 +166,7 @@ def portal_dashboard_widgets(user):
     due = list(access.visible(review_due_query(), user)) if user.can("grading.review") else []
     html = render_template("grading/widget.html", upgrades=list(upgrades.limit(8)), upgrade_count=upgrades.count(),
                            open_major=list(gravest_first.limit(WIDGET_ROWS)), open_major_count=open_major.count(),
-                           reviews_due=due, badge=badge, stylesheet=stylesheet)
+                           reviews_due=due, badge=badge)
     return Widget("分级预警", Markup(html), order=15)
 
 
@@ -181,7 +178,7 @@ def portal_department_sections(department, user):
     counts = {g: sum(1 for c in rows if c.grading.grade == g) for g in GRADE_LABELS}
     major = sorted((c for c in rows if c.grading.is_major), key=lambda c: -rank(c.grading.grade))
     html = render_template("grading/section.html", counts=counts, cases=major[:20], department=department,
-                           badge=badge, stylesheet=stylesheet, GRADE_LABELS=GRADE_LABELS)
+                           badge=badge, GRADE_LABELS=GRADE_LABELS)
     return Section("本科室舆情分级", Markup(html), order=20)
 
 

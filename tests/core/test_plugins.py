@@ -98,6 +98,14 @@ def test_plugin_panel_and_action_appear_on_the_case_page(plugin_app, login):
     assert "示例面板：事项1" in office.get("/sample/cases/1/panel").get_data(as_text=True)
 
 
+def test_plugin_stylesheet_is_linked_in_the_head_of_every_page(plugin_app, login, client):
+    for page in (login("office").get("/").get_data(as_text=True), client.get("/login").get_data(as_text=True)):
+        head = page.split("</head>")[0]
+        assert head.count('<link rel="stylesheet" href="/sample/sample.css">') == 1
+        assert head.index("portal.css") < head.index("/sample/sample.css")  # after the core's
+    assert client.get("/sample/sample.css").mimetype == "text/css"
+
+
 def test_plugin_badges_and_filters_on_the_case_list(plugin_app, login):
     office = login("office")
     page = office.get("/cases/").get_data(as_text=True)

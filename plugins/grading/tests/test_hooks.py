@@ -31,7 +31,14 @@ def test_badges_on_the_case_list_with_their_stylesheet(login, client):
     listing = page(office, "/cases/")
     row = re.search(r"<tr[^>]*>(?:(?!</tr>).)*建议在高速服务区增设充电桩(?:(?!</tr>).)*</tr>", listing, re.S).group(0)
     assert '<span class="tag grade grade-major" title="舆情分级：重大">重大</span>' in row
-    assert listing.count('href="/grading/static/grading.css"') == 1  # once for the whole list
+    head, body = listing.split("</head>")
+    assert head.count('<link rel="stylesheet" href="/grading/static/grading.css">') == 1  # the layout's, once
+    assert "<link" not in body  # not in the badges, the filters or anywhere else
+    fragment = office.get("/cases/?grade=major_up", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "grade-major" in fragment and "<link" not in fragment
+    for url in ("/", "/departments/4"):  # the widget and the department section
+        head, body = page(office, url).split("</head>")
+        assert head.count("grading.css") == 1 and "<link" not in body
     assert "特别重大" in listing and "已平稳" in listing
     css = client.get("/grading/static/grading.css")  # as public as the core's static files
     assert css.status_code == 200 and css.mimetype == "text/css" and b".grade-critical" in css.data
