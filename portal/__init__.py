@@ -11,7 +11,7 @@ from werkzeug.routing import IntegerConverter
 
 from portal import audit, clock, db
 from portal.auth import throttle
-from portal.auth.permissions import CORE_PERMISSIONS, ROLES, build_registry
+from portal.auth.permissions import CORE_PERMISSIONS, ROLES, build_registry, merge_codes
 from portal.config import disabled_plugins, load_config
 from portal.inputs import MAX_ID
 from portal.org import models as org_models
@@ -67,8 +67,11 @@ def create_app(config=None):
     pm, plugin_infos = make_plugin_manager(disabled_plugins(app.config))
     app.extensions["portal_pm"] = pm
     app.extensions["portal_plugins"] = plugin_infos
+    app.extensions["portal_roles"] = merge_codes(ROLES, pm.hook.portal_roles(), "角色")
+    app.extensions["portal_department_kinds"] = merge_codes(
+        org_models.DEPARTMENT_KINDS, pm.hook.portal_department_kinds(), "科室类别")
     app.extensions["portal_permissions"] = build_registry(
-        [CORE_PERMISSIONS] + pm.hook.portal_permissions()
+        [CORE_PERMISSIONS] + pm.hook.portal_permissions(), app.extensions["portal_roles"]
     )
     app.extensions["portal_core_models"] = CORE_MODELS
     db.init_app(app, CORE_MODELS + flatten(pm.hook.portal_models()))
@@ -130,7 +133,7 @@ def _register_templates_and_errors(app, pm):
     @app.context_processor
     def portal_globals():
         return {"nav_items": LocalProxy(lambda: navigation()[0]), "nav_active": LocalProxy(lambda: navigation()[1]),
-                "plugin_stylesheets": LocalProxy(stylesheets), "ROLES": ROLES}
+                "plugin_stylesheets": LocalProxy(stylesheets)}
 
     @app.after_request
     def security_headers(response):

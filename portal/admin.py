@@ -4,7 +4,7 @@ from flask_login import current_user
 from peewee import JOIN
 
 from portal import audit, audit_anchor, audit_labels
-from portal.auth.permissions import ROLES, requires
+from portal.auth.permissions import requires
 from portal.cases import access
 from portal.db import database
 from portal.hookspecs import hookimpl
@@ -74,7 +74,7 @@ def edit_user(user_id=None):
             return redirect(url_for("admin.users"))
         for problem in problems:
             flash(problem, "error")
-    return render_template("admin/user_form.html", form=form, user=user, ROLES=ROLES)
+    return render_template("admin/user_form.html", form=form, user=user)
 
 
 def _user_problems(form, user) -> list[str]:

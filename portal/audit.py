@@ -18,6 +18,7 @@ from flask import current_app, has_request_context, request
 from flask_login import current_user
 
 from portal.db import BaseModel, database, is_sqlite, now
+from portal.hookspecs import hookimpl
 from portal.org.models import User
 
 GENESIS = "0" * 64
@@ -120,6 +121,11 @@ def verify(after: AuditEvent | None = None, on_event=None) -> tuple[int, AuditEv
             if on_event:
                 on_event(event)
         last_id = batch[-1].id
+
+
+@hookimpl
+def portal_schema_setup():
+    return lambda app, migrated: protect()
 
 
 def protect():

@@ -16,7 +16,7 @@ from portal.cases import search as case_search
 from portal.cases.links import link_key
 from portal.cases.models import Attachment, Case, CaseCounter, ReplyDraft
 from portal.db import analyze, database, is_sqlite, now
-from portal.org.models import Department, User, UserRole
+from portal.org.models import WORKING_KINDS, Department, User, UserRole
 from portal.workdays import reply_deadline
 
 PLACES = ["康巴什区", "东胜区", "伊金霍洛旗", "准格尔旗", "达拉特旗", "鄂托克旗", "杭锦旗", "乌审旗"]
@@ -58,7 +58,7 @@ def generate(count: int, seed: int = 2026, years: int = 8, long_timeline_case: b
     """Add ``count`` cases spread over ``years`` years, states and departments. Returns counts."""
     rng = random.Random(seed)
     today = now()
-    departments = [d.id for d in Department.select().where(Department.kind.in_(("office", "unit")))]
+    departments = [d.id for d in Department.select().where(Department.kind.in_(WORKING_KINDS))]
     staff = [u.id for u in User.select(User.id)]
     monitors = [r.user_id for r in UserRole.select().where(UserRole.role.in_(("monitor", "office")))] or staff
     leaders = [r.user_id for r in UserRole.select().where(UserRole.role == "leader")] or staff

@@ -10,7 +10,7 @@ from portal.db import analyze, database, is_sqlite
 from portal.db import init_schema as db_init_schema
 from portal.demo import DEMO_PASSWORD, create_demo, demo_logins
 from portal.org.models import Department, User, password_problem
-from portal.auth.permissions import ROLES
+from portal.auth.permissions import roles as role_names
 
 
 @click.group(cls=FlaskGroup, create_app=lambda: create_app(), add_default_commands=True, load_dotenv=False)
@@ -22,11 +22,9 @@ def init_schema():
     from portal.migrate import MigrationError
 
     try:
-        indexed = db_init_schema(current_app, log=lambda text: click.echo(f"执行迁移 {text}"))
+        db_init_schema(current_app, log=click.echo)  # the migrations applied, then what the set-ups did
     except MigrationError as exc:
         raise click.ClickException(str(exc)) from None
-    if indexed:
-        click.echo(f"已为 {indexed} 件事项建立全文检索索引。")
 
 
 @cli.command("init-db")
@@ -80,8 +78,9 @@ def _demo():
         created = create_demo()
     click.echo("已写入演示数据。" if created else "数据库已有数据，保留不变。")
     click.echo(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
+    names = role_names()
     for username, name, roles in demo_logins():
-        click.echo(f"  {username:<16}{name}（{'、'.join(ROLES[r] for r in roles.split('、'))}）")
+        click.echo(f"  {username:<16}{name}（{'、'.join(names[r] for r in roles.split('、'))}）")
 
 
 @cli.command("serve")
@@ -201,13 +200,15 @@ def restore_command(archive, yes):
 @click.option("--username", required=True)
 @click.option("--name", required=True, help="姓名")
 @click.option("--department", "department_name", required=True, help="所属科室名称")
-@click.option("--role", "roles", multiple=True, required=True, type=click.Choice(list(ROLES)))
+@click.option("--role", "roles", multiple=True, required=True, help="角色代码，可多次给出（插件声明的角色亦可）")
 @click.password_option("--password", help="初始密码")
 @with_appcontext
 def create_user(username, name, department_name, roles, password):
     """创建用户。"""
     from portal import audit
 
+    if unknown := [r for r in roles if r not in role_names()]:
+        raise click.ClickException(f"没有这个角色：{'、'.join(unknown)}。可选：{'、'.join(role_names())}")
     with database.connection_context():
         if problem := password_problem(password):
             raise click.ClickException(problem)

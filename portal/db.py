@@ -81,28 +81,24 @@ def create_tables(models):
         database.create_tables(models, safe=True)
 
 
-def init_schema(app, log=lambda text: None) -> int:
-    """Bring the schema up to date (``portal.migrate``), then the case search index.
+def init_schema(app, log=lambda text: None) -> list[str]:
+    """Bring the schema up to date (``portal.migrate``), then run every owner's set-up
+    (``portal_schema_setup``: the audit log's triggers, the case search index …).
 
-    Returns how many cases were indexed when the search index had to be built.
+    ``log`` is told each migration applied and what the set-ups reported
+    (``已为 12 件事项建立全文检索索引。``); the reports are also returned.
     """
-    from portal import audit, migrate
-    from portal.cases import attachments, search
+    from portal import migrate
+    from portal.plugins import flatten
 
     applied = migrate.apply_pending(app, log)
-    if applied:  # a migration may have emptied cases (涉密, core 0010): their files and index terms go too
-        for name in attachments.purge_unreferenced(app):
-            log(f"删除已无记录引用的附件文件 attachments/{name}")
+    reports = []
+    for setup in flatten(app.extensions["portal_pm"].hook.portal_schema_setup()):
+        with database.connection_context():
+            report = setup(app, applied)
+        for line in [report] if isinstance(report, str) else list(report or []):
+            log(line)
+            reports.append(line)
     with database.connection_context():
-        audit.protect()
-        if applied and database.table_exists(search.TABLE):
-            search.rebuild()
-            indexed = 0
-        elif database.table_exists(search.TABLE) or not search.available():
-            search.create()
-            indexed = 0
-        else:
-            search.create()
-            indexed = search.rebuild()
         analyze()
-    return indexed
+    return reports

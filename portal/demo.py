@@ -5,7 +5,7 @@ from flask import current_app
 from werkzeug.security import generate_password_hash
 
 from portal.db import database
-from portal.org.models import Department, User, WorkingGroup, WorkingGroupMember
+from portal.org.models import WORKING_KINDS, Department, User, WorkingGroup, WorkingGroupMember
 
 DEMO_PASSWORD = "Demo2026"
 
@@ -98,7 +98,7 @@ def create_demo() -> bool:
                 WorkingGroupMember.create(group=group, position=position, user=users[username])
         WorkingGroupMember.insert_many(
             [{"group": WorkingGroup.get(code="joint_meeting"), "position": "member", "department": d}
-             for d in departments.values() if d.kind in ("office", "unit")]
+             for d in departments.values() if d.kind in WORKING_KINDS]
         ).execute()
         current_app.extensions["portal_pm"].hook.portal_demo_data(app=current_app._get_current_object())
     return True

@@ -3,7 +3,7 @@ from flask import Blueprint, current_app, render_template, send_from_directory
 from flask_login import current_user
 from markupsafe import Markup
 
-from portal.auth.permissions import ROLES, public, requires
+from portal.auth.permissions import public, requires
 from portal.hookspecs import hookimpl
 from portal.plugins import NavItem, Widget, collect
 
@@ -22,7 +22,7 @@ def portal_nav_items(user):
 
 @hookimpl
 def portal_dashboard_widgets(user):
-    html = render_template("home/widget_me.html", user=user, ROLES=ROLES)
+    html = render_template("home/widget_me.html", user=user)
     return Widget("我的信息", Markup(html), order=900)
 
 

@@ -34,6 +34,31 @@ def portal_migrations():
 
 
 @hookspec
+def portal_roles():
+    """Return ``{code: 中文名}``: roles the plugin adds to the core's (``{"discipline":
+    "机关纪委"}``). An administrator can then give them to users, and permissions (the plugin's
+    and, through ``Permission.roles``, only those) can name them. A code the core or another
+    plugin already declares stops the start."""
+
+
+@hookspec
+def portal_department_kinds():
+    """Return ``{code: 中文名}``: kinds of organisation unit the plugin adds to the core's
+    (``{"party_branch": "党支部"}``), offered on the administrator's department form. Units of a
+    plugin's kind are not assigned cases nor sent circulars (those go to
+    ``portal.org.models.WORKING_KINDS``). A code declared twice stops the start."""
+
+
+@hookspec
+def portal_schema_setup():
+    """Return a callable, or a list, ``setup(app, migrated)`` that sets up what the owner keeps
+    beside its tables (triggers, an index table, files); ``portal init-db`` / ``portal migrate`` /
+    every start in tests run it after the migrations, each in a connection of its own.
+    ``migrated`` lists the ``(owner, migration)`` pairs this run applied (empty: nothing
+    changed). It must be safe to run again; it may return a message, or a list, to print."""
+
+
+@hookspec
 def portal_permissions():
     """Return ``Permission(name, label, roles)`` objects the plugin defines.
 

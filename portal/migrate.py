@@ -179,7 +179,7 @@ def apply_pending(app, log=lambda text: None) -> list[tuple[str, str]]:
                 for name, module in owner.migrations:
                     if name in mine:
                         continue
-                    log(f"{owner.name} {name}")
+                    log(f"执行迁移 {owner.name} {name}")
                     try:
                         with database.atomic():
                             module.migrate(Migration(owner))

@@ -17,7 +17,7 @@ from portal.cases import workflow
 from portal.db import database, now
 from portal.demo import DEMO_PASSWORD
 from portal.inputs import bounded_id, clean_text
-from portal.org.models import Department, User, UserRole
+from portal.org.models import WORKING_KINDS, Department, User, UserRole
 
 HOSTILE = settings(
     max_examples=int(os.environ.get("PORTAL_HOSTILE_EXAMPLES", "25")),
@@ -327,7 +327,7 @@ class Portal:
             User.update(password_hash=generate_password_hash(DEMO_PASSWORD, CHEAP_HASH)).execute()
             self.departments = {d.name: d.id for d in Department.select()}
             self.offered = [d.id for d in Department.select().where(
-                Department.active & Department.kind.in_(("office", "unit", "info_centre")))]
+                Department.active & Department.kind.in_(WORKING_KINDS))]
             self.leadership = Department.get(Department.kind == "leadership").id
         with app.app_context(), database.connection_context():
             workflow.tick()  # the demo cases' deadline events, now rather than inside an example

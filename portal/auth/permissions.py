@@ -5,6 +5,7 @@ from functools import wraps
 from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user
 
+# The core's roles; plugins add theirs with portal_roles (roles() gives them all).
 ROLES = {
     "admin": "系统管理员",
     "leader": "局领导",
@@ -34,14 +35,31 @@ CORE_PERMISSIONS = [
 ]
 
 
-def build_registry(groups: list[list[Permission]]) -> dict[str, Permission]:
+def merge_codes(core: dict[str, str], declared, what: str) -> dict[str, str]:
+    """The core's ``{code: 中文名}`` and those plugins declare (``portal_roles``,
+    ``portal_department_kinds``), in that order; a code declared twice stops the start."""
+    merged = dict(core)
+    for codes in declared:
+        for code, label in (codes or {}).items():
+            if code in merged:
+                raise PluginError(f"{what}“{code}”被重复定义，门户无法启动。请停用其中一个插件。")
+            merged[code] = label
+    return merged
+
+
+def roles() -> dict[str, str]:
+    """Every role of the running portal: the core's and the plugins'."""
+    return current_app.extensions["portal_roles"]
+
+
+def build_registry(groups: list[list[Permission]], known_roles: dict[str, str] = ROLES) -> dict[str, Permission]:
     """Merge permission lists; a name defined twice is an error."""
     registry: dict[str, Permission] = {}
     for group in groups:
         for perm in group or []:
             if perm.name in registry:
                 raise PluginError(f"权限“{perm.name}”被重复定义，门户无法启动。请停用其中一个插件。")
-            unknown = set(perm.roles) - set(ROLES)
+            unknown = set(perm.roles) - set(known_roles)
             if unknown:
                 raise PluginError(f"权限“{perm.name}”引用了不存在的角色：{'、'.join(sorted(unknown))}")
             registry[perm.name] = perm

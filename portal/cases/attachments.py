@@ -9,6 +9,7 @@ from flask import current_app
 from portal import audit, clock
 from portal.cases import access
 from portal.cases.models import Attachment
+from portal.hookspecs import hookimpl
 from portal.uploads import Upload, UploadError
 
 
@@ -39,6 +40,18 @@ def store(case, upload: Upload, kind: str, actor) -> Attachment:
 
 def path_of(attachment: Attachment) -> Path:
     return storage_dir() / attachment.stored_name
+
+
+@hookimpl
+def portal_schema_setup():
+    return _purge_after_migrations
+
+
+def _purge_after_migrations(app, migrated) -> list[str]:
+    """A migration may have emptied cases (涉密, core 0010): their files go too."""
+    if not migrated:
+        return []
+    return [f"删除已无记录引用的附件文件 attachments/{name}" for name in purge_unreferenced(app)]
 
 
 def purge_unreferenced(app, older_than=timedelta(minutes=10)) -> list[str]:

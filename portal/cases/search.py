@@ -11,6 +11,7 @@ import re
 from peewee import SQL
 
 from portal.db import database, is_sqlite
+from portal.hookspecs import hookimpl
 
 CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 WORD = re.compile(r"[0-9a-z]+")
@@ -45,6 +46,24 @@ def index(cases):
         rows = [(c.id, document(c)) for c in cases]
         if rows:
             database.cursor().executemany(f"INSERT INTO {TABLE}(rowid, terms) VALUES (?, ?)", rows)
+
+
+@hookimpl
+def portal_schema_setup():
+    return set_up
+
+
+def set_up(app, migrated) -> str | None:
+    """After migrations: create the index, and fill it for a database that had none or whose
+    cases a migration may have changed (core 0010 emptied the 涉密 ones)."""
+    if migrated and database.table_exists(TABLE):
+        rebuild()
+    elif database.table_exists(TABLE) or not available():
+        create()
+    else:
+        create()
+        return f"已为 {rebuild()} 件事项建立全文检索索引。"
+    return None
 
 
 def rebuild():

@@ -17,7 +17,7 @@ from portal.db import database, now
 from portal.downloads import send_download
 from portal.hookspecs import hookimpl
 from portal.inputs import InputError, Problems, bounded_id, flash_problems
-from portal.org.models import Department
+from portal.org.models import WORKING_KINDS, Department
 from portal.plugins import NavItem, Section, Widget, collect
 from portal.settings import MODELS as SETTING_MODELS
 
@@ -199,7 +199,7 @@ def case_context(case, form=None):
         pending_extension=next((e for e in records["extensions"] if e.decision == ""), None),
         panels=collect(pm.hook.portal_case_panels, case=case, user=user),
         plugin_actions=collect(pm.hook.portal_case_actions, case=case, user=user),
-        departments=list(Department.listed().where(Department.kind.in_(("office", "unit", "info_centre")))),
+        departments=list(Department.listed().where(Department.kind.in_(WORKING_KINDS))),
         form=form or {}, ACTIONS=workflow.ACTIONS, KINDS=Attachment.KINDS,
         duplicate=case.duplicate_of if case.duplicate_of_id and access.can_see(user, case.duplicate_of) else None,
     )

@@ -9,8 +9,8 @@ reason, which is what marks it rejected); notifications about it keep only its n
 attachment rows are deleted.
 
 A migration changes only the database: the attachment files themselves are deleted right after
-the migration run commits (``portal.db.init_schema`` → ``attachments.purge_unreferenced``, which
-prints each one), and the case search index is rebuilt so no term of the old texts remains.
+the migration run commits (the cases' schema set-up, ``attachments.portal_schema_setup`` →
+``purge_unreferenced``, which prints each one), and the case search index is rebuilt so no term of the old texts remains.
 The audit log is append-only and keeps what it recorded; readers who may not see a case never
 read its events' texts (``access.redact_events``).
 """

@@ -6,15 +6,27 @@ import peewee
 from flask_login import UserMixin
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from portal.auth.permissions import ROLES, role_can
+from flask import current_app
+
+from portal.auth.permissions import role_can, roles
 from portal.db import BaseModel, now
 
+# The core's kinds of organisation unit; plugins add theirs with portal_department_kinds
+# (department_kinds() gives them all).
 DEPARTMENT_KINDS = {
     "office": "科室",
     "unit": "二级单位",
     "info_centre": "信息中心",
     "leadership": "局领导",
 }
+# The units that handle cases and receive circulars (科室、二级单位、信息中心): not 局领导, nor a
+# plugin's kinds (a Party branch, 党支部, is not assigned cases).
+WORKING_KINDS = ("office", "unit", "info_centre")
+
+
+def department_kinds() -> dict[str, str]:
+    """Every kind of organisation unit of the running portal: the core's and the plugins'."""
+    return current_app.extensions["portal_department_kinds"]
 
 POSITIONS = {
     "leader": "组长",
@@ -38,7 +50,7 @@ class Department(BaseModel):
 
     @property
     def kind_label(self):
-        return DEPARTMENT_KINDS.get(self.kind, self.kind)
+        return department_kinds().get(self.kind, self.kind)
 
     @classmethod
     def listed(cls):
@@ -111,7 +123,8 @@ class User(UserMixin, BaseModel):
 
     @property
     def role_labels(self) -> str:
-        return "、".join(ROLES.get(r, r) for r in self.roles)
+        names = roles()
+        return "、".join(names.get(r, r) for r in self.roles)
 
     def can(self, permission: str) -> bool:
         answers = self.__dict__.setdefault("_can", {})  # a page asks the same question many times

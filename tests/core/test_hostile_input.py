@@ -52,7 +52,7 @@ from portal.cases.models import (
 )
 from portal.db import database, now
 from portal.demo import DEMO_PASSWORD
-from portal.org.models import DEPARTMENT_KINDS, Department, User
+from portal.org.models import DEPARTMENT_KINDS, WORKING_KINDS, Department, User
 from portal.settings import Setting
 
 from tests.hostile import (
@@ -413,7 +413,7 @@ def assignable_department_ids():
     """What a case may be assigned to: active 科室, 二级单位 and 信息中心 (never 局领导)."""
     with database.connection_context():
         return [d.id for d in Department.select().where(
-            Department.active & Department.kind.in_(("office", "unit", "info_centre")))]
+            Department.active & Department.kind.in_(WORKING_KINDS))]
 
 
 def check_step_stored(action, d, before: Case, after: Case, p: Portal):

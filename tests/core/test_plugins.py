@@ -86,8 +86,12 @@ def test_disabled_by_environment_variable(tmp_path, demo_template, monkeypatch):
 def test_duplicate_permission_stops_the_start(tmp_path, monkeypatch):
     install_sample_plugin(tmp_path / "a", monkeypatch)
     install_sample_plugin(tmp_path / "b", monkeypatch, name="sample_copy", module="portal_sample_copy")
-    with pytest.raises(PluginError, match="sample.read.*重复定义"):
+    with pytest.raises(PluginError, match="角色“sample_discipline”被重复定义"):  # its role clashes first
         create_app({"INSTANCE_PATH": str(tmp_path / "inst")})
+    from portal.auth.permissions import Permission, build_registry
+
+    with pytest.raises(PluginError, match="sample.read.*重复定义"):
+        build_registry([[Permission("sample.read", "甲", ("office",))], [Permission("sample.read", "乙")]])
 
 
 def test_plugin_panel_and_action_appear_on_the_case_page(plugin_app, login):
@@ -128,3 +132,78 @@ def test_portal_tick_runs_the_core_then_every_plugin(tmp_path, monkeypatch):
 
     with database.connection_context():
         assert len([n for n in SampleNote.select() if n.text.startswith("tick:")]) == 1
+
+
+def test_a_plugin_role_and_department_kind_can_be_assigned_by_the_administrator(plugin_app, login):
+    from portal.org.models import Department, User
+
+    admin = login("admin")
+    form = admin.get("/admin/users/new").get_data(as_text=True)
+    assert 'value="sample_discipline"' in form and "示例纪检员" in form
+    assert 'value="sample_branch"' in admin.get("/admin/departments").get_data(as_text=True)
+    response = admin.post("/admin/departments", data={"name": "机关第一党支部", "kind": "sample_branch",
+                                                      "leader_in_charge": "0", "sort_order": "200", "active": "y"})
+    assert response.status_code == 302
+    with database.connection_context():
+        branch = Department.get(Department.name == "机关第一党支部")
+    assert branch.kind == "sample_branch"
+    assert "示例党支部" in admin.get("/admin/departments").get_data(as_text=True)
+    response = admin.post("/admin/users/new", data={
+        "username": "jiwei", "name": "纪检干部", "department": str(branch.id), "roles": ["sample_discipline"],
+        "password": "Clerk2026", "active": "y"})
+    assert response.status_code == 302
+    with database.connection_context():
+        assert User.get(User.username == "jiwei").roles == ["sample_discipline"]
+    assert "纪检干部" in admin.get("/admin/users").get_data(as_text=True)
+    jiwei = plugin_app.test_client()
+    assert jiwei.login("jiwei", "Clerk2026").status_code == 302
+    jiwei.post("/account/password", data={"current": "Clerk2026", "new": "Mine2026x", "confirm": "Mine2026x"})
+    assert jiwei.get("/sample/hello").status_code == 200  # the plugin's permission names its role
+    assert jiwei.get("/cases/").status_code == 403  # and the core's never do
+    # a branch is not a working unit: the leaders cannot assign it a case
+    from tests.core.case_helpers import register
+
+    case = register(login("monitor"))
+    login("monitor").post(f"/cases/{case.id}/do/report", data={"version": "1"})
+    page = login("leader").get(f"/cases/{case.id}").get_data(as_text=True)
+    assert 'name="host_department"' in page and ">电力科</option>" in page and "机关第一党支部" not in page
+
+
+def test_without_the_plugin_its_role_and_kind_are_refused(login, db):
+    from portal.org.models import Department, User
+
+    admin = login("admin")
+    refused = admin.post("/admin/departments", data={"name": "机关第一党支部", "kind": "sample_branch",
+                                                     "leader_in_charge": "0", "active": "y"})
+    assert refused.status_code == 200 and "示例党支部" not in refused.get_data(as_text=True)
+    refused = admin.post("/admin/users/new", data={"username": "jiwei", "name": "纪检干部", "department": "5",
+                                                   "roles": ["sample_discipline"], "password": "Clerk2026", "active": "y"})
+    assert refused.status_code == 200 and "请选择列出的角色" in refused.get_data(as_text=True)
+    assert not Department.select().where(Department.name == "机关第一党支部").exists()
+    assert not User.select().where(User.username == "jiwei").exists()
+
+
+def test_a_role_or_kind_declared_twice_stops_the_start():
+    from portal.auth.permissions import ROLES, merge_codes
+
+    with pytest.raises(PluginError, match="角色“office”被重复定义"):
+        merge_codes(ROLES, [{"discipline": "机关纪委"}, {"office": "另一个办公室"}], "角色")
+    assert merge_codes(ROLES, [{"discipline": "机关纪委"}, None], "角色")["discipline"] == "机关纪委"
+
+
+def test_each_owner_registers_its_schema_set_up_and_the_database_layer_knows_none(plugin_app):
+    import ast
+    from pathlib import Path
+
+    import portal.db
+    from portal.db import init_schema
+
+    tree = ast.parse(Path(portal.db.__file__).read_text(encoding="utf-8"))
+    imported = {f"{node.module}.{alias.name}" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+                for alias in node.names}
+    assert {name for name in imported if name.startswith("portal")} <= {
+        "portal.clock", "portal.migrate", "portal.plugins.flatten"}  # no domain module
+    assert "示例索引已就绪" in init_schema(plugin_app)  # the plugin's, beside the core's
+    with database.connection_context():
+        assert "sample_note_text" in [i.name for i in database.get_indexes("sample_note")]
+        assert "case_search" in database.get_tables() or not portal.db.is_sqlite()
