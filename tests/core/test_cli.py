@@ -39,6 +39,9 @@ def test_create_user(tmp_path, monkeypatch):
     again = run(tmp_path, monkeypatch, "create-user", "--username", "zhang", "--name", "x", "--department", "x",
                 "--role", "staff", "--password", "Strong2026")
     assert "已被使用" in again.output
+    unknown = run(tmp_path, monkeypatch, "create-user", "--username", "wang", "--name", "x", "--department", "x",
+                  "--role", "nosuch", "--password", "Strong2026")
+    assert unknown.exit_code != 0 and "没有这个角色：nosuch" in unknown.output
 
 
 def test_tick_fires_each_case_once(tmp_path, monkeypatch):
