@@ -105,3 +105,18 @@ def test_plugin_badges_and_filters_on_the_case_list(plugin_app, login):
     filtered = office.get("/cases/?sample_secrecy=internal", headers={"HX-Request": "true"}).get_data(as_text=True)
     assert "共 2 件" in filtered and "网传某煤矿发生透水事故" in filtered
     assert f"共 {len(CASES) + 1} 件" in office.get("/cases/?sample_secrecy=bogus", headers={"HX-Request": "true"}).get_data(as_text=True)
+
+
+def test_a_plugin_guard_hides_a_step_with_its_reason_and_refuses_it_so(plugin_app, login):
+    """portal_step_guards: the sample plugin refuses 催办 of a case whose title says 免催办."""
+    from tests.core.case_helpers import drive, step
+
+    why = "示例插件：标题含“免催办”的事项不能催办。"
+    office = login("office")
+    guarded, plain = drive(plugin_app, "免催办的事项"), drive(plugin_app, "普通事项")
+    page = office.get(f"/cases/{guarded.id}").get_data(as_text=True)
+    assert why in page and f"/cases/{guarded.id}/do/urge" not in page
+    refused = step(office, guarded, "urge", message="请抓紧办理。")
+    assert refused.status_code == 400 and why in refused.get_data(as_text=True)
+    assert f"/cases/{plain.id}/do/urge" in office.get(f"/cases/{plain.id}").get_data(as_text=True)
+    assert step(office, plain, "urge", message="请抓紧办理。").status_code == 302
