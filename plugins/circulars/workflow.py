@@ -137,11 +137,6 @@ def not_drafted_by(user):
     return (Circular.drafted_by != user.id) & Circular.id.not_in(wrote)
 
 
-def _bump(circular: Circular, version, **changes):
-    """Write ``changes`` if nobody changed the circular since ``version`` was read."""
-    return bump(circular, version, StaleCircular, **changes)
-
-
 # -- drafting ---------------------------------------------------------------------------------
 
 FIELDS = {  # name: (label, limit, required to send for review)
@@ -239,7 +234,7 @@ def save_draft(user, circular: Circular | None = None, *, version=None, form, de
         else:
             if str(version) != str(circular.version):
                 raise StaleCircular()
-            _bump(circular, version, **data)
+            bump(circular, version, StaleCircular, **data)
             audit.record("circular.edited", f"修改文稿：{circular.plain_title}", actor=user, obj=circular)
         _set_recipients(circular, departments)
     return circular
@@ -338,7 +333,7 @@ def submit(circular: Circular, user, *, version) -> Circular:
     if missing:
         raise CircularError(f"请先填写：{'、'.join(missing)}。")
     with database.atomic():
-        _bump(circular, version, state="reviewing", return_comment="")
+        WORKFLOW.advance(circular, version, "submit", return_comment="")
         audit.record("circular.submitted", f"送核稿：{circular.plain_title}", actor=user, obj=circular)
     return circular
 
@@ -346,7 +341,7 @@ def submit(circular: Circular, user, *, version) -> Circular:
 def review(circular: Circular, user, *, version) -> Circular:
     WORKFLOW.check(circular, user, "review", version)
     with database.atomic():
-        _bump(circular, version, state="signing", reviewed_by=user.id, reviewed_at=now())
+        WORKFLOW.advance(circular, version, "review", reviewed_by=user.id, reviewed_at=now())
         audit.record("circular.reviewed", f"核稿通过，送签发：{circular.plain_title}", actor=user, obj=circular)
     return circular
 
@@ -360,7 +355,7 @@ def send_back(circular: Circular, user, *, version, comment: str, step: str) -> 
     if len(comment) > 1000:
         raise CircularError("退回意见不能超过1000个字。")
     with database.atomic():
-        _bump(circular, version, state="draft", return_comment=comment)
+        WORKFLOW.advance(circular, version, step, return_comment=comment)
         audit.record("circular.returned", f"退回修改：{comment}", actor=user, obj=circular, step=step)
     return circular
 
@@ -373,9 +368,9 @@ def sign(circular: Circular, user, *, version, comment: str = "", today: date | 
     today = today or now().date()
     with database.atomic():
         seq = next_number(CircularCounter, prefix=circular.prefix, year=today.year)  # queues concurrent signers
-        _bump(circular, version, state="signed", year=today.year, seq=seq,
-              number=circular.make_number(today.year, seq), signed_by=user.id, signed_at=now(),
-              sign_comment=comment, date_of_writing=circular.date_of_writing or today)
+        WORKFLOW.advance(circular, version, "sign", year=today.year, seq=seq,
+                         number=circular.make_number(today.year, seq), signed_by=user.id, signed_at=now(),
+                         sign_comment=comment, date_of_writing=circular.date_of_writing or today)
         audit.record("circular.signed", f"签发，文号 {circular.number}", actor=user, obj=circular,
                      number=circular.number)
     return circular
@@ -393,7 +388,7 @@ def issue(circular: Circular, user, *, version, date_of_issue: date | None = Non
     pdf = render(circular)  # outside the transaction: rendering takes a moment
     digest = hashlib.sha256(pdf).hexdigest()
     with database.atomic():
-        _bump(circular, version, state="issued", date_of_issue=day, issued_by=user.id, issued_at=now())
+        WORKFLOW.advance(circular, version, "issue", date_of_issue=day, issued_by=user.id, issued_at=now())
         IssuedPdf.create(circular=circular, data=pdf, sha256=digest, size=len(pdf))
         count = CircularRecipient.select().where(CircularRecipient.circular == circular.id).count()
         audit.record("circular.issued", f"印发 {circular.number}，分送 {count} 个单位", actor=user, obj=circular,

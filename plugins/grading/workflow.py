@@ -16,15 +16,14 @@ from datetime import datetime, timedelta
 
 from peewee import IntegrityError
 
-from plugins.grading.models import (
-    ENDED_STATES, SOURCES, STAGES, Assessment, Grade, GradeChange, Review, Snapshot,
-)
+from plugins.grading.models import SOURCES, STAGES, Assessment, Grade, GradeChange, Review, Snapshot
 from plugins.grading.rules import (
     DEFAULT_THRESHOLDS, FLAGS, GENERAL, GRADE_LABELS, GRADES, MAJOR, Thresholds, classify, rank,
 )
 from portal import audit
 from portal.cases import access
 from portal.cases.events import emit, notify, users_with_roles
+from portal.cases.models import ENDED_STATES
 from portal.cases.workflow import WorkflowError, read_only
 from portal.db import database, now
 from portal.inputs import Problems, parse_datetime, whole_number

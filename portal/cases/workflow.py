@@ -21,7 +21,7 @@ from portal.cases.models import (
 from portal.db import database, now
 from portal.inputs import InputError, Problems, bounded_id, optional, parse_datetime, required
 from portal.org.models import Department
-from portal.process import Stale, Step, Workflow, WorkflowError, bump, lock, quiet
+from portal.process import Stale, Step, Workflow, WorkflowError, lock, quiet
 from portal.process import next_number as next_in_year
 from portal.workdays import DUE_SOON, MAX_REPLY_DAYS, REPLY_DAYS
 
@@ -151,10 +151,7 @@ ASSIGNABLE_KINDS = ("office", "unit", "info_centre")  # 科室、二级单位、
 def _step(case, actor, name, version, summary, changes=None, event=None, **data):
     """The common path of a step, inside the caller's transaction (checked by the caller first):
     the state it leads to and ``changes`` written if the case is still at ``version``."""
-    changes = dict(changes or {})
-    if ACTIONS[name].leads_to:
-        changes["state"] = ACTIONS[name].leads_to
-    bump(case, version, StaleCase, **changes)
+    WORKFLOW.advance(case, version, name, **(changes or {}))
     audit.record(f"case.{event or name}", summary, actor=actor, obj=case, **data)
     emit(case, event or name, actor, **data)
     return case

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from flask import current_app, has_app_context
 
 from portal.process.errors import Stale, WorkflowError
+from portal.process.records import bump
 
 Guard = Callable[[object, object], str | None]
 
@@ -124,3 +125,11 @@ class Workflow:
         if reason:
             raise self.error(reason)
         return step
+
+    def advance(self, record, version, name: str, **changes):
+        """The versioned write of step ``name`` (inside its transaction): ``changes`` and the state
+        the step leads to, if ``record`` is still at ``version``; else ``stale`` is raised."""
+        step = self.steps[name]
+        if step.leads_to:
+            changes["state"] = step.leads_to
+        return bump(record, version, self.stale, **changes)
