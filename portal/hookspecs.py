@@ -144,6 +144,15 @@ def portal_tick(at):
 
 
 @hookspec
+def portal_step_guards(workflow, step):
+    """Return guards for ``step`` of ``workflow`` (a ``portal.process.Workflow``; match on
+    ``workflow.name`` and ``step.name``), or nothing. A guard is ``guard(record, user)``: the
+    Chinese reason the step is refused now, or None. It joins the step's own guards: the button
+    is hidden with the reason shown on the page, and a forced POST is refused with that reason.
+    Read only; it may run several times per page."""
+
+
+@hookspec
 def portal_audit_labels():
     """Return ``{action: label}``: the Chinese name of every audit action the plugin records
     (``audit.record("grading.snapshot", …)`` → ``{"grading.snapshot": "记录热度"}``). The audit

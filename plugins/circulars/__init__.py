@@ -71,7 +71,7 @@ def _waiting(user):
         if user.can(permission):
             query = workflow.without_hidden_cases(
                 Circular.select(Circular.id, Circular.title, Circular.number).where(Circular.state == state), user)
-            if state == "reviewing":  # never one's own text (workflow.separation_refusal)
+            if state == "reviewing":  # never one's own text (workflow.separate_from_drafting)
                 query = query.where(workflow.not_drafted_by(user))
             rows = list(query.order_by(Circular.updated_at).limit(20))
             if rows:

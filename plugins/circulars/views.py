@@ -221,7 +221,7 @@ def act(circular_id, action):
         "return_sign": lambda: workflow.send_back(circular, user, version=version, comment=form.get("comment"),
                                                   step="return_sign"),
         "issue": lambda: workflow.issue(circular, user, version=version,
-                                        date_of_issue=workflow._date(form.get("date_of_issue"), "印发日期")),
+                                        date_of_issue=workflow.read_date(form.get("date_of_issue"), "印发日期")),
     }
     if action not in steps:
         abort(404)

@@ -1,6 +1,7 @@
-"""The life of a circular as one state machine: 拟稿 → 核稿 → 签发 → 印发 → 签收.
+"""The life of a circular as one state machine: 拟稿 → 核稿 → 签发 → 印发 → 签收, declared with the
+core's process kit (portal.process; docs/plugins.md, "Anatomy of a workflow plugin").
 
-Every step: permission and state checked, input validated, the change made in one transaction
+Every step: permission, state and guards checked (``WORKFLOW.check``), input validated, the change made in one transaction
 guarded by the circular's version, an audit event written. A refused step raises
 CircularError with a Chinese message and changes nothing. The document number is given at
 signing, per prefix and year, from a counter row bumped in the signing transaction: no gaps, no
@@ -9,7 +10,6 @@ its SHA-256.
 """
 import hashlib
 import re
-from dataclasses import dataclass
 from datetime import date
 
 from portal import audit
@@ -17,8 +17,9 @@ from portal.audit import AuditEvent
 from portal.cases import access
 from portal.cases.models import Case
 from portal.db import database, now
-from portal.inputs import InputError, Problems, bounded_id, clean_text
-from portal.org.models import Department
+from portal.inputs import Problems, bounded_id, clean_text
+from portal.org.models import WORKING_KINDS, Department
+from portal.process import Stale, Step, Workflow, WorkflowError, bump, next_number
 
 from plugins.circulars.models import (
     KINDS, SECRECY_LABELS, URGENCY_LABELS, Circular, CircularAttachment, CircularCase, CircularCounter,
@@ -26,33 +27,14 @@ from plugins.circulars.models import (
 )
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
-DISTRIBUTION_KINDS = ("office", "unit", "info_centre")
 
 
-class CircularError(InputError):
+class CircularError(WorkflowError):
     """A step that cannot be taken; its problems (all of them) are for the user."""
 
 
-class StaleCircular(CircularError):
-    def __init__(self):
-        super().__init__("该文件已被他人更新，您看到的不是最新内容。请刷新页面后重新操作。")
-
-
-@dataclass(frozen=True)
-class Action:
-    label: str
-    states: tuple[str, ...]
-    permission: str
-
-
-ACTIONS = {
-    "submit": Action("送核稿", ("draft",), "circulars.draft"),
-    "review": Action("核稿通过，送签发", ("reviewing",), "circulars.review"),
-    "return_review": Action("退回修改", ("reviewing",), "circulars.review"),
-    "sign": Action("签发", ("signing",), "circulars.sign"),
-    "return_sign": Action("退回修改", ("signing",), "circulars.sign"),
-    "issue": Action("印发", ("signed",), "circulars.issue"),
-}
+class StaleCircular(CircularError, Stale):
+    MESSAGE = "该文件已被他人更新，您看到的不是最新内容。请刷新页面后重新操作。"
 
 
 # -- who sees what ----------------------------------------------------------------------------
@@ -107,37 +89,44 @@ def drafters(circular: Circular) -> set[int]:
     return {circular.drafted_by_id} | {row.actor_id for row in wrote}
 
 
-def separation_refusal(circular: Circular, user, name: str) -> str | None:
-    """核稿 is a second pair of eyes: nobody reviews a text they wrote (separation of duties)."""
-    if name == "review" and user.id in drafters(circular):
+def separate_from_drafting(circular: Circular, user) -> str | None:
+    """The guard of 核稿, a second pair of eyes: nobody reviews a text they wrote (separation of duties)."""
+    if user.id in drafters(circular):
         return "核稿须由拟稿人以外的人进行：您起草或修改过本文稿，不能自己核稿，请由办公室其他同事核稿。"
     return None
 
 
+STEPS = [
+    Step("submit", "送核稿", ("draft",), "circulars.draft", leads_to="reviewing"),
+    Step("review", "核稿通过，送签发", ("reviewing",), "circulars.review", leads_to="signing",
+         guards=(separate_from_drafting,)),
+    Step("return_review", "退回修改", ("reviewing",), "circulars.review", leads_to="draft", style="danger"),
+    Step("sign", "签发", ("signing",), "circulars.sign", leads_to="signed"),
+    Step("return_sign", "退回修改", ("signing",), "circulars.sign", leads_to="draft", style="danger"),
+    Step("issue", "印发", ("signed",), "circulars.issue", leads_to="issued"),
+]
+WORKFLOW = Workflow.of("circular", STEPS, noun="该文件", stale=StaleCircular, error=CircularError,
+                       no_permission="您没有{label}的权限。")
+ACTIONS = WORKFLOW.steps
+
+
 def refusal(circular: Circular, user, name: str) -> str | None:
     """Why ``user`` may not take step ``name`` now, in Chinese; None when they may."""
-    action = ACTIONS[name]
-    if circular.state not in action.states:
-        return f"该文件当前状态为“{circular.state_label}”，不能{action.label}。"
-    if not user.can(action.permission):
-        return f"您没有{action.label}的权限。"
-    return separation_refusal(circular, user, name)
+    return WORKFLOW.refusal(circular, user, name)
 
 
 def allowed(circular: Circular, user, name: str) -> bool:
-    return refusal(circular, user, name) is None
+    return WORKFLOW.allowed(circular, user, name)
 
 
 def allowed_actions(circular: Circular, user) -> list[str]:
-    return [name for name in ACTIONS if allowed(circular, user, name)]
+    return WORKFLOW.allowed_steps(circular, user)
 
 
 def withheld_actions(circular: Circular, user) -> dict[str, str]:
     """{step: reason} for the steps of the current state that ``user`` holds the permission for
     and still may not take: the page says why their button is missing."""
-    return {name: reason for name, action in ACTIONS.items()
-            if circular.state in action.states and user.can(action.permission)
-            and (reason := separation_refusal(circular, user, name))}
+    return WORKFLOW.withheld(circular, user)
 
 
 def not_drafted_by(user):
@@ -145,25 +134,6 @@ def not_drafted_by(user):
     wrote = AuditEvent.select(AuditEvent.object_id).where(
         (AuditEvent.object_type == "circular") & AuditEvent.action.in_(WRITING) & (AuditEvent.actor == user.id))
     return (Circular.drafted_by != user.id) & Circular.id.not_in(wrote)
-
-
-def _check(circular: Circular, user, name: str, version):
-    if version is not None and str(version) != str(circular.version):
-        raise StaleCircular()
-    reason = refusal(circular, user, name)
-    if reason:
-        raise CircularError(reason)
-
-
-def _bump(circular: Circular, version, **changes):
-    """Write ``changes`` if nobody changed the circular since ``version`` was read."""
-    fields = {getattr(Circular, k): v for k, v in changes.items()}
-    fields[Circular.version] = Circular.version + 1
-    fields[Circular.updated_at] = now()
-    updated = Circular.update(fields).where((Circular.id == circular.id) & (Circular.version == int(version))).execute()
-    if updated != 1:
-        raise StaleCircular()
-    circular.__data__ = Circular.get_by_id(circular.id).__data__
 
 
 # -- drafting ---------------------------------------------------------------------------------
@@ -202,13 +172,14 @@ def clean(form, problems: Problems | None = None) -> dict:
             p.add(f"请选择{label}。")
     if data["secrecy_term"] and not data["secrecy"]:
         p.add("只有标注了密级才能填写保密期限。")
-    data["date_of_writing"] = p.read(_date, form.get("date_of_writing"), "成文日期")
+    data["date_of_writing"] = p.read(read_date, form.get("date_of_writing"), "成文日期")
     if problems is None:
         p.check(CircularError)
     return data
 
 
-def _date(value, label) -> date | None:
+def read_date(value, label) -> date | None:
+    """An ISO date as typed (empty is None), else refused."""
     value = (value or "").strip()
     if not value:
         return None
@@ -219,7 +190,7 @@ def _date(value, label) -> date | None:
 
 
 def default_departments() -> list[Department]:
-    return list(Department.listed().where(Department.kind.in_(DISTRIBUTION_KINDS)))
+    return list(Department.listed().where(Department.kind.in_(WORKING_KINDS)))
 
 
 def _department_ids(ids) -> list[int]:
@@ -262,7 +233,7 @@ def save_draft(user, circular: Circular | None = None, *, version=None, form, de
         else:
             if str(version) != str(circular.version):
                 raise StaleCircular()
-            _bump(circular, version, **data)
+            bump(circular, version, StaleCircular, **data)
             audit.record("circular.edited", f"修改文稿：{circular.plain_title}", actor=user, obj=circular)
         _set_recipients(circular, departments)
     return circular
@@ -356,59 +327,49 @@ def missing_for_review(circular: Circular) -> list[str]:
 
 
 def submit(circular: Circular, user, *, version) -> Circular:
-    _check(circular, user, "submit", version)
+    WORKFLOW.check(circular, user, "submit", version)
     missing = missing_for_review(circular)
     if missing:
         raise CircularError(f"请先填写：{'、'.join(missing)}。")
     with database.atomic():
-        _bump(circular, version, state="reviewing", return_comment="")
+        WORKFLOW.advance(circular, version, "submit", return_comment="")
         audit.record("circular.submitted", f"送核稿：{circular.plain_title}", actor=user, obj=circular)
     return circular
 
 
 def review(circular: Circular, user, *, version) -> Circular:
-    _check(circular, user, "review", version)
+    WORKFLOW.check(circular, user, "review", version)
     with database.atomic():
-        _bump(circular, version, state="signing", reviewed_by=user.id, reviewed_at=now())
+        WORKFLOW.advance(circular, version, "review", reviewed_by=user.id, reviewed_at=now())
         audit.record("circular.reviewed", f"核稿通过，送签发：{circular.plain_title}", actor=user, obj=circular)
     return circular
 
 
 def send_back(circular: Circular, user, *, version, comment: str, step: str) -> Circular:
     """退回修改 at review (``step="return_review"``) or at signing (``"return_sign"``)."""
-    _check(circular, user, step, version)
+    WORKFLOW.check(circular, user, step, version)
     comment = clean_text(comment).strip()
     if not comment:
         raise CircularError("请写明退回修改的意见。")
     if len(comment) > 1000:
         raise CircularError("退回意见不能超过1000个字。")
     with database.atomic():
-        _bump(circular, version, state="draft", return_comment=comment)
+        WORKFLOW.advance(circular, version, step, return_comment=comment)
         audit.record("circular.returned", f"退回修改：{comment}", actor=user, obj=circular, step=step)
     return circular
 
 
-def next_number(prefix: str, year: int) -> int:
-    """The next gap-free sequence number of ``prefix`` in ``year``; call inside the signing
-    transaction. The UPDATE locks the counter row (PostgreSQL) or the database (SQLite's
-    IMMEDIATE transactions) until the signing commits, so concurrent signers queue here."""
-    CircularCounter.insert(prefix=prefix, year=year, last=0).on_conflict_ignore().execute()
-    CircularCounter.update(last=CircularCounter.last + 1).where(
-        (CircularCounter.prefix == prefix) & (CircularCounter.year == year)).execute()
-    return CircularCounter.get((CircularCounter.prefix == prefix) & (CircularCounter.year == year)).last
-
-
 def sign(circular: Circular, user, *, version, comment: str = "", today: date | None = None) -> Circular:
-    _check(circular, user, "sign", version)
+    WORKFLOW.check(circular, user, "sign", version)
     comment = clean_text(comment).strip()
     if len(comment) > 1000:
         raise CircularError("签发意见不能超过1000个字。")
     today = today or now().date()
     with database.atomic():
-        seq = next_number(circular.prefix, today.year)
-        _bump(circular, version, state="signed", year=today.year, seq=seq,
-              number=circular.make_number(today.year, seq), signed_by=user.id, signed_at=now(),
-              sign_comment=comment, date_of_writing=circular.date_of_writing or today)
+        seq = next_number(CircularCounter, prefix=circular.prefix, year=today.year)  # queues concurrent signers
+        WORKFLOW.advance(circular, version, "sign", year=today.year, seq=seq,
+                         number=circular.make_number(today.year, seq), signed_by=user.id, signed_at=now(),
+                         sign_comment=comment, date_of_writing=circular.date_of_writing or today)
         audit.record("circular.signed", f"签发，文号 {circular.number}", actor=user, obj=circular,
                      number=circular.number)
     return circular
@@ -418,7 +379,7 @@ def issue(circular: Circular, user, *, version, date_of_issue: date | None = Non
     """印发: the PDF is rendered now, once, and frozen with its SHA-256."""
     from plugins.circulars.printing import render
 
-    _check(circular, user, "issue", version)
+    WORKFLOW.check(circular, user, "issue", version)
     day = date_of_issue or now().date()
     if circular.date_of_writing and day < circular.date_of_writing:
         raise CircularError("印发日期不能早于成文日期。")
@@ -426,7 +387,7 @@ def issue(circular: Circular, user, *, version, date_of_issue: date | None = Non
     pdf = render(circular)  # outside the transaction: rendering takes a moment
     digest = hashlib.sha256(pdf).hexdigest()
     with database.atomic():
-        _bump(circular, version, state="issued", date_of_issue=day, issued_by=user.id, issued_at=now())
+        WORKFLOW.advance(circular, version, "issue", date_of_issue=day, issued_by=user.id, issued_at=now())
         IssuedPdf.create(circular=circular, data=pdf, sha256=digest, size=len(pdf))
         count = CircularRecipient.select().where(CircularRecipient.circular == circular.id).count()
         audit.record("circular.issued", f"印发 {circular.number}，分送 {count} 个单位", actor=user, obj=circular,

@@ -14,6 +14,7 @@ from plugins.grading.rules import CRITICAL, GENERAL, GRADE_LABELS, MAJOR, rank
 from portal.auth.permissions import Permission
 from portal.cases import access, queries
 from portal.cases.models import OPEN_STATES, UNARCHIVED_STATES, Case
+from portal.cases.workflow import read_only
 from portal.db import now
 from portal.hookspecs import hookimpl
 from portal.plugins import CaseAction, CaseFilterOption, NavItem, Panel, Section, Widget
@@ -120,7 +121,7 @@ def portal_case_panels(case, user):
 
 @hookimpl
 def portal_case_actions(case, user):
-    if case.state == "archived" or access.register_only(case):
+    if read_only(case) or access.register_only(case):
         return None
     row = Grade.of(case)
     base = f"/grading/cases/{case.id}"
@@ -140,10 +141,22 @@ def portal_case_actions(case, user):
     return actions
 
 
+def review_first(case, user):
+    """预案 五: a 重大 or 特别重大 case is archived only after its 后期处置 (a guard of 立卷归档)."""
+    if workflow.review_state(case, Grade.of(case)) == "due":
+        return "重大、特别重大舆情须先完成后期处置（总结评估），才能立卷归档。"
+    return None
+
+
+@hookimpl
+def portal_step_guards(workflow, step):
+    if workflow.name == "case" and step.name == "archive":
+        return [review_first]
+    return None
+
+
 @hookimpl
 def portal_case_event(case, event):
-    if event.name == "archived" and workflow.review_state(case, Grade.of(case)) == "due":
-        raise workflow.GradingError("重大、特别重大舆情须先完成后期处置（总结评估），才能立卷归档。")
     if event.name in ("replied", "rejected") and workflow.review_state(case, Grade.of(case)) == "due":
         workflow.remind_review(case, event.actor)
 

@@ -2,7 +2,7 @@
 import peewee
 
 from plugins.grading.rules import FLAGS, GRADE_LABELS, GRADES, MAJOR, rank
-from portal.cases.models import Case
+from portal.cases.models import ENDED_STATES, Case
 from portal.db import BaseModel, now
 from portal.org.models import User
 
@@ -13,7 +13,6 @@ STAGES = {
     "peak": "高峰期（集中热议）",
     "fading": "消退期（趋于平稳）",
 }
-ENDED_STATES = ("replied", "rejected", "archived")  # the case's handling is over
 
 
 class Grade(BaseModel):
@@ -170,7 +169,7 @@ class Review(BaseModel):
 def review_due_query():
     """Cases at 重大 or above whose response is over (handled, or the opinion eliminated), not yet
     archived, without a review: the office's to-do until the review exists."""
-    ended = Case.state.in_(ENDED_STATES[:2]) | Grade.eliminated_at.is_null(False)
+    ended = Case.state.in_(ENDED_STATES) | Grade.eliminated_at.is_null(False)
     return (Case.select(Case).join(Grade, on=(Grade.case == Case.id))
             .where(Grade.grade.in_(GRADES[1:]) & ended & (Case.state != "archived")
                    & Case.id.not_in(Review.select(Review.case)))

@@ -10,7 +10,7 @@ from portal.auth.permissions import public, requires
 from portal.cases import access
 from portal.cases.forms import text
 from portal.cases.models import Case
-from portal.cases.workflow import WorkflowError
+from portal.cases.workflow import WorkflowError, read_only
 from portal.inputs import flash_problems
 from portal.org.models import User
 
@@ -42,7 +42,7 @@ def case_context(case) -> dict:
     row = Grade.of(case)
     return dict(case=case, grade=row, latest=Snapshot.latest(case), thresholds=workflow.thresholds(),
                 review_state=workflow.review_state(case, row), FLAGS=FLAGS, GRADE_LABELS=GRADE_LABELS,
-                GRADES=GRADES, STAGES=STAGES, rank=rank)
+                GRADES=GRADES, STAGES=STAGES, rank=rank, read_only=read_only(case))
 
 
 @bp.route("/cases/<int:case_id>/panel")
@@ -64,8 +64,8 @@ def _form(case_id, template, run, done):
     """GET shows the form; POST runs ``run(case, user, form)`` and goes back to the case page,
     or shows the form again, as typed, with the reason it was refused."""
     case = visible_case(case_id)
-    if case.state == "archived":
-        flash("该事项已立卷归档，不能再作任何修改。", "error")
+    if reason := read_only(case):
+        flash(reason, "error")
         return redirect(url_for("cases.detail", case_id=case.id))
     if request.method == "POST":
         try:

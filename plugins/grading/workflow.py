@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from peewee import IntegrityError
 
 from plugins.grading.models import (
-    ENDED_STATES, SOURCES, STAGES, Assessment, Grade, GradeChange, Review, Snapshot, review_due_query,
+    SOURCES, STAGES, Assessment, Grade, GradeChange, Review, Snapshot, review_due_query,
 )
 from plugins.grading.rules import (
     DEFAULT_THRESHOLDS, FLAGS, GENERAL, GRADE_LABELS, GRADES, MAJOR, Thresholds, classify, rank,
@@ -25,7 +25,8 @@ from plugins.grading.rules import (
 from portal import audit
 from portal.cases import access
 from portal.cases.events import emit, notify, users_with_roles
-from portal.cases.workflow import WorkflowError
+from portal.cases.models import ENDED_STATES
+from portal.cases.workflow import WorkflowError, read_only
 from portal.db import database, now
 from portal.inputs import Problems, parse_datetime, whole_number
 from portal.settings import get_settings, set_setting
@@ -71,8 +72,8 @@ def _check(case, actor, permission: str):
         raise GradingError("您没有对该事项进行此项操作的权限。")
     if access.register_only(case):
         raise GradingError("涉密事项线下办理，不在本系统记录热度、分级和研判。")
-    if case.state == "archived":
-        raise GradingError("该事项已立卷归档，不能再作任何修改。")
+    if reason := read_only(case):
+        raise GradingError(reason)
 
 
 # Thresholds -------------------------------------------------------------------------------

@@ -17,6 +17,8 @@ STATES = {
 OPEN_STATES = ("registered", "reported", "handling", "awaiting_approval", "approved")
 # The reply clock runs from posting until the reply is published.
 CLOCK_STATES = OPEN_STATES
+# The handling is over: replied, rejected or archived (the grading plugin's 后期处置 waits for it).
+ENDED_STATES = tuple(s for s in STATES if s not in OPEN_STATES)
 # Spelled out rather than `state != "archived"`, so that the (state, due_at) indexes serve it.
 UNARCHIVED_STATES = tuple(s for s in STATES if s != "archived")
 

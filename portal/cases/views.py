@@ -20,6 +20,7 @@ from portal.inputs import InputError, Problems, bounded_id, flash_problems
 from portal.org.models import WORKING_KINDS, Department
 from portal.plugins import NavItem, Section, Widget, collect
 from portal.settings import MODELS as SETTING_MODELS
+from portal.workdays import MAX_REPLY_DAYS
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
@@ -193,6 +194,8 @@ def case_context(case, form=None):
     )
     return dict(
         case=case, deadline=deadlines.view(case), actions=workflow.allowed_actions(case, user),
+        withheld=workflow.WORKFLOW.withheld(case, user), read_only=workflow.read_only(case),
+        extension_days=workflow.extension_days(case), MAX_REPLY_DAYS=MAX_REPLY_DAYS,
         show_contact=access.can_see_contact(user, case) and not access.register_only(case),
         register_only=access.register_only(case), co_departments=co, timeline=list(timeline), **records,
         names=people_named(case, records),

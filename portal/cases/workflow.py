@@ -1,10 +1,11 @@
-"""The handling process of 《网络舆情管理工作制度》 as one state machine.
+"""The handling process of 《网络舆情管理工作制度》 as one state machine, on the process kit
+(portal.process): ``STEPS`` declares each step's states, permission, relation and guards once.
 
-Every step: permission and state checked, input validated, the change made in one
-transaction guarded by the case's version, an audit event written, the event emitted.
-A step refused raises WorkflowError with a Chinese message and changes nothing.
+Every step: refused by ``WORKFLOW.check`` (the same reason the page gives for a missing button),
+input validated, the change made in one transaction guarded by the case's version, an audit
+event written, the event emitted. A refused step raises WorkflowError with a Chinese message and
+changes nothing.
 """
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from portal import audit
@@ -19,93 +20,101 @@ from portal.cases.models import (
 )
 from portal.db import database, now
 from portal.inputs import InputError, Problems, bounded_id, optional, parse_datetime, required
-from portal.org.models import Department
+from portal.org.models import WORKING_KINDS, Department
+from portal.process import Stale, Step, Workflow, WorkflowError, lock, quiet
+from portal.process import next_number as next_in_year
 from portal.workdays import DUE_SOON, MAX_REPLY_DAYS, REPLY_DAYS
 
 
-class WorkflowError(InputError):
-    """A step that cannot be taken; its problems (all of them) are for the user."""
+class StaleCase(Stale):
+    MESSAGE = "该事项已被他人更新，您看到的不是最新内容。请刷新页面后重新操作。"
 
 
-class StaleCase(WorkflowError):
-    def __init__(self):
-        super().__init__("该事项已被他人更新，您看到的不是最新内容。请刷新页面后重新操作。")
+def read_only(case: Case) -> str | None:
+    """An archived case is read-only: every step, the core's and the plugins', is refused so."""
+    return "该事项已立卷归档，不能再作任何修改。" if case.state == "archived" else None
 
 
-@dataclass(frozen=True)
-class Action:
-    label: str
-    states: tuple[str, ...]
-    permission: str
-    host_only: bool = False  # only the host department's staff
-    confirm: str = ""  # an irreversible step: the sentence the user must tick to take it
+def extension_days(case: Case) -> list[int]:
+    """The time limits an extension may ask for: longer than today's, at most the law's cap."""
+    return list(range(case.deadline_days + 1, MAX_REPLY_DAYS + 1))
 
 
-ACTIONS = {
-    "report": Action("报送", ("registered",), "case.report"),
-    "reject": Action("不予受理", ("registered", "reported"), "case.reject"),
-    "assign": Action("批办", ("reported",), "case.assign"),
-    "submit_reply": Action("提交回复稿", ("handling",), "case.handle", host_only=True),
-    "approve": Action("审定通过", ("awaiting_approval",), "case.approve"),
-    "return_draft": Action("退回修改", ("awaiting_approval",), "case.approve"),
-    "request_extension": Action("申请延期", ("handling", "awaiting_approval"), "case.handle", host_only=True),
-    "decide_extension": Action("审批延期", ("handling", "awaiting_approval", "approved"), "case.approve"),
-    "explain": Action("情况说明", ("handling", "awaiting_approval", "approved"), "case.handle", host_only=True),
-    "record_reply": Action("登记网上回复", ("approved",), "case.reply"),
-    "archive": Action("立卷归档", ("replied", "rejected"), "case.archive",
-                      confirm="我已核对案卷材料齐全，确认立卷归档（归档后不能撤销，事项内容不能再修改）"),
-    "urge": Action("催办", ("handling",), "case.urge"),
-    "supervise": Action("督办", OPEN_STATES, "case.supervise"),
-    "end_supervision": Action("结束督办", OPEN_STATES + ("replied",), "case.supervise"),
-    "attach": Action("上传附件", OPEN_STATES + ("replied", "rejected"), "case.attach"),
-}
+def _host(case, user) -> bool:
+    return access.in_host_department(user, case)
+
+
+def _below_cap(case, user):
+    if not extension_days(case):
+        return f"办理时限已延至{MAX_REPLY_DAYS}日，按规定不能再延期。"
+
+
+def _none_pending(case, user):
+    if pending_extension(case):
+        return "已有待审批的延期申请，请等待领导审批。"
+
+
+@quiet
+def _one_pending(case, user):
+    if pending_extension(case) is None:
+        return "该事项没有待审批的延期申请。"
+
+
+@quiet
+def _not_supervised(case, user):
+    if case.supervised:
+        return "该事项已列入督办。"
+
+
+@quiet
+def _supervised(case, user):
+    if not case.supervised:
+        return "该事项未列入督办。"
+
+
+@quiet
+def _files_allowed(case, user):
+    if access.register_only(case):
+        return "涉密事项线下办理，不得在本系统上传附件。"
+
+
+STEPS = [
+    Step("report", "报送", ("registered",), "case.report", leads_to="reported"),
+    Step("reject", "不予受理", ("registered", "reported"), "case.reject", leads_to="rejected", style="danger"),
+    Step("assign", "批办", ("reported",), "case.assign", leads_to="handling"),
+    Step("submit_reply", "提交回复稿", ("handling",), "case.handle", leads_to="awaiting_approval", relation=_host),
+    Step("approve", "审定通过", ("awaiting_approval",), "case.approve", leads_to="approved"),
+    Step("return_draft", "退回修改", ("awaiting_approval",), "case.approve", leads_to="handling"),
+    Step("request_extension", "申请延期", ("handling", "awaiting_approval"), "case.handle", relation=_host,
+         guards=(_below_cap, _none_pending)),
+    Step("decide_extension", "审批延期", ("handling", "awaiting_approval", "approved"), "case.approve",
+         guards=(_one_pending,)),
+    Step("explain", "情况说明", ("handling", "awaiting_approval", "approved"), "case.handle", relation=_host),
+    Step("record_reply", "登记网上回复", ("approved",), "case.reply", leads_to="replied", multipart=True),
+    Step("archive", "立卷归档", ("replied", "rejected"), "case.archive", leads_to="archived", style="danger",
+         confirm="我已核对案卷材料齐全，确认立卷归档（归档后不能撤销，事项内容不能再修改）"),
+    Step("urge", "催办", ("handling",), "case.urge"),
+    Step("supervise", "督办", OPEN_STATES, "case.supervise", guards=(_not_supervised,)),
+    Step("end_supervision", "结束督办", OPEN_STATES + ("replied",), "case.supervise", guards=(_supervised,)),
+    Step("attach", "上传附件", OPEN_STATES + ("replied", "rejected"), "case.attach", guards=(_files_allowed,),
+         multipart=True),
+]
+WORKFLOW = Workflow.of("case", STEPS, noun="该事项", sees=lambda case, user: access.can_see(user, case),
+                       read_only=read_only, stale=StaleCase)
+ACTIONS = WORKFLOW.steps
 
 
 def allowed(case: Case, user, name: str, *, seen: bool | None = None) -> bool:
     """May ``user`` take step ``name`` now? ``seen``: can_see already answered by the caller."""
-    action = ACTIONS[name]
-    if case.state not in action.states or not user.can(action.permission):
-        return False
-    if not (access.can_see(user, case) if seen is None else seen):
-        return False
-    if action.host_only and not access.in_host_department(user, case):
-        return False
-    if name == "attach" and access.register_only(case):
-        return False
-    if name == "request_extension":
-        return case.deadline_days < MAX_REPLY_DAYS and not pending_extension(case)
-    if name == "decide_extension":
-        return pending_extension(case) is not None
-    if name == "supervise":
-        return not case.supervised
-    if name == "end_supervision":
-        return case.supervised
-    return True
+    return WORKFLOW.allowed(case, user, name, seen=seen)
 
 
 def allowed_actions(case: Case, user) -> list[str]:
-    seen = access.can_see(user, case)  # once, not once per step: it may query co-departments
-    return [name for name in ACTIONS if allowed(case, user, name, seen=seen)]
+    return WORKFLOW.allowed_steps(case, user)
 
 
-def _check(case: Case, user, name: str, version=None):
-    if version is not None and str(version) != str(case.version):
-        raise StaleCase()
-    if case.state == "archived":
-        raise WorkflowError("该事项已立卷归档，不能再作任何修改。")
-    if not allowed(case, user, name):
-        action = ACTIONS[name]
-        if case.state not in action.states:
-            raise WorkflowError(f"该事项当前状态为“{case.state_label}”，不能{action.label}。")
-        if name == "request_extension" and user.can(action.permission) and access.in_host_department(user, case):
-            if case.deadline_days >= MAX_REPLY_DAYS:
-                raise WorkflowError(f"办理时限已延至{MAX_REPLY_DAYS}日，按规定不能再延期。")
-            raise WorkflowError("已有待审批的延期申请，请等待领导审批。")
-        if name == "attach" and access.register_only(case):
-            raise WorkflowError("涉密事项线下办理，不得在本系统上传附件。")
-        if name == "decide_extension" and user.can(action.permission):
-            raise WorkflowError("该事项没有待审批的延期申请。")
-        raise WorkflowError(f"您没有对该事项{action.label}的权限。")
+def _check(case: Case, user, name: str, version=None, **options):
+    return WORKFLOW.check(case, user, name, version, **options)
 
 
 def _text(case, reader):
@@ -136,22 +145,12 @@ def _only(reader, *args):
     return value
 
 
-ASSIGNABLE_KINDS = ("office", "unit", "info_centre")  # 科室、二级单位、信息中心: not 局领导
-
-
-def _bump(case: Case, version: int, **changes):
-    """Write ``changes`` if nobody changed the case since ``version`` was read."""
-    fields = {getattr(Case, k): v for k, v in changes.items()}
-    fields[Case.version] = Case.version + 1
-    fields[Case.updated_at] = now()
-    if Case.update(fields).where((Case.id == case.id) & (Case.version == int(version))).execute() != 1:
-        raise StaleCase()
-    case.__data__ = Case.get_by_id(case.id).__data__
 
 
 def _step(case, actor, name, version, summary, changes=None, event=None, **data):
-    """The common path of a step, inside the caller's transaction (checked by the caller first)."""
-    _bump(case, version, **(changes or {}))
+    """The common path of a step, inside the caller's transaction (checked by the caller first):
+    the state it leads to and ``changes`` written if the case is still at ``version``."""
+    WORKFLOW.advance(case, version, name, **(changes or {}))
     audit.record(f"case.{event or name}", summary, actor=actor, obj=case, **data)
     emit(case, event or name, actor, **data)
     return case
@@ -161,9 +160,7 @@ def _step(case, actor, name, version, summary, changes=None, event=None, **data)
 
 def next_number(year: int) -> tuple[int, str]:
     """The next gap-free number of ``year``; call inside the intake transaction."""
-    CaseCounter.insert(year=year, last=0).on_conflict_ignore().execute()
-    CaseCounter.update(last=CaseCounter.last + 1).where(CaseCounter.year == year).execute()
-    seq = CaseCounter.get_by_id(year).last
+    seq = next_in_year(CaseCounter, year=year)
     return seq, f"YQ-{year}-{seq:04d}"
 
 
@@ -259,7 +256,7 @@ def report(case, actor, *, version):
     _check(case, actor, "report", version)
     with database.atomic():
         return _step(case, actor, "report", version, f"报送领导小组办公室 {case.number}",
-                     {"state": "reported"}, event="reported")
+                     {}, event="reported")
 
 
 def reject(case, actor, *, version, reason):
@@ -267,7 +264,7 @@ def reject(case, actor, *, version, reason):
     reason = _required(reason, "不予受理的理由", 2000, case=case)
     with database.atomic():
         return _step(case, actor, "reject", version, f"不予受理 {case.number}：{reason}",
-                     {"state": "rejected", "reject_reason": reason}, event="rejected", reason=reason)
+                     {"reject_reason": reason}, event="rejected", reason=reason)
 
 
 # 3. 批办 ---------------------------------------------------------------------------------
@@ -275,7 +272,7 @@ def reject(case, actor, *, version, reason):
 def assign(case, actor, *, version, host_department_id, instruction, co_department_ids=()):
     _check(case, actor, "assign", version)
     p = Problems()
-    assignable = Department.active & Department.kind.in_(ASSIGNABLE_KINDS)
+    assignable = Department.active & Department.kind.in_(WORKING_KINDS)
     host = Department.get_or_none((Department.id == (host_department_id or 0)) & assignable)
     if host is None:
         p.add("请选择主办部门。")
@@ -289,7 +286,7 @@ def assign(case, actor, *, version, host_department_id, instruction, co_departme
         # the co-departments first: the event tells their heads and leaders in charge too
         CaseCoDepartment.insert_many([{"case": case.id, "department": d.id} for d in co]).execute() if co else None
         _step(case, actor, "assign", version, f"批办 {case.number}，主办：{host.name}",
-              {"state": "handling", "host_department": host.id, "instruction": instruction,
+              {"host_department": host.id, "instruction": instruction,
                "assigned_by": actor.id, "assigned_at": now()},
               event="assigned", host=host.name, co=[d.name for d in co], instruction=instruction)
     return case
@@ -306,7 +303,7 @@ def submit_reply(case, actor, *, version, findings, text):
     with database.atomic():
         number = (ReplyDraft.select().where(ReplyDraft.case == case).count()) + 1
         _step(case, actor, "submit_reply", version, f"提交第{number}稿回复，待审定",
-              {"state": "awaiting_approval", "findings": findings}, event="reply_submitted", draft=number)
+              {"findings": findings}, event="reply_submitted", draft=number)
         ReplyDraft.create(case=case, version=number, findings=findings, text=text, submitted_by=actor)
     return case
 
@@ -315,10 +312,10 @@ def current_draft(case) -> ReplyDraft | None:
     return case.drafts.order_by(ReplyDraft.version.desc()).first()
 
 
-def _decide_draft(case, actor, version, name, decision, comment, state, summary):
+def _decide_draft(case, actor, version, name, decision, comment, summary):
     draft = current_draft(case)
     with database.atomic():
-        _step(case, actor, name, version, summary, {"state": state},
+        _step(case, actor, name, version, summary, {},
               event="approved" if decision == "approved" else "returned", draft=draft.version, comment=comment)
         ReplyDraft.update(decision=decision, decided_by=actor, decided_at=now(), comment=comment).where(
             ReplyDraft.id == draft.id).execute()
@@ -328,13 +325,13 @@ def _decide_draft(case, actor, version, name, decision, comment, state, summary)
 def approve(case, actor, *, version, comment=""):
     _check(case, actor, "approve", version)
     comment = _optional(comment, "审定意见", 2000, case=case)
-    return _decide_draft(case, actor, version, "approve", "approved", comment, "approved", f"审定通过 {case.number} 的回复稿")
+    return _decide_draft(case, actor, version, "approve", "approved", comment, f"审定通过 {case.number} 的回复稿")
 
 
 def return_draft(case, actor, *, version, comment):
     _check(case, actor, "return_draft", version)
     comment = _required(comment, "退回意见", 2000, case=case)
-    return _decide_draft(case, actor, version, "return_draft", "returned", comment, "handling",
+    return _decide_draft(case, actor, version, "return_draft", "returned", comment,
                          f"退回 {case.number} 的回复稿：{comment}")
 
 
@@ -348,10 +345,9 @@ def request_extension(case, actor, *, version, days, reason):
     days = bounded_id(days)
     if days is None:
         p.add("请选择延期后的办理时限。")
-    elif days > MAX_REPLY_DAYS:
-        p.add(f"延期后的办理时限不得超过{MAX_REPLY_DAYS}日。")
-    elif days <= case.deadline_days:
-        p.add(f"延期后的时限须长于当前的{case.deadline_days}日。")
+    elif days not in extension_days(case):
+        p.add(f"延期后的时限须长于当前的{case.deadline_days}日。" if days <= case.deadline_days
+              else f"延期后的办理时限不得超过{MAX_REPLY_DAYS}日。")
     reason = p.read(_text(case, required), reason, "延期理由", 2000)
     p.check(WorkflowError)
     with database.atomic():
@@ -371,7 +367,7 @@ def decide_extension(case, actor, *, version, approve: bool | None, comment=""):
     p.check(WorkflowError)
     event = "extension_approved" if approve else "extension_refused"
     with database.atomic():
-        _lock(case)  # the deadline is computed with the mode and calendar of this transaction
+        lock(case)  # the deadline is computed with the mode and calendar of this transaction
         extension = pending_extension(case)
         changes = {}
         if approve:
@@ -384,11 +380,6 @@ def decide_extension(case, actor, *, version, approve: bool | None, comment=""):
         Extension.update(decision="approved" if approve else "refused", decided_by=actor, decided_at=now(),
                          comment=comment).where(Extension.id == extension.id).execute()
     return case
-
-
-def _lock(case):
-    """Lock the case's row until the transaction ends (PostgreSQL; SQLite's BEGIN IMMEDIATE already does)."""
-    Case.select(Case.id).where(Case.id == case.id).for_update(database.for_update).execute()
 
 
 def explain(case, actor, *, version, text):
@@ -422,22 +413,16 @@ def record_reply(case, actor, *, version, reply_url, replied_at: datetime | str 
     draft = current_draft(case)
     with database.atomic():
         return _step(case, actor, "record_reply", version, f"已在原网站回复 {case.number}",
-                     {"state": "replied", "reply_text": draft.text, "reply_url": reply_url, "replied_at": replied_at},
+                     {"reply_text": draft.text, "reply_url": reply_url, "replied_at": replied_at},
                      event="replied", url=reply_url)
-
-
-def _confirmed(name: str, confirmed: bool):
-    if not confirmed:
-        raise WorkflowError(f"{ACTIONS[name].label}后不能撤销。请先勾选“{ACTIONS[name].confirm}”，再点{ACTIONS[name].label}。")
 
 
 def archive(case, actor, *, version, confirmed: bool):
     """Irreversible: taken only with ``confirmed``, the user's explicit tick."""
-    _check(case, actor, "archive", version)
-    _confirmed("archive", confirmed)
+    _check(case, actor, "archive", version, confirmed=confirmed)
     with database.atomic():
         _step(case, actor, "archive", version, f"立卷归档 {case.number}",
-              {"state": "archived", "archived_at": now(), "supervised": False}, event="archived")
+              {"archived_at": now(), "supervised": False}, event="archived")
         Supervision.update(ended_at=now()).where((Supervision.case == case) & Supervision.ended_at.is_null()).execute()
     return case
 

@@ -382,7 +382,7 @@ def step_problems(action, d, case, at):
     elif action == "request_extension":
         need("reason", 2000)
         days = to_int(first(d.get("days")))
-        if days is None or not case.deadline_days < days <= 5:
+        if days is None or days not in workflow.extension_days(case):  # the cap: tests/core/test_regulations.py
             problems.append("days")
     elif action == "explain":
         need("explanation", 5000)

@@ -207,3 +207,18 @@ def test_each_owner_registers_its_schema_set_up_and_the_database_layer_knows_non
     with database.connection_context():
         assert "sample_note_text" in [i.name for i in database.get_indexes("sample_note")]
         assert "case_search" in database.get_tables() or not portal.db.is_sqlite()
+
+
+def test_a_plugin_guard_hides_a_step_with_its_reason_and_refuses_it_so(plugin_app, login):
+    """portal_step_guards: the sample plugin refuses 催办 of a case whose title says 免催办."""
+    from tests.core.case_helpers import drive, step
+
+    why = "示例插件：标题含“免催办”的事项不能催办。"
+    office = login("office")
+    guarded, plain = drive(plugin_app, "免催办的事项"), drive(plugin_app, "普通事项")
+    page = office.get(f"/cases/{guarded.id}").get_data(as_text=True)
+    assert why in page and f"/cases/{guarded.id}/do/urge" not in page
+    refused = step(office, guarded, "urge", message="请抓紧办理。")
+    assert refused.status_code == 400 and why in refused.get_data(as_text=True)
+    assert f"/cases/{plain.id}/do/urge" in office.get(f"/cases/{plain.id}").get_data(as_text=True)
+    assert step(office, plain, "urge", message="请抓紧办理。").status_code == 302

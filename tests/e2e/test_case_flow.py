@@ -145,4 +145,4 @@ def test_an_archived_case_says_it_is_frozen(pages):
     office.goto("/cases/?state=archived")
     office.locator("#results tbody tr").first.get_by_role("link").first.click()
     expect(state_of(office)).to_have_text("已归档")
-    expect(office.locator("#case .case-actions")).to_contain_text("已立卷归档，内容不可再修改。", timeout=2000)
+    expect(office.locator("#case .case-actions")).to_contain_text("该事项已立卷归档，不能再作任何修改。", timeout=2000)

@@ -163,7 +163,7 @@ def written_days(value, today):
 
 
 def read_day(value):
-    """The contract of workflow._date: empty is None; else an ISO date, or refused."""
+    """The contract of workflow.read_date: empty is None; else an ISO date, or refused."""
     text = (first(value) or "").strip()
     if not text:
         return None

@@ -115,9 +115,12 @@ def test_the_review_is_asked_for_until_it_exists_and_archiving_waits_for_it(logi
     assert "尚未进行后期处置" in page(office, f"/grading/cases/{case.id}/panel")
 
     step(office, case, "reject", reason="经核实系谣言，不属于办理范围。")
-    refused = step(office, case, "archive", confirm="1")
+    why = "重大、特别重大舆情须先完成后期处置（总结评估），才能立卷归档。"
+    shown = page(office, f"/cases/{case.id}")  # the 立卷归档 button is hidden, the reason shown instead
+    assert why in shown and f"/cases/{case.id}/do/archive" not in shown
+    refused = step(office, case, "archive", confirm="1")  # a forced POST: the same guard, the same words
     assert refused.status_code == 400
-    assert "重大、特别重大舆情须先完成后期处置（总结评估），才能立卷归档" in refused.get_data(as_text=True)
+    assert why in refused.get_data(as_text=True)
     assert "不予受理" in page(office, f"/cases/{case.id}")  # still not archived
 
     missing = office.post(f"/grading/cases/{case.id}/review", data={"summary": "", "worked": "快", "failed": "慢"})
@@ -131,6 +134,8 @@ def test_the_review_is_asked_for_until_it_exists_and_archiving_waits_for_it(logi
     again = office.post(f"/grading/cases/{case.id}/review", data=dict(review))
     assert again.status_code == 400 and "已有后期处置记录" in again.get_data(as_text=True)
 
+    shown = page(office, f"/cases/{case.id}")
+    assert why not in shown and f"/cases/{case.id}/do/archive" in shown
     assert step(office, case, "archive", confirm="1").status_code == 302
     assert "已归档" in page(office, f"/cases/{case.id}")
 

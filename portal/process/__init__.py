@@ -1,0 +1,22 @@
+"""The process kit: how a workflow of the portal declares itself (docs/plugins.md, "Anatomy of a
+workflow plugin"). Cases (portal.cases.workflow) and the circulars plugin are built on it.
+
+- ``Step`` and ``Workflow`` (steps.py): each step's states, permission, relation to the record,
+  guards, confirmation, style; the buttons shown and the refusal of a forced POST both come from
+  ``Workflow.refusal``.
+- ``bump``, ``lock``, ``next_number`` (records.py): the version check, the row lock and
+  gap-free yearly numbering of a versioned record.
+- ``notify`` (portal.cases.events.notify): the one way to tell people about a case.
+"""
+from portal.process.errors import Stale, WorkflowError
+from portal.process.records import bump, lock, next_number
+from portal.process.steps import Step, Workflow, quiet
+
+__all__ = ["Stale", "Step", "Workflow", "WorkflowError", "bump", "lock", "next_number", "notify", "quiet"]
+
+
+def notify(case, users, kind, message, actor=None) -> int:
+    """portal.cases.events.notify: only those who may see the case are told, never the actor."""
+    from portal.cases.events import notify as notify_case
+
+    return notify_case(case, users, kind, message, actor)
