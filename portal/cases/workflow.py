@@ -145,8 +145,6 @@ def _only(reader, *args):
     return value
 
 
-
-
 def _step(case, actor, name, version, summary, changes=None, event=None, **data):
     """The common path of a step, inside the caller's transaction (checked by the caller first):
     the state it leads to and ``changes`` written if the case is still at ``version``."""
