@@ -62,7 +62,8 @@ def set_up(app, migrated) -> str | None:
         create()
     else:
         create()
-        return f"已为 {rebuild()} 件事项建立全文检索索引。"
+        indexed = rebuild()
+        return f"已为 {indexed} 件事项建立全文检索索引。" if indexed else None
     return None
 
 
