@@ -51,13 +51,16 @@ def department_ids(case: Case) -> set[int]:
     return ids
 
 
-def can_see(user, case: Case) -> bool:
-    """普通 cases: all staff. 内部/涉密: leaders, the office, the assigned departments, the registrant."""
+def can_see(user, case: Case, departments: set[int] | None = None) -> bool:
+    """普通 cases: all staff. 内部/涉密: leaders, the office, the assigned departments, the registrant.
+    ``departments``: ``department_ids(case)`` when the caller asks for many users at once."""
     if not user.can("case.view"):
         return False
     if case.confidentiality == "normal" or user.can("case.view_restricted"):
         return True
-    return case.registered_by_id == user.id or user.department_id in department_ids(case)
+    if case.registered_by_id == user.id:
+        return True
+    return user.department_id in (department_ids(case) if departments is None else departments)
 
 
 def case_or_404(case_id: int, user) -> Case:
@@ -107,7 +110,8 @@ def may_see_ids(case: Case, user_ids) -> set[int]:
     ids = set(user_ids)
     if not ids:
         return set()
-    return {u.id for u in User.select().where(User.id.in_(ids)) if can_see(u, case)}
+    departments = department_ids(case)  # once, not once per person
+    return {u.id for u in User.select().where(User.id.in_(ids)) if can_see(u, case, departments)}
 
 
 def department_may_see(department_id: int, cases) -> bool:
@@ -119,10 +123,11 @@ def department_may_see(department_id: int, cases) -> bool:
     restricted = [c for c in cases if c.confidentiality != "normal"]
     if not restricted:
         return True
-    members = list(User.select().where((User.department == department_id) & User.active))
-    if all(department_id in department_ids(c) for c in restricted):
+    departments = {c.id: department_ids(c) for c in restricted}  # once per case, not per member
+    if all(department_id in departments[c.id] for c in restricted):
         return True
-    return bool(members) and all(can_see(u, c) for u in members for c in restricted)
+    members = list(User.select().where((User.department == department_id) & User.active))
+    return bool(members) and all(can_see(u, c, departments[c.id]) for u in members for c in restricted)
 
 
 def hidden_case_ids(user, case_ids) -> set[int]:

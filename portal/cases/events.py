@@ -22,10 +22,11 @@ class CaseEvent:
     data: dict = field(default_factory=dict)
 
 
-def users_with_roles(roles, department_id=None):
+def users_with_roles(roles, departments=None):
+    """Active users holding one of ``roles``; in ``departments`` (one id, or several) when given."""
     query = User.select().join(UserRole).where(UserRole.role.in_(roles) & User.active)
-    if department_id is not None:
-        query = query.where(User.department == department_id)
+    if departments is not None:
+        query = query.where(User.department.in_([departments] if isinstance(departments, int) else list(departments)))
     return list(query.distinct())
 
 
@@ -45,10 +46,7 @@ def responsible(case):
     co-department. Before 批办 no unit holds the case yet: the leaders, whose 批办 is awaited."""
     if not case.host_department_id:
         return users_with_roles(("leader",))
-    departments = [case.host_department_id] + [row.department_id for row in case.co_rows]
-    query = User.select().join(UserRole).where(
-        UserRole.role.in_(("dept_head", "liaison")) & User.active & User.department.in_(departments))
-    return list(query.distinct())
+    return users_with_roles(("dept_head", "liaison"), department_ids(case))
 
 
 # event name -> (who is told, message); messages take the case number {n}, its title {t} and the

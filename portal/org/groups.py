@@ -10,7 +10,7 @@ import re
 
 from portal import audit
 from portal.db import database
-from portal.inputs import MAX_ID, whole_number
+from portal.process import bump
 from portal.org.models import POSITIONS, Department, User, WorkingGroup, WorkingGroupMember
 
 SINGLE_POSITIONS = ("leader", "office_director")  # one per group
@@ -87,18 +87,6 @@ def positions_for(member: WorkingGroupMember) -> dict[str, str]:
     return {code: label for code, label in POSITIONS.items() if member.user_id or code in DEPARTMENT_POSITIONS}
 
 
-def _bump(group: WorkingGroup, version, **changes):
-    """Write ``changes`` if nobody changed the group since ``version`` was read."""
-    version = whole_number(version, MAX_ID)
-    if version is None:
-        raise StaleGroup()
-    fields = {getattr(WorkingGroup, k): v for k, v in changes.items()}
-    fields[WorkingGroup.version] = WorkingGroup.version + 1
-    if WorkingGroup.update(fields).where((WorkingGroup.id == group.id) & (WorkingGroup.version == version)).execute() != 1:
-        raise StaleGroup()
-    group.__data__ = WorkingGroup.get_by_id(group.id).__data__
-
-
 def save_group(group: WorkingGroup | None, *, version=None, name: str, code: str, basis: str, duties: str) -> WorkingGroup:
     """Create a group (``group`` None) or change its name, code, basis and duties."""
     problems = group_problems(group, name=name, code=code, basis=basis, duties=duties)
@@ -110,7 +98,7 @@ def save_group(group: WorkingGroup | None, *, version=None, name: str, code: str
             group = WorkingGroup.create(**fields)
             audit.record("group.created", f"新建工作小组 {name}", obj=group)
         else:
-            _bump(group, version, **fields)
+            bump(group, version, StaleGroup, **fields)
             audit.record("group.updated", f"修改工作小组 {name}", obj=group)
     return group
 
@@ -126,7 +114,7 @@ def add_member(group: WorkingGroup, *, version, position: str, user_id=None, dep
     if problems:
         raise GroupError(*problems)
     with database.atomic():
-        _bump(group, version)
+        bump(group, version, StaleGroup)
         member = WorkingGroupMember.create(group=group, position=position, user=user_id or None,
                                            department=department_id or None)
         audit.record("group.member_added", f"{group.name}：{_who(user_id, department_id)}任{POSITIONS[position]}",
@@ -140,7 +128,7 @@ def change_position(group: WorkingGroup, member: WorkingGroupMember, *, version,
     if problems:
         raise GroupError(*problems)
     with database.atomic():
-        _bump(group, version)
+        bump(group, version, StaleGroup)
         before = member.position
         WorkingGroupMember.update(position=position).where(WorkingGroupMember.id == member.id).execute()
         audit.record("group.member_changed",
@@ -150,7 +138,7 @@ def change_position(group: WorkingGroup, member: WorkingGroupMember, *, version,
 
 def remove_member(group: WorkingGroup, member: WorkingGroupMember, *, version):
     with database.atomic():
-        _bump(group, version)
+        bump(group, version, StaleGroup)
         WorkingGroupMember.delete().where(WorkingGroupMember.id == member.id).execute()
         audit.record("group.member_removed",
                      f"{group.name}：{_who(member.user_id, member.department_id)}不再任{member.position_label}",
@@ -159,7 +147,7 @@ def remove_member(group: WorkingGroup, member: WorkingGroupMember, *, version):
 
 def delete_group(group: WorkingGroup, *, version):
     with database.atomic():
-        _bump(group, version)
+        bump(group, version, StaleGroup)
         WorkingGroupMember.delete().where(WorkingGroupMember.group == group.id).execute()
         WorkingGroup.delete().where(WorkingGroup.id == group.id).execute()
         audit.record("group.deleted", f"撤销工作小组 {group.name}", obj=group)

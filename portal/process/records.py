@@ -1,9 +1,10 @@
-"""A versioned record: a row with ``version`` and ``updated_at`` columns, changed only by the
-reader of its latest version; and gap-free numbering from a counter row."""
+"""A versioned record: a row with a ``version`` column (and ``updated_at`` where it has one),
+changed only by the reader of its latest version; and gap-free numbering from a counter row."""
 import operator
 from functools import reduce
 
 from portal.db import database, now
+from portal.inputs import MAX_ID, whole_number
 from portal.process.errors import Stale
 
 
@@ -13,11 +14,11 @@ def bump(record, version, stale: type[Stale] = Stale, **changes):
     model = type(record)
     fields = {getattr(model, k): v for k, v in changes.items()}
     fields[model.version] = model.version + 1
-    fields[model.updated_at] = now()
-    try:
-        expected = int(version)
-    except (TypeError, ValueError):
-        raise stale() from None
+    if "updated_at" in model._meta.fields:
+        fields[model.updated_at] = now()
+    expected = whole_number(version, MAX_ID)  # a version no key can hold is stale, not a 500
+    if expected is None:
+        raise stale()
     if model.update(fields).where((model.id == record.id) & (model.version == expected)).execute() != 1:
         raise stale()
     record.__data__ = model.get_by_id(record.id).__data__
