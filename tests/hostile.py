@@ -383,3 +383,162 @@ def get_raw(portal, username, url, **kwargs):
 
 def assert_all(failures):
     assert not failures, "\n".join(map(str, failures))
+
+
+# --- generated from a step's field schema (portal.process.Field) -------------------------------
+# The values below are drawn from each field's own declaration (kind, limit, required, choices,
+# check), and ``field_problem`` judges them by kind, apart from the portal's reader: a limit or a
+# choice is written once, in the schema (tests/regulations.py checks those the regulations fix).
+
+URL_SAMPLES = ["", "https://bbs.example.cn/t/1", 'https://x.example/"><script>alert(1)</script>', "javascript:alert(1)",
+               "http://", "HTTPS://X.EXAMPLE", " https://a.example/\x00\u202e ", "ftp://x.example", "//evil.example",
+               "data:text/html,<script>alert(1)</script>", "https://" + "a" * 600, "https://a.example/' OR 1=1 --",
+               "https://例子.测试/路径?q=<b>", "https://a.example/\r\nX: 1"]
+HUGE_ID = "9" * 25
+
+
+def url_strategy(limit):
+    good = st.builds(lambda s: "https://x.example/" + s, hostile_text(huge=False)).filter(lambda u: len(typed(u)) <= limit)
+    return field(weighted((3, good), (2, st.sampled_from(URL_SAMPLES)),
+                          (1, st.builds(lambda s: "https://x.example/" + s, hostile_text(limit=limit)))))
+
+
+def option_values(f, record) -> list[str]:
+    return [str(value) for value, _label in f.options(record)]
+
+
+def junk_choices(f, record) -> list[str]:
+    """Values no form offers: empty, hostile text, ids no key holds, ids past the options."""
+    values = [v for v, _label in f.options(record)]
+    numbers = [v for v in values if isinstance(v, int) and not isinstance(v, bool)]
+    junk = ["", "' OR 1=1 --", "<script>alert(1)</script>", "null", "-1", "0", HUGE_ID, "9" * 5000, "\x00"]
+    if numbers:
+        junk += [str(max(numbers) + 1000), f"{numbers[0]}abc", f"{numbers[0]}.0", f"{numbers[0]}\x00", f"-{numbers[0]}"]
+    else:
+        junk += [s.upper() for s in option_values(f, record)] + [f" {s} " for s in option_values(f, record)]
+    return [j for j in junk if j not in option_values(f, record)]
+
+
+def id_spellings(value: str) -> list[str]:
+    """An offered id as a <select> sends it, and as someone editing the request might."""
+    return [value, f" {value} ", f"+{value}", f"0{value}", fullwidth(value)]
+
+
+def choice_strategy(f, record):
+    options = option_values(f, record)
+    numeric = options and all(o.isdigit() for o in options)
+    offered = st.sampled_from(options).flatmap(lambda o: st.sampled_from(id_spellings(o) if numeric else [o])) \
+        if options else st.nothing()
+    junk = st.one_of(st.sampled_from(junk_choices(f, record)), hostile_text(huge=False))
+    if f.kind == "choices":
+        return st.one_of(st.none(), st.lists(weighted((5, offered), (1, junk)), max_size=4))
+    return field(weighted((5 if options else 0, offered), (1, junk)))
+
+
+DATETIME_OFFSETS = (-30, -60, -100, -200, -100000, 60 * 24)  # minutes from now
+
+
+def datetime_strategy(f, record):
+    drawn = st.tuples(st.sampled_from(DATETIME_OFFSETS), st.sampled_from(DT_FORMATS))
+    return field(weighted((3, drawn), (1, st.sampled_from(BAD_DATETIMES))))
+
+
+def field_strategy(f, record):
+    """Hostile values for one field, drawn from its declaration."""
+    if f.kind in ("text", "textarea"):
+        return field(weighted((3, good_text(f.limit)), (1, hostile_text(limit=f.limit))))
+    if f.kind == "url":
+        return url_strategy(f.limit)
+    if f.kind in ("choice", "choices"):
+        return choice_strategy(f, record)
+    if f.kind == "datetime":
+        return datetime_strategy(f, record)
+    if f.kind == "file":
+        return weighted((4 if f.required else 1, uploads), (1, st.none()))
+    if f.kind == "bool":
+        return choice_field(["1"])
+    return field(weighted((3, st.integers(0, f.limit or 10**6).map(str)), (1, hostile_text(huge=False)),
+                          (1, st.sampled_from(["", "-1", "1.5", "１", "٣", "1e3", HUGE_ID, "9" * 5000]))))
+
+
+def _chosen(f, value, record):
+    options = [v for v, _label in f.options(record)]
+    if options and all(isinstance(v, int) and not isinstance(v, bool) for v in options):
+        return to_int(value) if to_int(value) in options else None
+    return value if value in options else None
+
+
+def field_problem(f, value, record, at) -> bool:
+    """Whether the portal must refuse ``value`` (as drawn) for ``f``, judged by kind."""
+    if f.kind in ("text", "textarea", "url"):
+        text = typed(value)
+        if (f.required and not text) or (f.limit and len(text) > f.limit):
+            return True
+        return f.kind == "url" and bool(text) and not text.startswith(("http://", "https://"))
+    if f.kind == "choice":
+        value = first(value)
+        if value is None and f.default is not None:
+            value = f.initial(record)
+        return _chosen(f, value, record) is None and (f.required or value not in (None, ""))
+    if f.kind == "choices":
+        sent = value if isinstance(value, list) else [] if value is None else [value]
+        return any(_chosen(f, v, record) is None for v in sent) or (f.required and not sent)
+    if f.kind == "datetime":
+        raw = first(value)
+        if not (raw or "").strip():
+            return f.required
+        when = parse_dt(raw)
+        return when is None or bool(f.check and f.check(when, record))
+    if f.kind == "file":
+        return upload_ok(value) is False if value else f.required
+    if f.kind == "bool":
+        return f.required and first(value) not in ("1", "on", "y", "true")
+    number = to_int(first(value)) if (first(value) or "").strip() else None
+    return (number is None and (f.required or bool((first(value) or "").strip()))) or \
+        (number is not None and f.limit is not None and number > f.limit)
+
+
+def sendable(f, value, at):
+    """A drawn value as the request carries it."""
+    if f.kind == "file":
+        return upload_value(value) if value else None
+    if f.kind == "datetime":
+        return written(value, at)
+    return value
+
+
+def valid_value(f, record, content=True):
+    """A value ``f`` accepts (as drawn): what the other fields carry while one is under attack.
+    ``content=False``: nothing for the free-text fields (a record kept offline takes none)."""
+    if f.content and not content:
+        return None
+    if f.kind in ("choice", "choices"):
+        options = option_values(f, record)
+        return options[:1] if f.kind == "choices" else options[0]
+    if f.kind == "file":
+        return ((PNG, True), "shot.png") if f.required else None
+    return {"text": "正常的中文内容。", "textarea": "正常的中文内容。", "url": "https://x.example/reply",
+            "datetime": "", "whole": "1", "bool": "1"}[f.kind]
+
+
+def fixed_hostile(f, record) -> list[tuple[str, object]]:
+    """(what, value): each kind of hostile value the brief names, for ``f``."""
+    out = [("control characters", "\x00\x07\u202e\u200b"), ("script", "<script>alert(1)</script>")]
+    if f.kind in ("text", "textarea", "url"):
+        prefix = "https://x.example/" if f.kind == "url" else ""
+        if f.limit:
+            out.append(("over the limit by one", prefix + "界" * (f.limit + 1 - len(prefix))))
+            out.append(("at the limit", prefix + "<" * (f.limit - len(prefix))))
+        out.append(("script", prefix + "<script>alert(1)</script>"))
+    if f.required:
+        out.append(("empty", ""))
+    if f.kind in ("choice", "choices"):
+        out += [("invalid choice", j) for j in junk_choices(f, record)[:8]]
+    if f.kind == "datetime":
+        out += [("malformed date", d) for d in BAD_DATETIMES[:10]]
+    if f.kind == "whole":
+        out += [("malformed number", n) for n in ("abc", "1.5", "１", HUGE_ID, "9" * 5000)]
+    if f.kind == "file":
+        out = [("empty file", ((b"", False), "a.png")), ("executable", ((b"MZ\x90\x00 exe", False), "a.exe")),
+               ("script name", ((PNG, True), "<script>alert(1)</script>.png"))]
+    return out

@@ -222,3 +222,54 @@ def test_a_plugin_guard_hides_a_step_with_its_reason_and_refuses_it_so(plugin_ap
     assert refused.status_code == 400 and why in refused.get_data(as_text=True)
     assert f"/cases/{plain.id}/do/urge" in office.get(f"/cases/{plain.id}").get_data(as_text=True)
     assert step(office, plain, "urge", message="请抓紧办理。").status_code == 302
+
+
+def test_a_plugin_adds_a_step_to_the_cases_workflow(plugin_app, login):
+    """portal_workflow_steps: the sample plugin's 当日答复 joins the case page, runs through the
+    cases' own view (/cases/<id>/do/holding_reply) and obeys the workflow's rules."""
+    from portal.audit import AuditEvent
+    from portal.cases.models import Case
+    from tests.core.case_helpers import drive, fetch, step
+
+    def replies(case):
+        with database.connection_context():
+            return [e.summary for e in AuditEvent.select().where(
+                (AuditEvent.object_type == "case") & (AuditEvent.object_id == case.id)
+                & (AuditEvent.action == "sample.holding_reply"))]
+
+    case = drive(plugin_app, "当日答复的事项", state="reported")
+    office, monitor = login("office"), login("monitor")
+    page = office.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert f"/cases/{case.id}/do/holding_reply" in page and "登记当日答复" in page and "答复内容" in page
+    assert "/do/holding_reply" not in monitor.get(f"/cases/{case.id}").get_data(as_text=True)
+
+    empty = step(office, case, "holding_reply", text=" ")
+    assert empty.status_code == 400 and "请填写答复内容。" in empty.get_data(as_text=True) and not replies(case)
+    long = step(office, case, "holding_reply", text="界" * 201)
+    assert long.status_code == 400 and "答复内容不能超过200个字。" in long.get_data(as_text=True)
+    refused = step(monitor, case, "holding_reply", text="已收到，正在核实。")
+    assert refused.status_code == 400 and "您没有对该事项当日答复的权限。" in refused.get_data(as_text=True)
+    assert not replies(case)
+
+    version = fetch(case.id).version
+    taken = step(office, case, "holding_reply", text="已收到，正在核实。")
+    assert taken.status_code == 302 and replies(case) == ["当日答复：已收到，正在核实。"]
+    assert fetch(case.id).version == version + 1
+    assert "已登记当日答复。" in office.get(f"/cases/{case.id}").get_data(as_text=True)
+    stale = office.post(f"/cases/{case.id}/do/holding_reply", data={"version": str(version), "text": "再次答复"})
+    assert stale.status_code == 409 and len(replies(case)) == 1
+
+    with database.connection_context():
+        Case.update(state="archived").where(Case.id == case.id).execute()
+    page = office.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "/do/holding_reply" not in page
+    archived = step(office, case, "holding_reply", text="归档后答复")
+    assert archived.status_code == 400 and "该事项已立卷归档，不能再作任何修改。" in archived.get_data(as_text=True)
+    assert len(replies(case)) == 1
+
+
+def test_a_step_the_workflow_does_not_have_is_404(plugin_app, login):
+    from tests.core.case_helpers import drive, step
+
+    case = drive(plugin_app, "未知步骤", state="reported")
+    assert step(login("office"), case, "no_such_step").status_code == 404

@@ -20,3 +20,11 @@ def test_the_extension_step_offers_up_to_the_cap_and_no_further():
 
 def test_the_grading_thresholds_are_the_plans():
     assert asdict(DEFAULT_THRESHOLDS) == regulations.GRADING
+
+
+def test_the_extension_forms_choices_never_pass_the_cap():
+    """Read from the step's field schema, the one the form is drawn from and the POST is read by."""
+    days = next(f for f in workflow.WORKFLOW.steps["request_extension"].fields if f.name == "days")
+    for current in range(1, regulations.MAX_REPLY_DAYS + 1):
+        offered = [value for value, _label in days.options(Case(deadline_days=current))]
+        assert offered == list(range(current + 1, regulations.MAX_REPLY_DAYS + 1))
