@@ -32,7 +32,7 @@ from portal.documents.gongwen import SECRECY, URGENCY, Attachment, Gongwen, chin
 from portal.downloads import send_download
 from portal.hookspecs import hookimpl
 from portal.inputs import (InputError, PortalForm, Problems, bounded_day, bounded_id, clean_text, flash_problems,
-                           parse_datetime, safe_next, whole_number)
+                           optional, parse_datetime, required, safe_next, whole_number)
 from portal.org.models import WORKING_KINDS, Department, User
 from portal.plugins import CaseAction, CaseFilterOption, DocumentKind, NavItem, Panel, Section, Widget
 from portal.process import *  # noqa: F401,F403  the process kit, whole (its __all__)
@@ -48,7 +48,8 @@ __all__ = [
     # the database
     "BaseModel", "database", "now",
     # input and its problems
-    "Problems", "InputError", "PortalForm", "flash_problems", "form_text", "clean_text", "parse_datetime",
+    "Problems", "InputError", "required", "optional", "PortalForm", "flash_problems", "form_text", "clean_text",
+    "parse_datetime",
     "whole_number", "bounded_id", "bounded_day", "safe_next", "read_upload", "send_download",
     # the audit log and settings
     "audit", "record", "AuditEvent", "get_setting", "get_settings", "set_setting",
