@@ -35,9 +35,11 @@ from portal.inputs import (InputError, PortalForm, Problems, bounded_day, bounde
                            optional, parse_datetime, required, safe_next, whole_number)
 from portal.org.models import WORKING_KINDS, Department, User
 from portal.plugins import CaseAction, CaseFilterOption, DocumentKind, NavItem, Panel, Section, Widget
-from portal.process import *  # noqa: F401,F403  the process kit, whole (its __all__)
 from portal.settings import get_setting, get_settings, set_setting
 from portal.uploads import read_upload
+
+# the process kit, whole: every name portal.process exports (Step, Workflow, bump, notify …)
+globals().update({name: getattr(_process, name) for name in _process.__all__})
 
 __all__ = [
     # hooks and what they return

@@ -4,7 +4,9 @@ import re
 
 from portal.cases.models import Case
 from portal.db import database
-from portal.testing import drive  # noqa: F401  (shipped with the portal: make_case)
+from portal.testing import drive  # shipped with the portal: the fixture make_case
+
+__all__ = ["PNG", "drive", "fetch", "png", "register", "step"]
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
