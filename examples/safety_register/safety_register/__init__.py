@@ -1,8 +1,7 @@
 """安全监管科的安全生产舆情风险台账: a register page, a section on the department's page, a
 home-page widget and a monthly PDF, built only from ``portal.plugin_api``."""
-from markupsafe import Markup
-
 from flask import render_template
+from markupsafe import Markup
 
 from portal.plugin_api import DocumentKind, NavItem, Permission, Section, Widget, hookimpl
 

@@ -12,13 +12,13 @@ from portal.testing import check_access
 from safety_register.models import SafetyRisk
 
 RISK = {"title": "某化工园区爆炸视频被误传为本地", "domain": "chemical", "level": "high",
-        "measures": "联系园区核实，发布辟谣信息。", "source_url": ""}
+        "measures": "联系园区核实，发布辟谣信息。"}
 
 
 @pytest.fixture
 def ids(app, db):
     liaison = User.get(username="safety_liaison")
-    risk = SafetyRisk.create(registered_by=liaison, **{k: v for k, v in RISK.items() if k != "source_url"})
+    risk = SafetyRisk.create(registered_by=liaison, **RISK)
     return {"risk": risk.id, "month": now().strftime("%Y%m"), "safety": Department.get(name="安全监管科").id,
             "power": Department.get(name="电力科").id}
 
@@ -88,3 +88,8 @@ def test_the_monthly_pdf_lists_the_months_risks(login, ids):
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     text = "".join("".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(response.data)).pages)
     assert "安全生产舆情风险台账" in text and "某化工园区爆炸视频被误传为本地" in text and "在控" in text
+
+
+def test_the_register_opens_for_the_office(office_client):
+    response = office_client.get("/safety/")
+    assert "安全生产舆情风险台账" in response.get_data(as_text=True)
