@@ -101,7 +101,7 @@ def set_identity(values: dict):
     forget()
 
 
-bp = Blueprint("identity", __name__)
+bp = Blueprint("identity", __name__, url_prefix="")
 
 
 @hookimpl

@@ -122,7 +122,7 @@ def collect_fields(pm) -> dict[str, list[SettingField]]:
     A key declared twice, of an unknown type, or outside a plugin's own name stops the start."""
     found: dict[str, list[SettingField]] = {}
     seen = set()
-    for impl in reversed(pm.hook.portal_settings.get_hookimpls()):  # registration order
+    for impl in pm.hook.portal_settings.get_hookimpls():  # in registration order: the core first
         owner = "core" if impl.plugin_name.startswith("portal.") else impl.plugin_name
         result = impl.function()
         for field in ([result] if isinstance(result, SettingField) else list(result or [])):
