@@ -158,6 +158,8 @@ def values(fields) -> dict:
             result[field.key] = field.decode(stored[field.key])
         else:
             result[field.key] = _config().get(field.config_key, field.default)
+        if field.type == "text" and result[field.key] is None:
+            result[field.key] = ""  # as an empty box submits it
     return result
 
 
