@@ -21,7 +21,8 @@ from portal.uploads import read_upload
 
 PLATFORM = "网络舆情工作平台"
 PREFIX_FORBIDDEN = re.compile(r"[〔〕\[\]()（）\d号第]")
-LOGO_KEY = "bureau.logo"
+LOGO_KEY = "bureau.logo"  # "type;version;base64": read only when the image is asked for
+LOGO_VERSION_KEY = "bureau.logo_version"  # what every page reads: the image's URL changes with it
 LOGO_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp"}  # never SVG: it may carry script
 LOGO_MAX_BYTES = 512 * 1024
 
@@ -73,15 +74,14 @@ def identity() -> Identity:
     cached = getattr(request, "portal_identity", None) if has_request_context() else None
     if cached is not None:
         return cached
-    v = {key.split(".", 1)[1]: (value or "") for key, value in settings.values(FIELDS).items()}
+    v = {key.split(".", 1)[1]: (value or "") for key, value in settings.values(FIELDS, also=[LOGO_VERSION_KEY]).items()}
     name = v["name"]
-    logo = settings.get_setting(LOGO_KEY) or ""
     found = Identity(
         name=name, short_name=v["short_name"], prefix=v["prefix"],
         mark=v["mark"] or (f"{name}文件" if name else ""),
         printed_by=v["printed_by"] or (f"{name}办公室" if name else ""),
         footer=v["footer"] or " · ".join(part for part in (name, PLATFORM, "内网使用") if part),
-        logo_version=logo.split(";", 2)[1] if logo.count(";") >= 2 else "",
+        logo_version=v["logo_version"],
     )
     if has_request_context():
         request.portal_identity = found
@@ -172,6 +172,7 @@ def edit():
             changed = settings.save(fields, parsed)
             if logo is not None and logo != (settings.get_setting(LOGO_KEY) or ""):
                 settings.set_setting(LOGO_KEY, logo)
+                settings.set_setting(LOGO_VERSION_KEY, logo.split(";", 2)[1] if logo else "")
                 changed[LOGO_KEY] = "已删除" if logo == "" else "已上传新图"
             if changed:
                 audit.record("bureau.changed", "修改机关信息：" + "、".join(_label(k) for k in changed), **changed)

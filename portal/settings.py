@@ -148,11 +148,13 @@ def _config() -> dict:
     return current_app.config if has_app_context() else {}
 
 
-def values(fields) -> dict:
-    """{key: typed value} of ``fields`` in one query: stored, else config, else default."""
+def values(fields, also=()) -> dict:
+    """{key: typed value} of ``fields`` in one query: stored, else config, else default; and the
+    stored text (or None) of the undeclared keys ``also``."""
     fields = list(fields)
-    stored = {row.key: row.value for row in Setting.select().where(Setting.key.in_([f.key for f in fields]))}
-    result = {}
+    keys = [f.key for f in fields] + list(also)
+    stored = {row.key: row.value for row in Setting.select().where(Setting.key.in_(keys))}
+    result = {key: stored.get(key) for key in also}
     for field in fields:
         if field.key in stored:
             result[field.key] = field.decode(stored[field.key])

@@ -41,7 +41,7 @@ def portal_permissions():
 
 @hookimpl
 def portal_settings():
-    """The 机关代字 of each 文种 (鄂能局函 for letters …), edited on the bureau's identity page."""
+    """The 机关代字 of each 文种 (“…函” for letters …), edited on the bureau's identity page."""
     from portal.identity import prefix_problem
     from portal.settings import SettingField
 

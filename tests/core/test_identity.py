@@ -5,6 +5,7 @@ import io
 
 from portal.audit import AuditEvent
 from portal.db import database
+from portal.documents.measure import MeasuredPdf
 from portal.settings import Setting
 from tests.fixtures import make_app
 
@@ -48,6 +49,9 @@ def test_a_new_identity_shows_everywhere_at_once(app, login, client):
     shown = page(admin, "/admin/identity")
     assert "青山市能源局文件" in shown and "青山市能源局办公室" in shown  # the derived defaults, previewed
     assert "修改机关信息：机关名称、简称、机关代字、函" in page(admin, "/admin/audit")
+    # the documents the portal prints: the case dossier's heading
+    dossier = login("office").get("/documents/cases.dossier/1.pdf")
+    assert "青山市能源局网络舆情事项案卷" in MeasuredPdf(dossier.data).text().replace("\n", "")
     # a footer of its own
     admin.post("/admin/identity", data=dict(NEW, **{"bureau.footer": "青山市能源局信息中心维护"}))
     assert "<footer class=\"footer\">青山市能源局信息中心维护</footer>" in page(login("staff"), "/")
