@@ -167,7 +167,7 @@ def edit():
             flash_problems(error)
             shown = {f.key: (request.form.get(f.key) if f.type != "bool" else bool(request.form.get(f.key)))
                      for f in fields}
-            return render_template("admin/identity.html", groups=groups, shown=shown, bureau_now=identity()), 400
+            return _page(groups, shown), 400
         with database.atomic():
             changed = settings.save(fields, parsed)
             if logo is not None and logo != (settings.get_setting(LOGO_KEY) or ""):
@@ -179,7 +179,16 @@ def edit():
         forget()
         flash("已保存机关信息。" if changed else "没有修改。", "success")
         return redirect(url_for("identity.edit"))
-    return render_template("admin/identity.html", groups=groups, shown=shown, bureau_now=identity())
+    return _page(groups, shown)
+
+
+def _page(groups, shown):
+    """The form; an empty box shows, greyed, what is used in its place."""
+    now = identity()
+    placeholders = {"bureau.mark": now.mark, "bureau.printed_by": now.printed_by, "bureau.footer": now.footer}
+    placeholders.update({f.key: now.prefix for _, fields in groups for f in fields
+                         if f.key.startswith("circulars.prefix.")})
+    return render_template("admin/identity.html", groups=groups, shown=shown, bureau_now=now, placeholders=placeholders)
 
 
 def _label(key: str) -> str:

@@ -58,7 +58,8 @@ class PluginRow:
     permissions: list = field(default_factory=list)
     applied: list = field(default_factory=list)
     pending: list = field(default_factory=list)
-    settings: list = field(default_factory=list)
+    settings: list = field(default_factory=list)           # edited on its own form
+    identity_settings: list = field(default_factory=list)  # edited on the identity page
 
     @property
     def pending_restart(self) -> bool:
@@ -88,5 +89,6 @@ def rows(app=None) -> list[PluginRow]:
             row.applied = [n for n, applied in done if applied]
             row.pending = [n for n, applied in done if not applied]
             row.settings = [f for f in declared.get(info.name, []) if f.group != "identity"]
+            row.identity_settings = [f for f in declared.get(info.name, []) if f.group == "identity"]
         found.append(row)
     return found
