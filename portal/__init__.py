@@ -1,7 +1,10 @@
 """portal: the bureau's intranet portal for online public-opinion work."""
 import os
 
+from pathlib import Path
+
 from flask import Flask, g, render_template, request
+from jinja2 import ChoiceLoader, FileSystemLoader
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from htmx_flask import Htmx
@@ -15,7 +18,9 @@ from portal.auth.permissions import CORE_PERMISSIONS, ROLES, build_registry, mer
 from portal.config import disabled_plugins, load_config
 from portal.inputs import MAX_ID
 from portal.org import models as org_models
+from portal.plugin_admin import stored_disabled
 from portal.plugins import collect, flatten, make_plugin_manager
+from portal.settings import collect_fields
 
 csrf = CSRFProtect()
 htmx = Htmx()
@@ -64,7 +69,10 @@ def create_app(config=None):
         n = int(app.config["TRUSTED_PROXIES"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n)
 
-    pm, plugin_infos = make_plugin_manager(disabled_plugins(app.config))
+    # the config's list overrides the administrator's (/admin/plugins), read before any plugin loads
+    by_config = disabled_plugins(app.config)
+    pm, plugin_infos = make_plugin_manager(by_config | stored_disabled(app.config["DATABASE_URL"]))
+    app.extensions["portal_disabled_by_config"] = by_config
     app.extensions["portal_pm"] = pm
     app.extensions["portal_plugins"] = plugin_infos
     app.extensions["portal_roles"] = merge_codes(ROLES, pm.hook.portal_roles(), "角色")
@@ -73,6 +81,7 @@ def create_app(config=None):
     app.extensions["portal_permissions"] = build_registry(
         [CORE_PERMISSIONS] + pm.hook.portal_permissions(), app.extensions["portal_roles"]
     )
+    app.extensions["portal_settings"] = collect_fields(pm)
     app.extensions["portal_core_models"] = CORE_MODELS
     db.init_app(app, CORE_MODELS + flatten(pm.hook.portal_models()))
 
@@ -117,7 +126,20 @@ def _register_blueprints(app, pm):
         app.register_blueprint(blueprint, url_prefix=prefix or None)
 
 
+def _template_loader(app):
+    """A bureau's own templates first: the instance folder's ``templates/``, then the site's
+    (``SITE_TEMPLATES``, by default ``templates/`` beside the package), then the core's; the
+    plugins' come after all of these (Flask asks the app's loader before any blueprint's)."""
+    site = app.config.get("SITE_TEMPLATES") or Path(app.root_path).parent / "templates"
+    return ChoiceLoader([FileSystemLoader(Path(app.instance_path) / "templates"), FileSystemLoader(str(site)),
+                         app.jinja_loader])
+
+
 def _register_templates_and_errors(app, pm):
+    from portal.identity import identity
+
+    app.jinja_loader = _template_loader(app)
+
     def navigation():
         # Once per request, and only when a template shows it: htmx fragments never do.
         if "portal_nav" not in g:
@@ -133,7 +155,7 @@ def _register_templates_and_errors(app, pm):
     @app.context_processor
     def portal_globals():
         return {"nav_items": LocalProxy(lambda: navigation()[0]), "nav_active": LocalProxy(lambda: navigation()[1]),
-                "plugin_stylesheets": LocalProxy(stylesheets)}
+                "plugin_stylesheets": LocalProxy(stylesheets), "bureau": LocalProxy(identity)}
 
     @app.after_request
     def security_headers(response):

@@ -3,12 +3,12 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 from peewee import JOIN
 
-from portal import audit, audit_anchor, audit_labels
+from portal import audit, audit_anchor, audit_labels, plugin_admin, settings
 from portal.auth.permissions import requires
 from portal.cases import access
 from portal.db import database
 from portal.hookspecs import hookimpl
-from portal.inputs import page_number
+from portal.inputs import InputError, flash_problems, page_number
 from portal.org.forms import DepartmentForm, ResetPasswordForm, UserForm
 from portal.org.models import Department, User, UserRole, password_problem
 from portal.plugins import NavItem
@@ -178,7 +178,57 @@ def edit_department(department_id=None):
 @bp.route("/plugins")
 @requires("admin.plugins")
 def plugins():
-    return render_template("admin/plugins.html", plugins=current_app.extensions["portal_plugins"])
+    rows = plugin_admin.rows()
+    return render_template("admin/plugins.html", plugins=rows, any_pending=any(r.pending_restart for r in rows),
+                           roles=current_app.extensions["portal_roles"])
+
+
+def _plugin_row(name):
+    return next((r for r in plugin_admin.rows() if r.name == name), None) or abort(404)
+
+
+@bp.route("/plugins/<name>/state", methods=["POST"])
+@requires("admin.plugins")
+def plugin_state(name):
+    """Switch a plugin on or off at the next start (the page says so)."""
+    row = _plugin_row(name)
+    enabled = request.form.get("enabled") == "1"
+    if row.forced_off and enabled:
+        flash(f"插件“{name}”由配置 DISABLED_PLUGINS 停用，须先在配置中去掉。", "error")
+        return redirect(url_for("admin.plugins"))
+    with database.atomic():
+        plugin_admin.set_wanted(name, enabled)
+        audit.record("plugin.enabled" if enabled else "plugin.disabled",
+                     f"{'启用' if enabled else '停用'}插件 {name}（重启后生效）", plugin=name)
+    flash(f"已{'启用' if enabled else '停用'}插件“{name}”，门户重启后生效。", "success")
+    return redirect(url_for("admin.plugins") + f"#plugin-{name}")
+
+
+@bp.route("/plugins/<name>/settings", methods=["GET", "POST"])
+@requires("admin.plugins")
+def plugin_settings(name):
+    row = _plugin_row(name)
+    if not row.settings:
+        abort(404)
+    fields = row.settings
+    shown = settings.values(fields)
+    if request.method == "POST":
+        try:
+            parsed = settings.parse_form(fields, request.form)
+        except InputError as error:
+            flash_problems(error)
+            shown = {f.key: (request.form.get(f.key) if f.type != "bool" else bool(request.form.get(f.key)))
+                     for f in fields}
+            return render_template("admin/plugin_settings.html", plugin=row, fields=fields, shown=shown), 400
+        with database.atomic():
+            changed = settings.save(fields, parsed)
+            if changed:
+                labels = {f.key: f.label for f in fields}
+                audit.record("plugin.settings_changed", f"修改插件 {name} 的设置：" + "、".join(labels[k] for k in changed),
+                             plugin=name, **changed)
+        flash("已保存设置。" if changed else "没有修改。", "success")
+        return redirect(url_for("admin.plugin_settings", name=name))
+    return render_template("admin/plugin_settings.html", plugin=row, fields=fields, shown=shown)
 
 
 @bp.route("/audit/verify")
@@ -187,6 +237,11 @@ def audit_verify():
     verdict = audit_anchor.check()
     audit_anchor.anchor(verdict)
     return render_template("admin/audit_verify.html", verdict=verdict)
+
+
+@hookimpl
+def portal_audit_labels():
+    return {"plugin.enabled": "启用插件", "plugin.disabled": "停用插件", "plugin.settings_changed": "修改插件设置"}
 
 
 @bp.app_template_filter("audit_label")

@@ -15,7 +15,7 @@ from portal.auth.permissions import roles as role_names
 
 @click.group(cls=FlaskGroup, create_app=lambda: create_app(), add_default_commands=True, load_dotenv=False)
 def cli():
-    """能源局网络舆情工作平台。"""
+    """网络舆情工作平台。"""
 
 
 def init_schema():

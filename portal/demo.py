@@ -5,9 +5,17 @@ from flask import current_app
 from werkzeug.security import generate_password_hash
 
 from portal.db import database
+from portal.identity import set_identity
 from portal.org.models import WORKING_KINDS, Department, User, WorkingGroup, WorkingGroupMember
 
 DEMO_PASSWORD = "Demo2026"
+
+# The bureau the demo portal belongs to (portal.identity; the administrator changes it at /admin/identity).
+IDENTITY = {
+    "bureau.name": "鄂尔多斯市能源局",
+    "bureau.short_name": "市能源局",
+    "bureau.prefix": "鄂能局发",
+}
 
 DEPARTMENTS = [
     ("局领导", "leadership"),
@@ -100,6 +108,7 @@ def create_demo() -> bool:
             [{"group": WorkingGroup.get(code="joint_meeting"), "position": "member", "department": d}
              for d in departments.values() if d.kind in WORKING_KINDS]
         ).execute()
+        set_identity(IDENTITY)  # before the plugins' demo: their drafts start from it
         current_app.extensions["portal_pm"].hook.portal_demo_data(app=current_app._get_current_object())
     return True
 

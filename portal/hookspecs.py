@@ -169,6 +169,17 @@ def portal_workflow_steps(workflow):
 
 
 @hookspec
+def portal_settings():
+    """Return ``SettingField(key, label, type, default, …)`` objects (``portal.settings``): the
+    settings the plugin lets an administrator change, each key starting with the plugin's name
+    (``"sample.greeting"``). ``/admin/plugins`` builds the plugin's settings form from them (types
+    ``text``, ``int``, ``bool``, ``choice``; every value checked, the problems shown in Chinese,
+    each change audited); a field with ``group="identity"`` is edited on the bureau's identity
+    page instead. Read a value with ``portal.settings.value(key)``: stored, else the config's
+    ``KEY`` (upper case, dots as underscores), else ``default``. Called once in ``create_app``."""
+
+
+@hookspec
 def portal_audit_labels():
     """Return ``{action: label}``: the Chinese name of every audit action the plugin records
     (``audit.record("grading.snapshot", …)`` → ``{"grading.snapshot": "记录热度"}``). The audit

@@ -143,12 +143,17 @@ def status(app) -> list[tuple[str, str, bool]]:
     """(owner, migration, applied) for every migration of every owner."""
     with database.connection_context():
         database.create_tables([SchemaMigration])
-        done = _applied()
-        rows = []
-        for owner in owners(app):
-            fresh = _fresh(owner, done)
-            for name, _ in owner.migrations:
-                rows.append((owner.name, name, name in done.get(owner.name, set()) or fresh))
+        return report(app)
+
+
+def report(app) -> list[tuple[str, str, bool]]:
+    """As ``status``, on the connection already open (a request's)."""
+    done = _applied()
+    rows = []
+    for owner in owners(app):
+        fresh = _fresh(owner, done)
+        for name, _ in owner.migrations:
+            rows.append((owner.name, name, name in done.get(owner.name, set()) or fresh))
     return rows
 
 

@@ -15,7 +15,7 @@ docs/plugins.md is the tutorial and the hook reference.
 """
 from flask_login import current_user
 
-from portal import audit, documents
+from portal import audit, documents, settings
 from portal import process as _process
 from portal.audit import AuditEvent, record
 from portal.auth.permissions import Permission, PluginError, public, requires
@@ -31,6 +31,7 @@ from portal.db import BaseModel, database, now
 from portal.documents.gongwen import SECRECY, URGENCY, Attachment, Gongwen, chinese_date, document_number, secrecy_mark
 from portal.downloads import send_download
 from portal.hookspecs import hookimpl
+from portal.identity import identity
 from portal.inputs import (InputError, PortalForm, Problems, bounded_day, bounded_id, clean_text, flash_problems,
                            optional, parse_datetime, required, safe_next, whole_number)
 from portal.org.models import WORKING_KINDS, Department, User
@@ -54,7 +55,9 @@ __all__ = [
     "parse_datetime",
     "whole_number", "bounded_id", "bounded_day", "safe_next", "read_upload", "send_download",
     # the audit log and settings
-    "audit", "record", "AuditEvent", "get_setting", "get_settings", "set_setting",
+    "audit", "record", "AuditEvent", "get_setting", "get_settings", "set_setting", "settings",
+    # the bureau's identity (its name, 发文机关, 机关代字 …: /admin/identity)
+    "identity",
     # cases and the one visibility rule
     "Case", "Notification", "OPEN_STATES", "UNARCHIVED_STATES", "ENDED_STATES", "access", "can_see", "visible",
     "case_or_404", "read_only", "emit", "case_queries", "bulletin",

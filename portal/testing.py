@@ -93,14 +93,14 @@ def postgres_database():
     _postgres.clear()
 
 
-def _reset_postgres(app):
-    """A fresh copy of the template database for this test."""
+def _reset_postgres():
+    """A fresh copy of the template database for this test, made before the app starts (which
+    reads the plugins switched off in it)."""
     if not database.is_closed():
         database.close()
     name, cursor = _postgres["name"], _postgres["admin"].cursor()
     cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     cursor.execute(f'CREATE DATABASE "{name}" TEMPLATE "{name}_template"')
-    init_schema(app)  # tables of plugins the template did not know (a test's own plugin)
 
 
 @pytest.fixture(scope="session")
@@ -129,12 +129,11 @@ def make_app(tmp_path, demo_template, **config):
     if url:
         settings["DATABASE_URL"] = url
     settings.update(config)
+    if url:
+        _reset_postgres()
     app = create_app(settings)
     app.test_client_class = PortalClient
-    if url:
-        _reset_postgres(app)
-    else:
-        init_schema(app)
+    init_schema(app)  # on PostgreSQL: tables of plugins the template did not know (a test's own plugin)
     return app
 
 

@@ -37,6 +37,19 @@ def portal_permissions():
     return PERMISSIONS
 
 
+@hookimpl
+def portal_settings():
+    """The 机关代字 of each 文种 (“…函” for letters …), edited on the bureau's identity page."""
+    from portal.identity import prefix_problem
+    from portal.settings import SettingField
+
+    from plugins.circulars.models import KINDS
+
+    return [SettingField(f"circulars.prefix.{kind}", label, max_length=20, group="identity", section="各文种的机关代字",
+                         validate=prefix_problem, help="不填则用上方的机关代字。" if kind == "notice" else "")
+            for kind, label in KINDS.items()]
+
+
 AUDIT_LABELS = {
     "circular.drafted": "拟稿",
     "circular.edited": "修改文稿",

@@ -8,7 +8,8 @@ from portal.plugin_api import audit, Department, User
 from plugins.circulars import demo_texts as seed
 from plugins.circulars import printing, workflow
 from plugins.circulars.models import Circular, CircularAttachment, CircularCounter, CircularRecipient, IssuedPdf
-from plugins.circulars.ready import ORGAN, defaults
+from plugins.circulars.demo_texts import SIGNATURE as ORGAN
+from plugins.circulars.ready import defaults
 
 _PDF_CACHE: dict[str, bytes] = {}  # the demo notice's PDF, rendered once per process
 
@@ -33,7 +34,7 @@ def create_demo_circulars():
     workflow.submit(drill, office, version=drill.version)
     workflow.review(drill, reviewer, version=drill.version)
     workflow.save_draft(office, form=dict(
-        defaults(), kind="opinion", title=f"{ORGAN}关于进一步做好网民留言办理工作的意见",
+        defaults(kind="opinion"), title=f"{ORGAN}关于进一步做好网民留言办理工作的意见",
         body="为进一步规范网民留言办理工作，提出如下意见。\n一、明确办理责任\n（待补充）"),
         department_ids=[d.id for d in departments])
 

@@ -24,7 +24,7 @@ class Circular(BaseModel):
     kind = peewee.CharField(max_length=20, default="notice")
     organ = peewee.CharField(max_length=60)            # 发文机关
     mark = peewee.CharField(max_length=40)             # 发文机关标志
-    prefix = peewee.CharField(max_length=30)           # 发文字号的机关代字: 鄂能局发
+    prefix = peewee.CharField(max_length=30)           # 发文字号的机关代字: 某能局发
     title = peewee.TextField()                          # lines as the drafter breaks them
     recipients = peewee.TextField(default="")           # 主送机关
     body = peewee.TextField(default="")

@@ -3,21 +3,24 @@
 from dataclasses import dataclass
 from datetime import date
 
-from portal.plugin_api import documents, access, bulletin, chinese_date, Department
+from portal.plugin_api import documents, access, bulletin, chinese_date, Department, identity, settings
 
 from plugins.circulars import workflow
 from plugins.circulars.workflow import CircularError
 
-ORGAN = "鄂尔多斯市能源局"
-DEFAULTS = {
-    "organ": ORGAN, "mark": f"{ORGAN}文件", "prefix": "鄂能局发", "signature": ORGAN,
-    "printed_by": f"{ORGAN}办公室", "recipients": "各科室、局属各二级单位",
-}
+RECIPIENTS = "各科室、局属各二级单位"
 
 
-def defaults(user=None) -> dict:
-    """The fields a new draft starts with."""
-    return dict(DEFAULTS, kind="notice", secrecy="", urgency="")
+def prefix_for(kind: str) -> str:
+    """The 机关代字 of ``kind``: its own (the identity page), else the bureau's."""
+    return settings.value(f"circulars.prefix.{kind}") or identity().prefix
+
+
+def defaults(user=None, kind: str = "notice") -> dict:
+    """The fields a new draft of ``kind`` starts with: the bureau's identity (portal.identity)."""
+    bureau = identity()
+    return {"organ": bureau.name, "mark": bureau.mark, "prefix": prefix_for(kind), "signature": bureau.name,
+            "printed_by": bureau.printed_by, "recipients": RECIPIENTS, "kind": kind, "secrecy": "", "urgency": ""}
 
 
 def bulletin_text(start: date, end: date, rows: list[dict], withheld: int = 0, restricted: bool = False) -> str:
@@ -27,7 +30,7 @@ def bulletin_text(start: date, end: date, rows: list[dict], withheld: int = 0, r
     departments = {r["department"] for r in rows}
     kind = "内部事项" if restricted else "网民留言"
     lines = [
-        "根据《鄂尔多斯市能源局网络舆情管理工作制度》“对超过规定期限既未做回复，又未做说明的，将对相关人员进行"
+        f"根据《{identity().name}网络舆情管理工作制度》“对超过规定期限既未做回复，又未做说明的，将对相关人员进行"
         f"通报”的规定，现将{period}{kind}办理超期情况通报如下。",
         "一、基本情况",
         f"{period}，共有{len(rows) + withheld}件网民留言超过规定期限既未回复、又未作情况说明"
@@ -112,8 +115,8 @@ def bulletin_draft(user, start: date, end: date, *, again: bool = False):
             raise CircularError(f"{period}的{len(split.restricted)}件超期事项都是内部事项，不能在面向各单位的通报中列出；"
                                 "请起草内部通报。")
         raise CircularError(f"{period}没有超期未办事项，无需通报。")
-    form = dict(defaults(user), kind="bulletin",
-                title=f"{ORGAN}关于{chinese_date(start)}至{chinese_date(end)}\n超期未办网络舆情事项的通报",
+    form = dict(defaults(user, "bulletin"),
+                title=f"{identity().name}关于{chinese_date(start)}至{chinese_date(end)}\n超期未办网络舆情事项的通报",
                 body=bulletin_text(start, end, split.public, withheld=len(split.restricted)))
     departments = [d.id for d in workflow.default_departments()]
     circular = workflow.save_draft(user, form=form, department_ids=departments,
@@ -137,9 +140,9 @@ def restricted_bulletin_drafts(user, start: date, end: date) -> list:
     for rows in split.restricted_groups():
         cases = [r["case"] for r in rows]
         recipients = restricted_recipients(cases)
-        form = dict(defaults(user), kind="bulletin", recipients="、".join(d.name for d in recipients),
+        form = dict(defaults(user, "bulletin"), recipients="、".join(d.name for d in recipients),
                     note="内部事项，仅限分送单位知悉",
-                    title=f"{ORGAN}关于{chinese_date(start)}至{chinese_date(end)}\n超期未办内部事项的通报",
+                    title=f"{identity().name}关于{chinese_date(start)}至{chinese_date(end)}\n超期未办内部事项的通报",
                     body=bulletin_text(start, end, rows, restricted=True))
         circular = workflow.save_draft(user, form=form, department_ids=[d.id for d in recipients], cases=cases)
         made.append(_mark_source(circular, f"bulletin-restricted:{start.isoformat()}:{end.isoformat()}"))
@@ -162,7 +165,7 @@ def draft_from_document(user, kind_name: str, object_id: int):
     except LookupError:
         raise CircularError("所选文档不存在，或您无权查看。") from None
     minutes = "minutes" in kind.name or "纪要" in kind.label
-    form = dict(defaults(user), kind="minutes" if minutes else "notice", title=title, body=text)
+    form = dict(defaults(user, "minutes" if minutes else "notice"), title=title, body=text)
     circular = workflow.save_draft(user, form=form, department_ids=[d.id for d in workflow.default_departments()])
     return _mark_source(circular, f"document:{kind.name}:{object_id}")
 

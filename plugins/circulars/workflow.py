@@ -14,7 +14,7 @@ from datetime import date
 
 from portal.plugin_api import (audit, AuditEvent, access, Case, database, now, Problems, bounded_id,
                               clean_text, WORKING_KINDS, Department, Stale, Step, Workflow, WorkflowError,
-                              bump, next_number)
+                              bump, next_number, identity)
 
 from plugins.circulars.models import (
     KINDS, SECRECY_LABELS, URGENCY_LABELS, Circular, CircularAttachment, CircularCase, CircularCounter,
@@ -153,7 +153,7 @@ def clean(form, problems: Problems | None = None) -> dict:
             p.add(f"{label}不能超过{limit}个字。")
         data[name] = value
     if data["prefix"] and PREFIX_FORBIDDEN.search(data["prefix"]):
-        p.add("机关代字只填文字部分（例如“鄂能局发”）：年份、〔〕、序号和“号”字在签发时自动生成。")
+        p.add(f"机关代字只填文字部分（例如“{identity().prefix or '某局发'}”）：年份、〔〕、序号和“号”字在签发时自动生成。")
     if len(data["mark"].splitlines()) > 1 or len(data["prefix"].splitlines()) > 1:
         p.add("发文机关标志和机关代字只能有一行。")
     if len([line for line in data["title"].splitlines() if line.strip()]) > 4:

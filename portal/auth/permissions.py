@@ -54,7 +54,8 @@ class PluginError(RuntimeError):
 
 CORE_PERMISSIONS = [
     Permission("admin.users", "管理用户与科室", ("admin",)),
-    Permission("admin.plugins", "查看插件", ("admin",)),
+    Permission("admin.plugins", "管理插件", ("admin",)),
+    Permission("admin.identity", "设置机关信息", ("admin",)),
     Permission("admin.audit", "查看审计日志", ("admin", "office")),
 ]
 

@@ -53,7 +53,7 @@ class Attachment:
 
 @dataclass
 class Gongwen:
-    mark: str                       # 发文机关标志: "鄂尔多斯市能源局文件"
+    mark: str                       # 发文机关标志: "某某市能源局文件"
     number: str                     # 发文字号 (empty before signing)
     title: str                      # lines as the drafter broke them
     recipients: str                 # 主送机关, without the final colon

@@ -48,6 +48,9 @@ route                                          anonymous admin leader office mon
 /admin/departments                             login     200   403    403    403     403  403   403
 /admin/departments/{dept}                      login     200   403    403    403     403  403   403
 /admin/plugins                                 login     200   403    403    403     403  403   403
+/admin/plugins/circulars/settings              login     404   403    403    403     403  403   403
+/admin/identity                                login     200   403    403    403     403  403   403
+/bureau/logo                                   404       404   404    404    404     404  404   404
 /admin/groups                                  login     200   403    403    403     403  403   403
 /admin/groups/{group}                          login     200   403    403    403     403  403   403
 /admin/audit                                   login     200   403    200    403     403  403   403
@@ -80,6 +83,9 @@ route                                          anonymous admin leader office mon
 /admin/groups/{group}/delete                   login     ok    403    403    403     403  403   403
 /admin/calendar                                login     ok    403    ok     403     403  403   403
 /admin/fonts/refresh                           login     ok    403    403    403     403  403   403
+/admin/plugins/circulars/state                 login     ok    403    403    403     403  403   403
+/admin/plugins/circulars/settings              login     404   403    403    403     403  403   403
+/admin/identity                                login     ok    403    403    403     403  403   403
 """
 
 

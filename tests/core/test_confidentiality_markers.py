@@ -169,6 +169,7 @@ def parameters(app, world) -> dict[str, list]:
             "kind_name": list(documents.document_kinds()),
             "object_id": sorted(set(cases + circular_ids)),
             "action": sorted(set(workflow.ACTIONS) | set(circulars.ACTIONS)),
+            "name": [p.name for p in app.extensions["portal_plugins"]],
         }
 
 
