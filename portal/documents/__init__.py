@@ -23,6 +23,7 @@ from portal.downloads import send_download
 from portal.documents import fonts as _fonts
 from portal.documents.layout import GBT9704, full_page_css as _full_page_css, print_css as _print_css
 from portal.documents import render as _render
+from portal.documents.text import latin as _latin
 from portal.documents.render import RenderError, write_pdf
 
 log = logging.getLogger("portal.documents")
@@ -77,6 +78,23 @@ class Style:
         size = GBT9704.mark_size(text)
         rise = self.report.fonts["xiaobiaosong"].metrics.raise_by * size
         return Markup(f"font-size: {size:.2f}pt; line-height: {size:.2f}pt; top: {-rise:.3f}pt; position: relative;")
+
+    @staticmethod
+    def latin(text: str) -> Markup:
+        """Digits and Latin letters of a line in the 宋体 face."""
+        return _latin(text)
+
+    def draft(self, mark: str) -> Markup:
+        """The page rule of an unsigned document: ``mark`` ("草稿") at the top right of every page."""
+        heiti = self.report.fonts["heiti"]
+        text = str(mark).replace("\\", "").replace('"', "")
+        return Markup(f'@page {{ @top-right {{ content: "{text}"; font-family: {heiti.css_family}; '
+                      f'font-size: {GBT9704.body_size}pt; color: #000; vertical-align: bottom; '
+                      f'padding-bottom: {GBT9704.pitch:.2f}pt; }} }}')
+
+    def title(self, mark: str) -> Markup:
+        """The title's distance from the red rule: two lines, on the page's grid."""
+        return Markup(f"margin-top: {GBT9704.title_gap(mark):.3f}pt;")
 
 
 def with_print_css(html: str, app=None) -> str:

@@ -68,7 +68,7 @@ class Gongwen:
     secrecy: str = ""               # "机密★1年"
     urgency: str = ""               # "特急"
     copy_no: str = ""               # 份号
-    draft_mark: str = ""            # "征求意见稿" / "草稿": shown on unsigned drafts
+    draft_mark: str = ""            # "草稿": at the top of every page of an unsigned document
 
     @property
     def title_html(self) -> Markup:

@@ -20,6 +20,20 @@ LEVELS = (
 CHAPTER = re.compile(rf"^第[{NUMERALS}]+章")
 ARTICLE = re.compile(rf"^第[{NUMERALS}]+条")
 SENTENCE_END = re.compile(r"[。！？]")
+# Half-width digits and Latin letters: set in the 宋体 face (``.gw-latin``), GB/T 9704 7.3.3's
+# 阿拉伯数字 and Latin text of a 仿宋 body.
+LATIN_RUN = re.compile(r"[0-9A-Za-z][0-9A-Za-z.\-/:%+_@#&]*")
+
+
+def latin(text: str) -> Markup:
+    """``text`` escaped, with each run of digits and Latin letters in a ``gw-latin`` span."""
+    out, at = [], 0
+    for match in LATIN_RUN.finditer(text or ""):
+        out.append(escape(text[at:match.start()]))
+        out.append(Markup('<span class="gw-latin">{}</span>').format(match.group(0)))
+        at = match.end()
+    out.append(escape((text or "")[at:]))
+    return Markup("").join(out)
 
 
 @dataclass(frozen=True)
@@ -36,14 +50,15 @@ class Paragraph:
 
     def html(self) -> Markup:
         if self.chapter:
-            return Markup('<p class="gw-chapter">{}</p>').format(self.text)
+            return Markup('<p class="gw-chapter gw-keep">{}</p>').format(latin(self.text))
         if self.article:
-            return Markup('<p><span class="gw-article">{}</span>{}</p>').format(self.article, self.rest)
+            return Markup('<p><span class="gw-article">{}</span>{}</p>').format(self.article, latin(self.rest))
         if self.level in (1, 2):
             css = "gw-h1" if self.level == 1 else "gw-h2"
-            return Markup('<p class="gw-level{}"><span class="{}">{}</span>{}</p>').format(
-                self.level, css, self.head, self.rest)
-        return Markup("<p>{}</p>").format(self.text)
+            keep = "" if self.rest else " gw-keep"  # a heading on a line of its own stays with what follows
+            return Markup('<p class="gw-level{}{}"><span class="{}">{}</span>{}</p>').format(
+                self.level, keep, css, latin(self.head), latin(self.rest))
+        return Markup("<p>{}</p>").format(latin(self.text))
 
 
 def _normalise(line: str) -> str:

@@ -31,7 +31,7 @@ class Spec:
     signature: str = ""
     date: str = ""
     signed: bool = True                # has a document number; unsigned drafts carry the draft mark
-    draft_mark: str = "征求意见稿"
+    draft_mark: str = "草稿"
     colophon: bool = True              # 抄送 or 印发机关 present
     attachments: list = field(default_factory=list)  # their titles, one line each
     latin_font: str = ""               # the face digits and Latin letters of the body are set in
@@ -84,6 +84,22 @@ def body_end(pdf: MeasuredPdf, spec: Spec) -> tuple[int, int] | None:
     ends = [(p.no, round(p.line_no(ln))) for p in pages_of(pdf) for ln in p.body
             if ln.text not in (spec.signature, spec.date)]
     return ends[-1] if ends else None
+
+
+def natural_end(pdf: MeasuredPdf, spec: Spec) -> tuple[int, int] | None:
+    """(page, grid line) where the body would end without the 署名: where it ends, or, when its
+    last lines went to the next page to stay with the 署名, where they left."""
+    pages = pages_of(pdf)
+    end = body_end(pdf, spec)
+    if end is None:
+        return None
+    page, line = end
+    before = pages[page - 2] if page >= 2 else None
+    if before and before.body and continues(pages[page - 1].body[0]):
+        left = round(before.line_no(before.body[-1]))
+        if left + line <= G.lines:
+            return page - 1, left + line
+    return end
 
 
 def check(pdf: MeasuredPdf, spec: Spec) -> list[str]:
