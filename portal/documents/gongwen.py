@@ -5,7 +5,7 @@ from datetime import date
 
 from markupsafe import Markup
 
-from portal.documents.text import body_html, escape_lines, one_line, title_lines
+from portal.documents.text import body_html, escape_lines, one_line, shape_title
 
 SECRECY = {"": "", "secret": "秘密", "confidential": "机密", "top_secret": "绝密"}
 URGENCY = {"": "", "urgent": "加急", "extra_urgent": "特急"}
@@ -44,7 +44,7 @@ class Attachment:
 
     @property
     def title_html(self) -> Markup:
-        return escape_lines(title_lines(self.title))
+        return escape_lines(shape_title(self.title))
 
     @property
     def body(self) -> Markup:
@@ -72,7 +72,7 @@ class Gongwen:
 
     @property
     def title_html(self) -> Markup:
-        return escape_lines(title_lines(self.title))
+        return escape_lines(shape_title(self.title))
 
     @property
     def plain_title(self) -> str:

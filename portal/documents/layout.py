@@ -152,7 +152,7 @@ html {{ {font("fangsong")} font-size: {_pt(body)}; line-height: {_pt(p)}; color:
   letter-spacing: {_pt(g.letter_spacing)}; orphans: 1; widows: 1; }}
 body {{ margin: 0; }}
 p, li, dd, dt, td, th, h1, h2, h3, h4, h5, h6, .gw-text {{ {shift("fangsong", body)} }}
-p {{ margin: 0; text-indent: {_pt(2 * adv)}; white-space: pre-wrap; }}
+p {{ margin: 0; text-indent: {_pt(2 * adv)}; white-space: pre-wrap; text-align: justify; }}
 h1, h2, h3, h4, h5, h6 {{ margin: 0; font-size: {_pt(body)}; font-weight: normal; }}
 table {{ border-collapse: collapse; width: 100%; }}
 td, th {{ border: 0.25mm solid #000; padding: 0 {_pt(adv / 4)}; text-align: left; vertical-align: top;
@@ -162,6 +162,7 @@ ul, ol {{ margin: 0; padding-left: {_pt(2 * adv)}; }}
 .gw-hei {{ {font("heiti")} }}
 .gw-kai {{ {font("kaiti")} }}
 .gw-song, .gw-latin {{ {font("songti")} }}
+.gw-half {{ letter-spacing: {_pt(adv / 2 - body)}; }}
 
 /* the head of the first page */
 .gw-head {{ position: relative; padding-top: {_pt(mm(g.mark_top))}; }}

@@ -17,6 +17,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from portal.documents import pagination
+from portal.documents.justify import justify
 
 log = logging.getLogger("portal.documents")
 
@@ -134,6 +135,7 @@ def write_pdf(html: str, *, css: str = "", font_files=(), base_url="http://porta
             if again is not None:  # the 版记 belongs on another page: lay out once more
                 document = _layout(again, base_url, static_folder, options)
                 pagination.arrange(document, again)
+            justify(document)
             pdf = document.write_pdf(attachments=pdf_attachments)
         except Exception as exc:
             log.exception("PDF 生成失败")
