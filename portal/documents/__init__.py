@@ -89,7 +89,7 @@ class Style:
         heiti = self.report.fonts["heiti"]
         text = str(mark).replace("\\", "").replace('"', "")
         return Markup(f'@page {{ @top-right {{ content: "{text}"; font-family: {heiti.css_family}; '
-                      f'font-size: {GBT9704.body_size}pt; color: #000; vertical-align: bottom; '
+                      f'font-size: {GBT9704.body_size}pt; color: #000; vertical-align: bottom; white-space: nowrap; '
                       f'padding-bottom: {GBT9704.pitch:.2f}pt; }} }}')
 
     def title(self, mark: str) -> Markup:

@@ -13,8 +13,10 @@ MAX_GAP = 10     # at most this many characters missing: a wider gap (a line end
 
 
 def _lines(box, parent=None):
-    from weasyprint.formatting_structure.boxes import LineBox, ParentBox
+    from weasyprint.formatting_structure.boxes import LineBox, MarginBox, ParentBox
 
+    if isinstance(box, MarginBox):  # page numbers, a draft's mark: not part of the text
+        return
     if isinstance(box, LineBox):
         yield box, parent
         return

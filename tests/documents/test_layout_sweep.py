@@ -59,10 +59,11 @@ def sweep_app(tmp_path_factory, demo_template):
 
 def spec_for(app, doc: Gongwen, **changes) -> Spec:
     with app.app_context():
-        songti = documents.font_report().fonts["songti"].family.replace(" ", "")
+        fonts = documents.font_report().fonts
+        songti, fangsong = (fonts[r].family.replace(" ", "") for r in ("songti", "fangsong"))
     fields = dict(signature=doc.signature, date=doc.date_text, signed=bool(doc.number),
                   colophon=bool(doc.copy_to or doc.printed_by), attachments=[a.name for a in doc.attachments],
-                  latin_font=songti, number_font=songti)
+                  latin_font=songti, number_font=songti, body_font=fangsong)
     fields.update(changes)
     return Spec(**fields)
 
