@@ -28,7 +28,7 @@ from portal.documents.render import RenderError, write_pdf
 
 log = logging.getLogger("portal.documents")
 
-__all__ = ["RenderError", "Style", "check_at_startup", "document_kinds", "font_report", "gongwen_html",
+__all__ = ["RenderError", "Style", "check_at_startup", "document_kinds", "embedded_fonts", "font_report", "gongwen_html",
            "pdf_response", "print_css", "render_gongwen", "render_page", "render_pdf", "render_template_pdf",
            "template_html", "with_print_css"]
 
@@ -45,7 +45,35 @@ def font_report(app=None, refresh=False) -> _fonts.FontReport:
         app.extensions["portal_fonts"] = report
         app.extensions.pop("portal_print_css", None)
         app.extensions.pop("portal_full_page_css", None)
+        app.extensions.pop("portal_embedded_fonts", None)
     return report
+
+
+def embedded_fonts(app=None) -> list[str]:
+    """The fonts a sample official document (every role: mark, number, title, headings, body
+    with digits and Latin letters, page numbers) actually embeds, by their PostScript names, as
+    ``/admin/fonts`` shows them. Found once per font report."""
+    from datetime import date
+
+    from portal.documents.gongwen import Gongwen
+
+    app = app or current_app._get_current_object()
+    found = app.extensions.get("portal_embedded_fonts")
+    if found is None:
+        names = set()
+
+        def collect(document, pdf):
+            for obj in pdf.objects:
+                if isinstance(obj, dict) and str(obj.get("Type", "")) == "/Font" and "BaseFont" in obj:
+                    names.add(str(obj["BaseFont"]).lstrip("/").split("+", 1)[-1])
+
+        sample = Gongwen(mark="鄂尔多斯市能源局文件", number="鄂能局发〔2026〕1号", title="关于字体检测的通知",
+                         recipients="各科室", body="一、总体要求\n（一）工作安排。事项编号YQ-2026-0009，共12件。",
+                         signature="鄂尔多斯市能源局", date_of_writing=date(2026, 1, 1))
+        report = font_report(app)
+        write_pdf(gongwen_html(sample, report), css=print_css(app), font_files=report.extra_files, finisher=collect)
+        found = app.extensions["portal_embedded_fonts"] = sorted(names)
+    return found
 
 
 def check_at_startup(app):

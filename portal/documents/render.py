@@ -112,10 +112,12 @@ def cache_key(html: str, css: str, fonts_signature: str, attachments=()) -> str:
 
 
 def write_pdf(html: str, *, css: str = "", font_files=(), base_url="http://portal.invalid/", static_folder=None,
-              attachments=(), cache_dir: str | os.PathLike | None = None, fonts_signature="") -> bytes:
+              attachments=(), cache_dir: str | os.PathLike | None = None, fonts_signature="",
+              finisher=None) -> bytes:
     """Lay ``html`` out with the stylesheet ``css`` (user origin: below the page's own styles)
     and return the PDF. ``font_files`` are font files fontconfig does not know; ``attachments``
-    are ``(filename, bytes)`` embedded as PDF file attachments."""
+    are ``(filename, bytes)`` embedded as PDF file attachments; ``finisher(document, pdf)`` sees
+    the PDF's objects before they are written (WeasyPrint's hook)."""
     key = cache_key(html, css, fonts_signature, attachments) if cache_dir else None
     if key:
         cached = Path(cache_dir) / f"{key}.pdf"
@@ -136,7 +138,7 @@ def write_pdf(html: str, *, css: str = "", font_files=(), base_url="http://porta
                 document = _layout(again, base_url, static_folder, options)
                 pagination.arrange(document, again)
             justify(document)
-            pdf = document.write_pdf(attachments=pdf_attachments)
+            pdf = document.write_pdf(attachments=pdf_attachments, finisher=finisher)
         except Exception as exc:
             log.exception("PDF 生成失败")
             raise RenderError("PDF 生成失败，请稍后重试或联系系统管理员。") from exc

@@ -257,6 +257,13 @@ def test_fonts_page_names_each_roles_font_and_warns_about_stand_ins(doc_app):
     if any(not f.official for f in report.fonts.values()):
         assert "替代字体" in page and "未安装正式字体" in page
     assert "HarfBuzz 字体子集库已加载" in page
+    # what a printed document embeds, by name: the 宋体 face of the page numbers among them
+    songti = report.fonts["songti"].face.path
+    from fontTools.ttLib import TTFont
+
+    postscript = TTFont(songti, fontNumber=report.fonts["songti"].face.index, lazy=True)["name"].getDebugName(6)
+    assert "实际嵌入的字体" in page and postscript in page
+    assert "Italic" not in page
     office = doc_app.test_client()
     office.login("office")
     assert office.get("/admin/fonts").status_code == 403
