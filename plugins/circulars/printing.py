@@ -4,6 +4,9 @@ from portal.plugin_api import documents, Attachment, Gongwen, secrecy_mark
 from plugins.circulars.models import SECRECY_LABELS, URGENCY_LABELS, Circular, CircularAttachment
 
 
+DRAFT_MARK = "草稿"  # on every page of a circular not yet signed (it has no number)
+
+
 def attachment_text(row: CircularAttachment) -> str:
     """The text of a portal document attached by reference, as it reads now."""
     kind = documents.document_kinds().get(row.doc_kind)
@@ -25,7 +28,8 @@ def to_gongwen(circular: Circular) -> Gongwen:
         else:
             attachments.append(Attachment(row.title, text=row.text))
     return Gongwen(
-        mark=circular.mark, number=circular.number or circular.number_or_placeholder, title=circular.title,
+        mark=circular.mark, number=circular.number or "", draft_mark="" if circular.number else DRAFT_MARK,
+        title=circular.title,
         recipients=circular.recipients, body=circular.body, signature=circular.signature,
         date_of_writing=circular.date_of_writing, attachments=attachments, note=circular.note,
         copy_to=circular.copy_to, printed_by=circular.printed_by, date_of_issue=circular.date_of_issue,

@@ -239,14 +239,27 @@ def download(case_id, attachment_id):
 @requires("case.view")
 def dossier(case_id):
     case = visible_case(case_id)
-    return render_template("cases/dossier.html", printed_at=now(), **case_context(case))
+    return render_template("cases/dossier.html", printed_at=now(), **case_context(case),
+                           image_src=lambda a: url_for("cases.download", case_id=case.id, attachment_id=a.id,
+                                                       preview=1))
 
 
 def _dossier_page(case_id):
     case = Case.get_or_none(Case.id == case_id)
     if case is None:
         raise LookupError(case_id)
-    return render_template("cases/dossier.html", printed_at=now(), **case_context(case))
+    return render_template("cases/dossier.html", printed_at=now(), image_src=_embedded_image, **case_context(case))
+
+
+def _embedded_image(attachment) -> str:
+    """A screenshot as a data: URL, for the PDF (the print service fetches no other URL)."""
+    import base64
+
+    try:
+        data = attachments.path_of(attachment).read_bytes()
+    except OSError:
+        return ""
+    return f"data:{attachment.content_type};base64,{base64.b64encode(data).decode()}"
 
 
 @hookimpl

@@ -23,11 +23,12 @@ from portal.downloads import send_download
 from portal.documents import fonts as _fonts
 from portal.documents.layout import GBT9704, full_page_css as _full_page_css, print_css as _print_css
 from portal.documents import render as _render
+from portal.documents.text import latin as _latin
 from portal.documents.render import RenderError, write_pdf
 
 log = logging.getLogger("portal.documents")
 
-__all__ = ["RenderError", "Style", "check_at_startup", "document_kinds", "font_report", "gongwen_html",
+__all__ = ["RenderError", "Style", "check_at_startup", "document_kinds", "embedded_fonts", "font_report", "gongwen_html",
            "pdf_response", "print_css", "render_gongwen", "render_page", "render_pdf", "render_template_pdf",
            "template_html", "with_print_css"]
 
@@ -44,7 +45,35 @@ def font_report(app=None, refresh=False) -> _fonts.FontReport:
         app.extensions["portal_fonts"] = report
         app.extensions.pop("portal_print_css", None)
         app.extensions.pop("portal_full_page_css", None)
+        app.extensions.pop("portal_embedded_fonts", None)
     return report
+
+
+def embedded_fonts(app=None) -> list[str]:
+    """The fonts a sample official document (every role: mark, number, title, headings, body
+    with digits and Latin letters, page numbers) actually embeds, by their PostScript names, as
+    ``/admin/fonts`` shows them. Found once per font report."""
+    from datetime import date
+
+    from portal.documents.gongwen import Gongwen
+
+    app = app or current_app._get_current_object()
+    found = app.extensions.get("portal_embedded_fonts")
+    if found is None:
+        names = set()
+
+        def collect(document, pdf):
+            for obj in pdf.objects:
+                if isinstance(obj, dict) and str(obj.get("Type", "")) == "/Font" and "BaseFont" in obj:
+                    names.add(str(obj["BaseFont"]).lstrip("/").split("+", 1)[-1])
+
+        sample = Gongwen(mark="鄂尔多斯市能源局文件", number="鄂能局发〔2026〕1号", title="关于字体检测的通知",
+                         recipients="各科室", body="一、总体要求\n（一）工作安排。事项编号YQ-2026-0009，共12件。",
+                         signature="鄂尔多斯市能源局", date_of_writing=date(2026, 1, 1))
+        report = font_report(app)
+        write_pdf(gongwen_html(sample, report), css=print_css(app), font_files=report.extra_files, finisher=collect)
+        found = app.extensions["portal_embedded_fonts"] = sorted(names)
+    return found
 
 
 def check_at_startup(app):
@@ -77,6 +106,23 @@ class Style:
         size = GBT9704.mark_size(text)
         rise = self.report.fonts["xiaobiaosong"].metrics.raise_by * size
         return Markup(f"font-size: {size:.2f}pt; line-height: {size:.2f}pt; top: {-rise:.3f}pt; position: relative;")
+
+    @staticmethod
+    def latin(text: str) -> Markup:
+        """Digits and Latin letters of a line in the 宋体 face."""
+        return _latin(text)
+
+    def draft(self, mark: str) -> Markup:
+        """The page rule of an unsigned document: ``mark`` ("草稿") at the top right of every page."""
+        heiti = self.report.fonts["heiti"]
+        text = str(mark).replace("\\", "").replace('"', "")
+        return Markup(f'@page {{ @top-right {{ content: "{text}"; font-family: {heiti.css_family}; '
+                      f'font-size: {GBT9704.body_size}pt; color: #000; vertical-align: bottom; white-space: nowrap; '
+                      f'padding-bottom: {GBT9704.pitch:.2f}pt; }} }}')
+
+    def title(self, mark: str) -> Markup:
+        """The title's distance from the red rule: two lines, on the page's grid."""
+        return Markup(f"margin-top: {GBT9704.title_gap(mark):.3f}pt;")
 
 
 def with_print_css(html: str, app=None) -> str:

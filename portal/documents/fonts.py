@@ -61,10 +61,10 @@ ROLES = (
              _c("FandolHei", "Noto Sans CJK SC", "WenQuanYi Zen Hei"), generic="sans-serif"),
     FontRole("kaiti", "楷体", "二级标题（（一））", _c("楷体_GB2312", "KaiTi_GB2312", "楷体", "KaiTi", "华文楷体", "STKaiti"),
              _c("FandolKai", "AR PL UKai CN", "AR PL KaitiM GB")),
-    # Page numbers are half-width Arabic numerals and dashes: without 宋体, a Latin serif face
-    # draws them, and saves embedding a third Chinese font in every document.
-    FontRole("songti", "宋体", "页码（半角阿拉伯数字）", _c("宋体", "SimSun", "华文宋体", "STSong"),
-             _c("DejaVu Serif", "FandolSong", "Noto Serif CJK SC")),
+    # GB/T 9704: page numbers in 4号半角宋体阿拉伯数字; the digits and Latin letters of the text
+    # are set in the same face, the 仿宋 fonts' own being sans-looking.
+    FontRole("songti", "宋体", "页码、正文中的阿拉伯数字和西文字母", _c("宋体", "SimSun", "华文宋体", "STSong"),
+             _c("FandolSong", "Noto Serif CJK SC")),
 )
 ROLE_BY_NAME = {role.name: role for role in ROLES}
 # Always listed after a role's font, so that a character it lacks is still drawn.
@@ -79,6 +79,7 @@ class Face:
     path: str
     index: int
     system: bool  # known to fontconfig; False: a file we hand to WeasyPrint ourselves
+    italic: bool = False  # never chosen for a role while an upright face of the family exists
 
 
 @dataclass(frozen=True)
@@ -217,7 +218,8 @@ def system_faces() -> list[Face]:
             path = ffi.string(string[0]).decode("utf-8", "replace")
             index = integer[0] if fc.FcPatternGetInteger(pattern, b"index", 0, integer) == 0 else 0
             weight = integer[0] if fc.FcPatternGetInteger(pattern, b"weight", 0, integer) == 0 else 80
-            faces.append(Face(tuple(families), weight >= 180, path, index, True))
+            slant = integer[0] if fc.FcPatternGetInteger(pattern, b"slant", 0, integer) == 0 else 0
+            faces.append(Face(tuple(families), weight >= 180, path, index, True, slant > 0))
     finally:
         fc.FcConfigDestroy(config)
     return faces
@@ -245,7 +247,8 @@ def file_faces(directory: str | os.PathLike) -> list[Face]:
         for index, font in enumerate(fonts):
             names = {rec.toUnicode().strip() for rec in font["name"].names if rec.nameID in (1, 16)
                      and _decodable(rec)}
-            faces.append(Face(tuple(sorted(n for n in names if n)), _is_bold(font), str(path), index, False))
+            faces.append(Face(tuple(sorted(n for n in names if n)), _is_bold(font), str(path), index, False,
+                              _is_italic(font)))
     return faces
 
 
@@ -253,6 +256,11 @@ def _is_bold(font) -> bool:
     styles = {rec.toUnicode().casefold() for rec in font["name"].names if rec.nameID in (2, 17) and _decodable(rec)}
     weight = font["OS/2"].usWeightClass if "OS/2" in font else 400
     return weight >= 600 or bool(font["head"].macStyle & 1) or any("bold" in s for s in styles)
+
+
+def _is_italic(font) -> bool:
+    styles = {rec.toUnicode().casefold() for rec in font["name"].names if rec.nameID in (2, 17) and _decodable(rec)}
+    return bool(font["head"].macStyle & 2) or any("italic" in s or "oblique" in s for s in styles)
 
 
 def _decodable(record) -> bool:
@@ -271,8 +279,8 @@ def choose(role: FontRole, faces: list[Face]) -> RoleFont:
             matching = [f for f in faces if wanted in (n.casefold() for n in f.families)]
             if not matching:
                 continue
-            # prefer the weight asked for; then the order found (the instance's files first)
-            matching.sort(key=lambda f: f.bold != cand.bold)
+            # prefer the weight asked for, upright; then the order found (the instance's files first)
+            matching.sort(key=lambda f: (f.bold != cand.bold, f.italic))
             face = matching[0]
             return RoleFont(role, face, cand.family, cand.bold, official, face_metrics(face.path, face.index))
     return RoleFont(role, None)

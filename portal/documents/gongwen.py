@@ -5,7 +5,7 @@ from datetime import date
 
 from markupsafe import Markup
 
-from portal.documents.text import body_html, escape_lines, one_line, title_lines
+from portal.documents.text import body_html, escape_lines, one_line, shape_title
 
 SECRECY = {"": "", "secret": "秘密", "confidential": "机密", "top_secret": "绝密"}
 URGENCY = {"": "", "urgent": "加急", "extra_urgent": "特急"}
@@ -44,7 +44,7 @@ class Attachment:
 
     @property
     def title_html(self) -> Markup:
-        return escape_lines(title_lines(self.title))
+        return escape_lines(shape_title(self.title))
 
     @property
     def body(self) -> Markup:
@@ -68,11 +68,11 @@ class Gongwen:
     secrecy: str = ""               # "机密★1年"
     urgency: str = ""               # "特急"
     copy_no: str = ""               # 份号
-    draft_mark: str = ""            # "征求意见稿" / "草稿": shown on unsigned drafts
+    draft_mark: str = ""            # "草稿": at the top of every page of an unsigned document
 
     @property
     def title_html(self) -> Markup:
-        return escape_lines(title_lines(self.title))
+        return escape_lines(shape_title(self.title))
 
     @property
     def plain_title(self) -> str:

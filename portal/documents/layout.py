@@ -65,6 +65,16 @@ class Geometry:
     def letter_spacing(self) -> float:
         return round(self.advance - self.body_size, 3)
 
+    def title_gap(self, mark: str) -> float:
+        """The space in pt between the red rule and the title: two lines (空二行), less or more by
+        what puts the title on a line of the page's grid, so that the body below it keeps the
+        grid and page 1 holds its 22nd line."""
+        p = self.pitch
+        head = (mm(self.mark_top) + self.mark_size(mark) + (self.number_gap_lines + 1) * p
+                + mm(self.rule_gap) - (p - self.body_size) / 2 + mm(self.rule_height) + self.title_gap_lines * p)
+        off = head % p
+        return round(self.title_gap_lines * p - off if off <= p / 2 else self.title_gap_lines * p + p - off, 3)
+
     def mark_size(self, text: str) -> float:
         """The mark's size: 初号 at most, and never wider than 90% of the type area."""
         n = max(len(text), 1)
@@ -142,7 +152,7 @@ html {{ {font("fangsong")} font-size: {_pt(body)}; line-height: {_pt(p)}; color:
   letter-spacing: {_pt(g.letter_spacing)}; orphans: 1; widows: 1; }}
 body {{ margin: 0; }}
 p, li, dd, dt, td, th, h1, h2, h3, h4, h5, h6, .gw-text {{ {shift("fangsong", body)} }}
-p {{ margin: 0; text-indent: {_pt(2 * adv)}; white-space: pre-wrap; }}
+p {{ margin: 0; text-indent: {_pt(2 * adv)}; white-space: pre-wrap; text-align: justify; }}
 h1, h2, h3, h4, h5, h6 {{ margin: 0; font-size: {_pt(body)}; font-weight: normal; }}
 table {{ border-collapse: collapse; width: 100%; }}
 td, th {{ border: 0.25mm solid #000; padding: 0 {_pt(adv / 4)}; text-align: left; vertical-align: top;
@@ -151,7 +161,8 @@ th {{ {font("heiti")} }}
 ul, ol {{ margin: 0; padding-left: {_pt(2 * adv)}; }}
 .gw-hei {{ {font("heiti")} }}
 .gw-kai {{ {font("kaiti")} }}
-.gw-song {{ {font("songti")} }}
+.gw-song, .gw-latin {{ {font("songti")} }}
+.gw-half {{ letter-spacing: {_pt(adv / 2 - body)}; }}
 
 /* the head of the first page */
 .gw-head {{ position: relative; padding-top: {_pt(mm(g.mark_top))}; }}
@@ -173,34 +184,38 @@ ul, ol {{ margin: 0; padding-left: {_pt(2 * adv)}; }}
 .gw-chapter {{ text-indent: 0; text-align: center; {font("heiti")} }}
 .gw-article {{ {font("heiti")} }}
 .gw-blank {{ height: {_pt(p)}; }}
+.gw-keep {{ break-after: avoid; }}
 
 /* 附件说明, signature, date, 附注 */
 .gw-annex {{ margin-top: {_pt(p)}; width: auto; }}
 .gw-annex td {{ border: 0; padding: 0; }}
 .gw-annex .gw-annex-label {{ padding-left: {_pt(2 * adv)}; white-space: nowrap; }}
 .gw-annex .gw-annex-no {{ white-space: nowrap; padding-right: {_pt(adv / 4)}; }}
-.gw-signature {{ display: table; width: auto; margin: {_pt(p)} {_pt(2 * adv)} 0 auto; }}
+/* the 署名 and the date stay together and with the body's last lines */
+.gw-signature {{ display: table; width: auto; margin: {_pt(p)} {_pt(2 * adv)} 0 auto; break-inside: avoid;
+  break-before: avoid; }}
 .gw-signature p {{ text-indent: 0; white-space: nowrap; }}
 .gw-signature .gw-date {{ padding-left: {_pt(2 * adv)}; }}
 .gw-note {{ text-indent: {_pt(2 * adv)}; }}
 
-/* attachments: each on a new page, "附件1" on the first line, its title on the second */
+/* attachments: each on a new page, "附件1" on the first line, its title on the third */
 .gw-attachment {{ break-before: page; }}
 .gw-attachment-label {{ text-indent: 0; {font("heiti")} {shift("heiti", body)} }}
-.gw-attachment-title {{ margin: 0 0 {_pt(p)}; text-indent: 0; text-align: center; {font("xiaobiaosong")}
+.gw-attachment-title {{ margin: {_pt(p)} 0 {_pt(p)}; text-indent: 0; text-align: center; {font("xiaobiaosong")}
   font-size: {_pt(g.title_size)}; letter-spacing: 0; {shift("xiaobiaosong", g.title_size)} }}
 .gw-file-note {{ text-indent: 0; }}
 
-/* 版记: on the last, even page, its last rule on the type area's bottom edge */
-.gw-colophon-page {{ page: colophon; break-before: left; position: relative; height: {_pt(mm(g.area_height) - 0.5)}; }}
-.gw-colophon {{ position: absolute; left: 0; right: 0; bottom: -0.5pt; font-size: {_pt(small)}; letter-spacing: 0;
-  border-bottom: {g.colophon_thick}mm solid #000; }}
+/* 版记: after the body; pagination.arrange puts it at the foot of the last even page */
+.gw-colophon-page {{ break-inside: avoid; padding-top: {_pt(p)}; }}
+.gw-colophon-next {{ break-before: page; padding-top: 0; }}
+.gw-colophon-back {{ break-before: left; page: colophon; padding-top: 0; }}
+.gw-colophon {{ font-size: {_pt(small)}; letter-spacing: 0; border-bottom: {g.colophon_thick}mm solid #000; }}
 .gw-colophon-row {{ margin: 0; border-top: {g.colophon_thin}mm solid #000; padding: 0 {_pt(small)}; }}
 .gw-colophon-row:first-child {{ border-top-width: {g.colophon_thick}mm; }}
 .gw-colophon p {{ text-indent: 0; {shift("fangsong", small)} }}
 .gw-cc {{ padding-left: {_pt(3 * small)}; text-indent: {_pt(-3 * small)} !important; }}
 .gw-printed {{ display: table; width: 100%; }}
-.gw-printed span {{ display: table-cell; }}
+.gw-printed > span {{ display: table-cell; }}
 .gw-printed .gw-printed-date {{ text-align: right; }}
 .gw-title-line {{ display: block; }}
 """

@@ -16,6 +16,9 @@ import time
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from portal.documents import pagination
+from portal.documents.justify import justify
+
 log = logging.getLogger("portal.documents")
 
 _RENDER_LOCK = threading.Lock()
@@ -109,10 +112,12 @@ def cache_key(html: str, css: str, fonts_signature: str, attachments=()) -> str:
 
 
 def write_pdf(html: str, *, css: str = "", font_files=(), base_url="http://portal.invalid/", static_folder=None,
-              attachments=(), cache_dir: str | os.PathLike | None = None, fonts_signature="") -> bytes:
+              attachments=(), cache_dir: str | os.PathLike | None = None, fonts_signature="",
+              finisher=None) -> bytes:
     """Lay ``html`` out with the stylesheet ``css`` (user origin: below the page's own styles)
     and return the PDF. ``font_files`` are font files fontconfig does not know; ``attachments``
-    are ``(filename, bytes)`` embedded as PDF file attachments."""
+    are ``(filename, bytes)`` embedded as PDF file attachments; ``finisher(document, pdf)`` sees
+    the PDF's objects before they are written (WeasyPrint's hook)."""
     key = cache_key(html, css, fonts_signature, attachments) if cache_dir else None
     if key:
         cached = Path(cache_dir) / f"{key}.pdf"
@@ -123,11 +128,17 @@ def write_pdf(html: str, *, css: str = "", font_files=(), base_url="http://porta
 
     started = time.perf_counter()
     with _RENDER_LOCK:
-        document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=_fetcher(static_folder))
         pdf_attachments = [weasyprint.Attachment(string=data, name=name) for name, data in attachments] or None
+        options = dict(font_config=_kept_font_configuration(font_files), attachments=pdf_attachments,
+                       stylesheets=[_kept_stylesheet(css)] if css else None)
         try:
-            pdf = document.write_pdf(font_config=_kept_font_configuration(font_files), attachments=pdf_attachments,
-                                     stylesheets=[_kept_stylesheet(css)] if css else None)
+            document = _layout(html, base_url, static_folder, options)
+            again = pagination.arrange(document, html)
+            if again is not None:  # the 版记 belongs on another page: lay out once more
+                document = _layout(again, base_url, static_folder, options)
+                pagination.arrange(document, again)
+            justify(document)
+            pdf = document.write_pdf(attachments=pdf_attachments, finisher=finisher)
         except Exception as exc:
             log.exception("PDF 生成失败")
             raise RenderError("PDF 生成失败，请稍后重试或联系系统管理员。") from exc
@@ -135,6 +146,12 @@ def write_pdf(html: str, *, css: str = "", font_files=(), base_url="http://porta
     if key:
         _store(Path(cache_dir), key, pdf)
     return pdf
+
+
+def _layout(html, base_url, static_folder, options):
+    import weasyprint
+
+    return weasyprint.HTML(string=html, base_url=base_url, url_fetcher=_fetcher(static_folder)).render(**options)
 
 
 def _store(cache_dir: Path, key: str, pdf: bytes):

@@ -78,8 +78,12 @@ def document_pdf(kind_name, object_id):
 @requires("documents.fonts")
 def fonts_page():
     report = documents.font_report()
+    try:
+        embedded = documents.embedded_fonts()
+    except documents.RenderError:
+        embedded = None
     return render_template("documents/fonts.html", report=report, roles=font_roles.ROLES, geometry=GBT9704,
-                           kinds=documents.document_kinds())
+                           kinds=documents.document_kinds(), embedded=embedded)
 
 
 @bp.route("/admin/fonts/refresh", methods=["POST"])

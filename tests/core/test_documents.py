@@ -157,7 +157,7 @@ def test_heading_levels_in_hei_kai_and_fang(doc_app, pdf):
 
     def font_of(start):
         line = next(line for line in lines if line.text.startswith(start))
-        return line.chars[0].font
+        return next(c for c in line.chars if is_cjk(c.text)).font  # digits are in 宋体 (see the sweep)
 
     assert family["heiti"] in font_of("一、明确办理责任")
     assert family["kaiti"] in font_of("（一）落实首办负责")
@@ -257,6 +257,13 @@ def test_fonts_page_names_each_roles_font_and_warns_about_stand_ins(doc_app):
     if any(not f.official for f in report.fonts.values()):
         assert "替代字体" in page and "未安装正式字体" in page
     assert "HarfBuzz 字体子集库已加载" in page
+    # what a printed document embeds, by name: the 宋体 face of the page numbers among them
+    songti = report.fonts["songti"].face.path
+    from fontTools.ttLib import TTFont
+
+    postscript = TTFont(songti, fontNumber=report.fonts["songti"].face.index, lazy=True)["name"].getDebugName(6)
+    assert "实际嵌入的字体" in page and postscript in page
+    assert "Italic" not in page
     office = doc_app.test_client()
     office.login("office")
     assert office.get("/admin/fonts").status_code == 403

@@ -61,5 +61,7 @@ def test_attachments_each_on_a_new_page_then_the_colophon_alone(notice):
             assert title.startswith(seed.ATTACHMENTS[int(lines[0].text[2:]) - 1][0].split("\n")[0])
     assert list(starts) == ["附件1", "附件2", "附件3", "附件4"]
     last = notice.lines(len(notice.pages) - 1)
-    assert [line.text for line in last] == ["鄂尔多斯市煤炭局办公室2019年11月7日印发"]
-    assert len(notice.pages) % 2 == 0
+    # the body ends on an odd page: the 版记 has the next, even, page, which keeps its number
+    # (GB/T 9704: only a 版记 page after a blank page goes unnumbered)
+    assert [line.text for line in last] == ["鄂尔多斯市煤炭局办公室2019年11月7日印发", f"—{len(notice.pages)}—"]
+    assert len(notice.pages) % 2 == 0 and notice.lines(len(notice.pages) - 2)

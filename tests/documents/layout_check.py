@@ -1,0 +1,294 @@
+"""A layout checker: the rules of GB/T 9704-2012 a secretary checks by eye, measured on a real PDF.
+
+``check(pdf, spec)`` returns every broken rule as a sentence (an empty list: the document
+passes). It reads only the PDF (``portal.documents.measure.MeasuredPdf``): text lines with
+their em boxes, fonts and rules, never the HTML that made it. ``spec`` says what the document
+should carry (its 署名, 成文日期, whether it is a signed document, its attachments' titles).
+
+A half-width character (digit, Latin letter) counts as half a character in a line's count;
+the full-page rules (22 lines) apply only to pages that hold body text from top to bottom.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from portal.documents.layout import GBT9704 as G, PT_PER_MM
+from portal.documents.measure import MeasuredPdf, is_cjk
+
+P = G.pitch / PT_PER_MM                              # line pitch, mm
+HALF = (G.pitch - G.body_size) / 2 / PT_PER_MM       # line box top to em box top, body text
+ADV = G.advance / PT_PER_MM                          # one character, mm
+TOP, BOTTOM = G.top, G.top + G.area_height
+LEFT, RIGHT = G.left, G.left + G.area_width
+PAGE_NUMBER = re.compile(r"^—(\d+)—$")
+HEADING = re.compile(r"^([一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])")
+LATIN = re.compile(r"[0-9A-Za-z]")
+ATTACHMENT = re.compile(r"^附件\d+$")
+
+
+@dataclass
+class Spec:
+    signature: str = ""
+    date: str = ""
+    signed: bool = True                # has a document number; unsigned drafts carry the draft mark
+    draft_mark: str = "草稿"
+    colophon: bool = True              # 抄送 or 印发机关 present
+    attachments: list = field(default_factory=list)  # their titles, one line each
+    latin_font: str = ""               # the face digits and Latin letters of the body are set in
+    number_font: str = ""              # the face of the page numbers
+    body_font: str = ""                # the 仿宋 face: its lines' digits and letters must be in latin_font
+
+
+COMPRESSED = re.compile("[，。、；：！？）》〕】」』”’](?=[，。、；：！？）》〕】」』”’（《〔【「『“‘])")
+
+
+def width(text: str) -> float:
+    """Characters of a line: full-width ones count 1, half-width ones ½, and so does a closing
+    mark before another mark (标点挤压)."""
+    return sum(1 if is_cjk(c) or ord(c) > 0x2E7F else 0.5 for c in text) - 0.5 * len(COMPRESSED.findall(text))
+
+
+class Page:
+    def __init__(self, pdf: MeasuredPdf, index: int):
+        self.index, self.no = index, index + 1
+        lines = pdf.lines(index)
+        self.number_lines = [ln for ln in lines if ln.baseline > BOTTOM + 1 and PAGE_NUMBER.match(ln.text)]
+        self.head_lines = [ln for ln in lines if ln.baseline < TOP]  # the top margin: a draft's mark
+        self.lines = [ln for ln in lines if ln not in self.number_lines and ln not in self.head_lines]
+        self.fonts = pdf.fonts
+        self.colophon = [ln for ln in self.lines if abs(ln.size - G.small_size) < 0.1]
+        self.body = [ln for ln in self.lines if abs(ln.size - G.body_size) < 0.1]
+        self.rules = [r for r in pdf.rects(index) if r["x1"] - r["x0"] > 150]
+
+    @property
+    def number(self):
+        return int(PAGE_NUMBER.match(self.number_lines[0].text).group(1)) if self.number_lines else None
+
+    @property
+    def blank(self):
+        return not self.lines and not self.number_lines
+
+    def line_no(self, line) -> float:
+        """The grid line (1–22) a line's em box sits on, fractional when off the grid."""
+        top = line.em_box(self.fonts)[0] - HALF - TOP
+        return top / P + 1
+
+
+def continues(line) -> bool:
+    """A body line that starts at the left edge continues the paragraph above it."""
+    return abs(line.x0 - LEFT) < 0.3 and not HEADING.match(line.text) and not ATTACHMENT.match(line.text)
+
+
+def pages_of(pdf: MeasuredPdf) -> list[Page]:
+    if not hasattr(pdf, "_checked_pages"):
+        pdf._checked_pages = [Page(pdf, i) for i in range(len(pdf.pages))]
+    return pdf._checked_pages
+
+
+def body_end(pdf: MeasuredPdf, spec: Spec) -> tuple[int, int] | None:
+    """(page, grid line) of the body's last line, the 署名 and 成文日期 apart."""
+    ends = [(p.no, round(p.line_no(ln))) for p in pages_of(pdf) for ln in p.body
+            if ln.text not in (spec.signature, spec.date)]
+    return ends[-1] if ends else None
+
+
+def natural_end(pdf: MeasuredPdf, spec: Spec) -> tuple[int, int] | None:
+    """(page, grid line) where the body would end without the 署名: where it ends, or, when its
+    last lines went to the next page to stay with the 署名, where they left."""
+    pages = pages_of(pdf)
+    end = body_end(pdf, spec)
+    if end is None:
+        return None
+    page, line = end
+    before = pages[page - 2] if page >= 2 else None
+    if before and before.body and continues(pages[page - 1].body[0]):
+        left = round(before.line_no(before.body[-1]))
+        if left + line <= G.lines:
+            return page - 1, left + line
+    return end
+
+
+def check(pdf: MeasuredPdf, spec: Spec) -> list[str]:
+    pages = pages_of(pdf)
+    problems: list[str] = []
+    add = problems.append
+    total = len(pages)
+
+    # -- the page and the grid ----------------------------------------------------------------
+    for page in pages:
+        w, h = pdf.size_mm(page.index)
+        if abs(w - 210) > 0.3 or abs(h - 297) > 0.3:
+            add(f"第{page.no}页不是A4")
+        for ln in page.lines:
+            if ln.x0 < LEFT - 0.3 or ln.x1 > RIGHT + 0.3:
+                add(f"第{page.no}页“{ln.text[:12]}”超出版心左右边界")
+            if width(ln.text) > G.chars:
+                add(f"第{page.no}页“{ln.text[:12]}”一行超过{G.chars}字（{width(ln.text)}）")
+        if len(page.body) > G.lines:
+            add(f"第{page.no}页超过{G.lines}行")
+        if page.index > 0:  # below the head of page 1 every body line sits on the grid
+            for ln in page.body:
+                n = page.line_no(ln)
+                if abs(n - round(n)) > 0.06 or not 1 <= round(n) <= G.lines:
+                    add(f"第{page.no}页“{ln.text[:12]}”不在行格上（第{n:.2f}行）")
+
+    # -- 署名 and 成文日期: together, and with body text ----------------------------------------
+    sig_page = None
+    if spec.signature:
+        found = [(p, i) for p in pages for i, ln in enumerate(p.body) if ln.text == spec.signature]
+        if not found:
+            add("找不到发文机关署名")
+        else:
+            page, i = found[-1]
+            sig_page = page
+            if spec.date:
+                if i + 1 >= len(page.body) or page.body[i + 1].text != spec.date:
+                    add(f"署名与成文日期不在同一页的相邻两行（署名在第{page.no}页）")
+            if i == 0:
+                add(f"第{page.no}页只有署名和成文日期，没有正文")
+
+    # -- body pages: full pages, paragraphs broken at a page's foot, headings ---------------
+    content = [p for p in pages if p.body]
+    for prev, page in zip(content, content[1:]):
+        if page.index != prev.index + 1:
+            continue
+        last, first = prev.body[-1], page.body[0]
+        broken = continues(first)
+        if HEADING.match(last.text) and width(last.text) < G.chars - 2 and not continues(first):
+            add(f"标题“{last.text}”孤悬在第{prev.no}页末行")
+        keeps_signature = page is sig_page
+        if broken and not keeps_signature and round(prev.line_no(last)) != G.lines:
+            add(f"第{prev.no}页在段落中间换页，却没有排满{G.lines}行（末行在第{prev.line_no(last):.1f}行）")
+
+    # -- 撑满版心: every line but a paragraph's last ends at the right edge ------------------
+    flow = [(p, ln) for p in pages for ln in p.body]
+    for (page, ln), (_, nxt) in zip(flow, flow[1:]):
+        in_flow = abs(ln.x0 - LEFT) < 0.3 or abs(ln.x0 - LEFT - 2 * ADV) < 0.3
+        if in_flow and continues(nxt) and not ln.text.endswith("：") and RIGHT - ln.x1 > 1.0:
+            add(f"第{page.no}页“{ln.text[:10]}…”未撑满版心，右端短{RIGHT - ln.x1:.1f}毫米")
+
+    # -- 版记 and page numbers -------------------------------------------------------------
+    colophon_pages = [p for p in pages if p.colophon]
+    if spec.colophon:
+        if not colophon_pages:
+            add("找不到版记")
+        else:
+            c = colophon_pages[-1]
+            if c.no != total:
+                add(f"版记不在最后一页（第{c.no}页，共{total}页）")
+            if c.no % 2:
+                add(f"版记在单页（第{c.no}页），应在最后一个双页")
+            ends = [p for p in content if p.body and p is not c]
+            b = (c if c.body else ends[-1]) if ends or c.body else None
+            if b is not None:
+                if b.no % 2 and c.no != b.no + 1:
+                    add(f"正文止于单页第{b.no}页，版记应在第{b.no + 1}页，实在第{c.no}页")
+                if b.no % 2 == 0 and c.no not in (b.no, b.no + 2):
+                    add(f"正文止于双页第{b.no}页，版记却在第{c.no}页")
+                if b.no % 2 == 0 and c.no == b.no + 2:
+                    free = BOTTOM - max(ln.em_box(pdf.fonts)[1] for ln in b.body) - HALF
+                    needed = BOTTOM - min(r["top"] for r in c.rules) + P if c.rules else 2 * P
+                    if free >= needed:
+                        add(f"第{b.no}页尚有{free:.0f}毫米空白，放得下版记，却另加了空白页")
+                blank_before = c.no >= 2 and pages[c.index - 1].blank
+                if blank_before and c.number is not None:
+                    add("版记页前有空白页，版记页不应编页码")
+                if not blank_before and c.number is None and total > 1:
+                    add(f"版记页（第{c.no}页）没有页码")
+    for page in pages:
+        if page.blank:
+            if page.number is not None:
+                add(f"空白页第{page.no}页不应编页码")
+            if page.no != total - 1 or not spec.colophon:
+                add(f"第{page.no}页是空白页")
+            continue
+        if page.number is None and not (page.colophon and page.index and pages[page.index - 1].blank):
+            add(f"第{page.no}页没有页码")
+        if page.number is not None and page.number != page.no:
+            add(f"第{page.no}页的页码是{page.number}")
+        for ln in page.number_lines:
+            if abs(ln.size - G.small_size) > 0.1:
+                add(f"第{page.no}页页码不是四号")
+            if spec.number_font and not all(spec.number_font in c.font for c in ln.chars):
+                add(f"第{page.no}页页码的字体是{ln.chars[0].font.split('+')[-1]}，应为宋体")
+
+    # -- digits and Latin letters of the body in a 宋体-style face -------------------------
+    if spec.latin_font:
+        for page in pages:
+            for ln in page.body:
+                if spec.body_font and not any(spec.body_font in c.font for c in ln.chars if is_cjk(c.text)):
+                    continue  # a heading in 黑体 or 楷体 keeps its own digits
+                wrong = {c.font.split("+")[-1] for c in ln.chars if LATIN.match(c.text) and spec.latin_font not in c.font}
+                if wrong:
+                    add(f"第{page.no}页“{ln.text[:10]}”中的数字、字母用了{'、'.join(sorted(wrong))}")
+                    break
+
+    # -- attachments: "附件N" on line 1, the title on line 3 -------------------------------
+    for n, title in enumerate(spec.attachments, 1):
+        label = [(p, ln) for p in pages for ln in p.lines if ln.text == f"附件{n}" and abs(ln.x0 - LEFT) < 0.3]
+        if not label:
+            add(f"找不到“附件{n}”")
+            continue
+        page, ln = label[0]
+        if abs(page.line_no(ln) - 1) > 0.1:
+            add(f"“附件{n}”不在第{page.no}页第1行")
+        big = [t for t in page.lines if abs(t.size - G.title_size) < 0.1]
+        heads = big if "".join(t.text for t in big) == title.replace(" ", "") else []
+        if not heads:
+            add(f"附件{n}的标题不在其首页")
+            continue
+        half_title = (G.pitch - G.title_size) / 2 / PT_PER_MM
+        line = (heads[0].em_box(pdf.fonts)[0] - half_title - TOP) / P + 1
+        if abs(line - 3) > 0.1:
+            add(f"附件{n}的标题在第{line:.1f}行，应在第3行")
+        if any(abs((h.x0 + h.x1) / 2 - (LEFT + RIGHT) / 2) > 1 for h in heads):
+            add(f"附件{n}的标题未居中")
+
+    # -- drafts: the draft mark on every page, never an empty number ----------------------
+    text_pages = [" ".join(ln.text for ln in p.head_lines + p.lines) for p in pages]
+    if "〔〕" in "".join(text_pages).replace(" ", "") or "〔 〕" in "".join(text_pages):
+        add("文号是空的“〔 〕号”")
+    if not spec.signed:
+        for page, text in zip(pages, text_pages):
+            if not page.blank and spec.draft_mark not in text:
+                add(f"未签发文稿的第{page.no}页没有“{spec.draft_mark}”标记")
+    elif any(spec.draft_mark in t for t in text_pages):
+        add("已签发的文件带有草稿标记")
+    return problems
+
+
+# -- titles ------------------------------------------------------------------------------------
+UNBROKEN = re.compile(r"\d+年\d+月\d+日|\d+年\d+月|\d+月\d+日|[0-9A-Za-z][0-9A-Za-z.\-/]*|《[^》]*》")
+
+
+def title_problems(pdf: MeasuredPdf, organ: str = "") -> list[str]:
+    """The title on page 1 (二号 lines): no line fills the type area, none breaks inside a
+    date, a number, a book title or the organ's name, and the lines form a trapezoid or a
+    diamond."""
+    lines = [ln for ln in pdf.lines(0) if abs(ln.size - G.title_size) < 0.1]
+    problems = []
+    full = G.area_width - 0.5 * G.title_size / PT_PER_MM
+    for ln in lines:
+        if ln.x1 - ln.x0 > full:
+            problems.append(f"标题行“{ln.text}”占满了版心宽度")
+    joined, at, cuts = "".join(ln.text for ln in lines), 0, []
+    for ln in lines[:-1]:
+        at += len(ln.text)
+        cuts.append(at)
+    spans = [m.span() for m in UNBROKEN.finditer(joined)]
+    if organ and organ in joined:
+        start = joined.index(organ)
+        spans.append((start, start + len(organ)))
+    for cut in cuts:
+        for a, b in spans:
+            if a < cut < b:
+                problems.append(f"标题在“{joined[a:b]}”中间换行")
+    widths = [ln.x1 - ln.x0 for ln in lines]
+    tol = G.title_size / PT_PER_MM / 2
+    rising = all(a <= b + tol for a, b in zip(widths, widths[1:]))
+    falling = all(a + tol >= b for a, b in zip(widths, widths[1:]))
+    diamond = len(widths) == 3 and widths[1] + tol >= max(widths[0], widths[2])
+    if len(widths) > 1 and not (rising or falling or diamond):
+        problems.append("标题各行既不成梯形也不成菱形：" + " / ".join(ln.text for ln in lines))
+    return problems
