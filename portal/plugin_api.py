@@ -31,12 +31,12 @@ from portal.db import BaseModel, database, now
 from portal.documents.gongwen import SECRECY, URGENCY, Attachment, Gongwen, chinese_date, document_number, secrecy_mark
 from portal.downloads import send_download
 from portal.hookspecs import hookimpl
-from portal.identity import identity
+from portal.identity import identity, prefix_problem
 from portal.inputs import (InputError, PortalForm, Problems, bounded_day, bounded_id, clean_text, flash_problems,
                            optional, parse_datetime, required, safe_next, whole_number)
 from portal.org.models import WORKING_KINDS, Department, User
 from portal.plugins import CaseAction, CaseFilterOption, DocumentKind, NavItem, Panel, Section, Widget
-from portal.settings import get_setting, get_settings, set_setting
+from portal.settings import SettingField, get_setting, get_settings, set_setting
 from portal.uploads import read_upload
 
 # the process kit, whole: every name portal.process exports (Step, Workflow, bump, notify …)
@@ -55,9 +55,9 @@ __all__ = [
     "parse_datetime",
     "whole_number", "bounded_id", "bounded_day", "safe_next", "read_upload", "send_download",
     # the audit log and settings
-    "audit", "record", "AuditEvent", "get_setting", "get_settings", "set_setting", "settings",
+    "audit", "record", "AuditEvent", "get_setting", "get_settings", "set_setting", "settings", "SettingField",
     # the bureau's identity (its name, 发文机关, 机关代字 …: /admin/identity)
-    "identity",
+    "identity", "prefix_problem",
     # cases and the one visibility rule
     "Case", "Notification", "OPEN_STATES", "UNARCHIVED_STATES", "ENDED_STATES", "access", "can_see", "visible",
     "case_or_404", "read_only", "emit", "case_queries", "bulletin",

@@ -40,8 +40,7 @@ def portal_permissions():
 @hookimpl
 def portal_settings():
     """The 机关代字 of each 文种 (“…函” for letters …), edited on the bureau's identity page."""
-    from portal.identity import prefix_problem
-    from portal.settings import SettingField
+    from portal.plugin_api import SettingField, prefix_problem
 
     from plugins.circulars.models import KINDS
 
