@@ -443,8 +443,19 @@ def datetime_strategy(f, record):
     return field(weighted((3, drawn), (1, st.sampled_from(BAD_DATETIMES))))
 
 
+BAD_DATES = ["昨天", "2026-02-30", "2026-13-01", "9999-99-99", "２０２６-１１-２８", "2026/11/28", "11-28", "-1",
+             "' OR 1=1 --", "<script>alert(1)</script>", "2026-11-28\x00", "0000-01-01"]
+
+
+def date_strategy(f, record):
+    return field(weighted((3, st.dates(date(1990, 1, 1), date(2100, 12, 31)).map(date.isoformat)),
+                          (1, st.sampled_from(BAD_DATES + ["", " "]))))
+
+
 def field_strategy(f, record):
     """Hostile values for one field, drawn from its declaration."""
+    if f.kind == "date":
+        return date_strategy(f, record)
     if f.kind in ("text", "textarea"):
         return field(weighted((3, good_text(f.limit)), (1, hostile_text(limit=f.limit))))
     if f.kind == "url":
@@ -483,9 +494,18 @@ def field_problem(f, value, record, at) -> bool:
     if f.kind == "choices":
         sent = value if isinstance(value, list) else [] if value is None else [value]
         return any(_chosen(f, v, record) is None for v in sent) or (f.required and not sent)
+    if f.kind == "date":
+        raw = first(value)
+        if not isinstance(raw, str) or not raw.strip():
+            return f.required
+        try:
+            day = date.fromisoformat(raw.strip())
+        except ValueError:
+            return True
+        return bool(f.check and f.check(day, record))
     if f.kind == "datetime":
         raw = first(value)
-        if not (raw or "").strip():
+        if not isinstance(raw, str) or not raw.strip():
             return f.required
         when = parse_dt(raw)
         return when is None or bool(f.check and f.check(when, record))
@@ -517,8 +537,10 @@ def valid_value(f, record, content=True):
         return options[:1] if f.kind == "choices" else options[0]
     if f.kind == "file":
         return ((PNG, True), "shot.png") if f.required else None
+    if f.kind in ("date", "datetime"):
+        return "" if not f.required else now().strftime("%Y-%m-%d" if f.kind == "date" else "%Y-%m-%dT%H:%M")
     return {"text": "正常的中文内容。", "textarea": "正常的中文内容。", "url": "https://x.example/reply",
-            "datetime": "", "whole": "1", "bool": "1"}[f.kind]
+            "whole": "1", "bool": "1"}[f.kind]
 
 
 def fixed_hostile(f, record) -> list[tuple[str, object]]:
@@ -536,6 +558,8 @@ def fixed_hostile(f, record) -> list[tuple[str, object]]:
         out += [("invalid choice", j) for j in junk_choices(f, record)[:8]]
     if f.kind == "datetime":
         out += [("malformed date", d) for d in BAD_DATETIMES[:10]]
+    if f.kind == "date":
+        out += [("malformed date", d) for d in BAD_DATES]
     if f.kind == "whole":
         out += [("malformed number", n) for n in ("abc", "1.5", "１", HUGE_ID, "9" * 5000)]
     if f.kind == "file":

@@ -8,12 +8,12 @@ reading a clean value again gives it back unchanged.
 """
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from portal.inputs import InputError, Problems, clean_text, parse_datetime, whole_number
 
 TEXTS = ("text", "textarea", "url")
-KINDS = TEXTS + ("choice", "choices", "datetime", "whole", "file", "bool")
+KINDS = TEXTS + ("choice", "choices", "date", "datetime", "whole", "file", "bool")
 OPTIONAL = "（可选）"
 
 
@@ -124,11 +124,25 @@ def _choices(f: Field, raw, record) -> list:
 def _datetime(f: Field, raw, record) -> datetime | None:
     if isinstance(raw, datetime):
         return raw
-    if not (raw or "").strip():
+    if not isinstance(raw, str) or not raw.strip():
         if f.required:
             raise InputError(f.refusal(raw, record, f"请填写{f.label}。"))
         return f.initial(record)
     return parse_datetime(raw, f.label)
+
+
+def _date(f: Field, raw, record) -> date | None:
+    if isinstance(raw, date):
+        return raw
+    value = (raw or "").strip() if isinstance(raw, str) else ""
+    if not value:
+        if f.required:
+            raise InputError(f.refusal(raw, record, f"请填写{f.label}。"))
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"{f.label}格式不正确，请按“2019-11-07”填写。") from None
 
 
 def _whole(f: Field, raw, record) -> int | None:
@@ -164,7 +178,7 @@ def _bool(f: Field, raw, record) -> bool:
 
 
 READERS = {"text": _text, "textarea": _text, "url": _text, "choice": _choice, "choices": _choices,
-           "datetime": _datetime, "whole": _whole, "file": _file, "bool": _bool}
+           "date": _date, "datetime": _datetime, "whole": _whole, "file": _file, "bool": _bool}
 
 
 def sent(form, files, f: Field):

@@ -247,6 +247,7 @@ def test_a_plugin_adds_a_step_to_the_cases_workflow(plugin_app, login):
     assert empty.status_code == 400 and "请填写答复内容。" in empty.get_data(as_text=True) and not replies(case)
     long = step(office, case, "holding_reply", text="界" * 201)
     assert long.status_code == 400 and "答复内容不能超过200个字。" in long.get_data(as_text=True)
+    assert f'name="text" rows="3">{"界" * 201}</textarea>' in long.get_data(as_text=True)  # kept as typed
     refused = step(monitor, case, "holding_reply", text="已收到，正在核实。")
     assert refused.status_code == 400 and "您没有对该事项当日答复的权限。" in refused.get_data(as_text=True)
     assert not replies(case)
