@@ -6,6 +6,7 @@ never a name written in the code. Plugins add fields of their own to the page wi
 ``SettingField(group="identity")`` (the circulars' 机关代字 per 文种).
 """
 import base64
+import hashlib
 import re
 from dataclasses import dataclass
 
@@ -144,8 +145,6 @@ def _read_logo(problems: Problems):
     elif len(found.data) > LOGO_MAX_BYTES:
         problems.add(f"标志图不能超过{LOGO_MAX_BYTES // 1024}KB。")
     else:
-        import hashlib
-
         version = hashlib.sha256(found.data).hexdigest()[:12]
         return f"{found.content_type};{version};{base64.b64encode(found.data).decode('ascii')}"
     return None
