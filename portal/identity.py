@@ -6,6 +6,7 @@ never a name written in the code. Plugins add fields of their own to the page wi
 ``SettingField(group="identity")`` (the circulars' 机关代字 per 文种).
 """
 import base64
+import hashlib
 import re
 from dataclasses import dataclass
 
@@ -38,7 +39,7 @@ FIELDS = [
     SettingField("bureau.name", "机关名称", max_length=60, group="identity",
                  help="全称：页脚、发文机关和发文署名的默认值。"),
     SettingField("bureau.short_name", "简称", max_length=20, group="identity",
-                 help="显示在每页左上角和浏览器标题中，如“市能源局”；不填则只显示“网络舆情工作平台”。"),
+                 help="显示在每页左上角，如“市能源局”；不填则只显示“网络舆情工作平台”。"),
     SettingField("bureau.mark", "发文机关标志", max_length=24, group="identity",
                  help="公文红头上的文字；不填则为“机关名称＋文件”。"),
     SettingField("bureau.prefix", "机关代字", max_length=20, group="identity", validate=prefix_problem,
@@ -144,8 +145,6 @@ def _read_logo(problems: Problems):
     elif len(found.data) > LOGO_MAX_BYTES:
         problems.add(f"标志图不能超过{LOGO_MAX_BYTES // 1024}KB。")
     else:
-        import hashlib
-
         version = hashlib.sha256(found.data).hexdigest()[:12]
         return f"{found.content_type};{version};{base64.b64encode(found.data).decode('ascii')}"
     return None
