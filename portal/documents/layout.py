@@ -162,6 +162,7 @@ ul, ol {{ margin: 0; padding-left: {_pt(2 * adv)}; }}
 .gw-hei {{ {font("heiti")} }}
 .gw-kai {{ {font("kaiti")} }}
 .gw-song, .gw-latin {{ {font("songti")} }}
+.gw-latin {{ line-height: 0; }}  /* another font's ascent and descent must not move the line off the grid */
 .gw-half {{ letter-spacing: {_pt(adv / 2 - body)}; }}
 
 /* the head of the first page */
