@@ -258,6 +258,19 @@ def _is_bold(font) -> bool:
     return weight >= 600 or bool(font["head"].macStyle & 1) or any("bold" in s for s in styles)
 
 
+@lru_cache(maxsize=128)
+def bold_by_style(path: str) -> bool:
+    """A bold face whose OS/2 weight says regular (fontconfig would take it for the regular one)."""
+    from fontTools.ttLib import TTFont, TTLibError
+
+    try:
+        font = TTFont(path, lazy=True, fontNumber=0)
+        weight = font["OS/2"].usWeightClass if "OS/2" in font else 400
+        return _is_bold(font) and weight < 600
+    except (TTLibError, OSError, AssertionError):
+        return False
+
+
 def _is_italic(font) -> bool:
     styles = {rec.toUnicode().casefold() for rec in font["name"].names if rec.nameID in (2, 17) and _decodable(rec)}
     return bool(font["head"].macStyle & 2) or any("italic" in s or "oblique" in s for s in styles)

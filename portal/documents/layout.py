@@ -162,6 +162,7 @@ ul, ol {{ margin: 0; padding-left: {_pt(2 * adv)}; }}
 .gw-hei {{ {font("heiti")} }}
 .gw-kai {{ {font("kaiti")} }}
 .gw-song, .gw-latin {{ {font("songti")} }}
+.gw-latin {{ line-height: 0; }}  /* another font's ascent and descent must not move the line off the grid */
 .gw-half {{ letter-spacing: {_pt(adv / 2 - body)}; }}
 
 /* the head of the first page */
@@ -187,7 +188,9 @@ ul, ol {{ margin: 0; padding-left: {_pt(2 * adv)}; }}
 .gw-keep {{ break-after: avoid; }}
 
 /* 附件说明, signature, date, 附注 */
-.gw-annex {{ margin-top: {_pt(p)}; width: auto; }}
+/* 附件说明 stays with the body's last lines, as the 署名 does; the names take the rest of the line */
+.gw-annex {{ margin-top: {_pt(p)}; width: 100%; break-before: avoid; break-inside: avoid; }}
+.gw-annex td:last-child {{ width: 100%; }}
 .gw-annex td {{ border: 0; padding: 0; }}
 .gw-annex .gw-annex-label {{ padding-left: {_pt(2 * adv)}; white-space: nowrap; }}
 .gw-annex .gw-annex-no {{ white-space: nowrap; padding-right: {_pt(adv / 4)}; }}

@@ -66,6 +66,9 @@ def _font_configuration(files):
     from weasyprint.text.fonts import FontConfiguration
 
     config = FontConfiguration()
+    rules = _weight_rules(files)
+    if rules:
+        fontconfig.FcConfigParseAndLoadFromMemory(config._config, rules, True)
     added = False
     for path in files:
         if fontconfig.FcConfigAppFontAddFile(config._config, os.fsencode(path)):
@@ -75,6 +78,24 @@ def _font_configuration(files):
     if added:
         pangoft2.pango_fc_font_map_config_changed(ffi.cast("PangoFcFontMap *", config.font_map))
     return config
+
+
+def _weight_rules(files) -> bytes:
+    """Fontconfig rules marking as bold the files that are bold but say weight 400 (FandolSong-Bold
+    does): else fontconfig takes them for the regular face of their family, and 宋体 text (page
+    numbers, digits) comes out bold."""
+    from xml.sax.saxutils import escape as xml_escape
+
+    from portal.documents.fonts import bold_by_style
+
+    bold = [path for path in files if bold_by_style(path)]
+    if not bold:
+        return b""
+    matches = "".join(
+        f'<match target="scan"><test name="file" compare="eq"><string>{xml_escape(path)}</string></test>'
+        f'<edit name="weight" mode="assign"><const>bold</const></edit></match>' for path in bold)
+    return ('<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">'
+            f"<fontconfig>{matches}</fontconfig>").encode("utf-8")
 
 
 def _fetcher(static_folder: str | None):

@@ -109,6 +109,15 @@ def natural_end(pdf: MeasuredPdf, spec: Spec) -> tuple[int, int] | None:
     return end
 
 
+def _face(pdf: MeasuredPdf, font: str) -> str:
+    """The embedded face's own name ("FandolSong Regular"), whatever the PDF's BaseFont says."""
+    embedded = pdf.fonts.get(font)
+    if embedded is None:
+        return font.split("+")[-1]
+    name = embedded.font["name"]
+    return f"{name.getDebugName(1)} {name.getDebugName(2)}"
+
+
 def check(pdf: MeasuredPdf, spec: Spec) -> list[str]:
     pages = pages_of(pdf)
     problems: list[str] = []
@@ -210,8 +219,9 @@ def check(pdf: MeasuredPdf, spec: Spec) -> list[str]:
         for ln in page.number_lines:
             if abs(ln.size - G.small_size) > 0.1:
                 add(f"第{page.no}页页码不是四号")
-            if spec.number_font and not all(spec.number_font in c.font for c in ln.chars):
-                add(f"第{page.no}页页码的字体是{ln.chars[0].font.split('+')[-1]}，应为宋体")
+            faces = {_face(pdf, c.font) for c in ln.chars}
+            if spec.number_font and not all(spec.number_font in f.replace(" ", "") and "Bold" not in f for f in faces):
+                add(f"第{page.no}页页码的字体是{'、'.join(sorted(faces))}，应为宋体（常规）")
 
     # -- digits and Latin letters of the body in a 宋体-style face -------------------------
     if spec.latin_font:
@@ -219,7 +229,8 @@ def check(pdf: MeasuredPdf, spec: Spec) -> list[str]:
             for ln in page.body:
                 if spec.body_font and not any(spec.body_font in c.font for c in ln.chars if is_cjk(c.text)):
                     continue  # a heading in 黑体 or 楷体 keeps its own digits
-                wrong = {c.font.split("+")[-1] for c in ln.chars if LATIN.match(c.text) and spec.latin_font not in c.font}
+                faces = {_face(pdf, c.font) for c in ln.chars if LATIN.match(c.text)}
+                wrong = {f for f in faces if spec.latin_font not in f.replace(" ", "") or "Bold" in f}
                 if wrong:
                     add(f"第{page.no}页“{ln.text[:10]}”中的数字、字母用了{'、'.join(sorted(wrong))}")
                     break
