@@ -1,8 +1,9 @@
 """The life of a circular as one state machine: 拟稿 → 核稿 → 签发 → 印发 → 签收, declared with the
 core's process kit (portal.process; docs/plugins.md, "Anatomy of a workflow plugin").
 
-Every step: permission, state and guards checked (``WORKFLOW.check``), input validated, the change made in one transaction
-guarded by the circular's version, an audit event written. A refused step raises
+Every step: permission, state and guards checked (``WORKFLOW.check``), input validated, the
+change made in one transaction guarded by the circular's version, an audit entry written and
+the event emitted (``record``: plugins hear it through ``portal_record_event``). A refused step raises
 CircularError with a Chinese message and changes nothing. The document number is given at
 signing, per prefix and year, from a counter row bumped in the signing transaction: no gaps, no
 duplicates, whatever signs at the same time. The PDF is rendered once at issue and frozen with
@@ -19,7 +20,7 @@ from portal.cases.models import Case
 from portal.db import database, now
 from portal.inputs import Problems, bounded_id, clean_text
 from portal.org.models import WORKING_KINDS, Department
-from portal.process import Stale, Step, Workflow, WorkflowError, bump, next_number
+from portal.process import Stale, Step, Workflow, WorkflowError, bump, emit, next_number
 
 from plugins.circulars.models import (
     KINDS, SECRECY_LABELS, URGENCY_LABELS, Circular, CircularAttachment, CircularCase, CircularCounter,
@@ -108,6 +109,13 @@ STEPS = [
 WORKFLOW = Workflow.of("circular", STEPS, noun="该文件", stale=StaleCircular, error=CircularError,
                        no_permission="您没有{label}的权限。")
 ACTIONS = WORKFLOW.steps
+
+
+def record(action: str, summary: str, circular: Circular, user, **data):
+    """The audit entry ``action`` ("circular.signed") and the event plugins hear
+    (``portal_record_event``: "signed"), inside the step's transaction."""
+    audit.record(action, summary, actor=user, obj=circular, **data)
+    emit(WORKFLOW, circular, action.removeprefix("circular."), user, **data)
 
 
 def refusal(circular: Circular, user, name: str) -> str | None:
@@ -229,12 +237,12 @@ def save_draft(user, circular: Circular | None = None, *, version=None, form, de
         if circular is None:
             circular = Circular.create(drafted_by=user, **data)
             CircularCase.insert_many([{"circular": circular.id, "case": c.id} for c in cases]).execute() if cases else None
-            audit.record("circular.drafted", f"拟稿：{circular.plain_title}", actor=user, obj=circular)
+            record("circular.drafted", f"拟稿：{circular.plain_title}", circular, user)
         else:
             if str(version) != str(circular.version):
                 raise StaleCircular()
             bump(circular, version, StaleCircular, **data)
-            audit.record("circular.edited", f"修改文稿：{circular.plain_title}", actor=user, obj=circular)
+            record("circular.edited", f"修改文稿：{circular.plain_title}", circular, user)
         _set_recipients(circular, departments)
     return circular
 
@@ -292,9 +300,9 @@ def add_attachment(circular: Circular, user, *, kind: str, title: str, text: str
     with database.atomic():
         position = CircularAttachment.select().where(CircularAttachment.circular == circular.id).count() + 1
         attachment = CircularAttachment.create(circular=circular, position=position, title=title, **fields)
-        Circular.update(version=Circular.version + 1, updated_at=now()).where(Circular.id == circular.id).execute()
-        audit.record("circular.attachment_added", f"添加附件{position}：{attachment.plain_title}", actor=user,
-                     obj=circular, attachment=attachment.id)
+        bump(circular, circular.version, StaleCircular)  # the text changed: older forms are stale
+        record("circular.attachment_added", f"添加附件{position}：{attachment.plain_title}", circular, user,
+               attachment=attachment.id)
     return attachment
 
 
@@ -313,8 +321,8 @@ def remove_attachment(circular: Circular, user, attachment_id: int):
             if row.position != position:
                 row.position = position
                 row.save(only=[CircularAttachment.position])
-        Circular.update(version=Circular.version + 1, updated_at=now()).where(Circular.id == circular.id).execute()
-        audit.record("circular.attachment_removed", f"删除附件：{attachment.plain_title}", actor=user, obj=circular)
+        bump(circular, circular.version, StaleCircular)  # the text changed: older forms are stale
+        record("circular.attachment_removed", f"删除附件：{attachment.plain_title}", circular, user)
 
 
 # -- the process --------------------------------------------------------------------------------
@@ -333,7 +341,7 @@ def submit(circular: Circular, user, *, version) -> Circular:
         raise CircularError(f"请先填写：{'、'.join(missing)}。")
     with database.atomic():
         WORKFLOW.advance(circular, version, "submit", return_comment="")
-        audit.record("circular.submitted", f"送核稿：{circular.plain_title}", actor=user, obj=circular)
+        record("circular.submitted", f"送核稿：{circular.plain_title}", circular, user)
     return circular
 
 
@@ -341,7 +349,7 @@ def review(circular: Circular, user, *, version) -> Circular:
     WORKFLOW.check(circular, user, "review", version)
     with database.atomic():
         WORKFLOW.advance(circular, version, "review", reviewed_by=user.id, reviewed_at=now())
-        audit.record("circular.reviewed", f"核稿通过，送签发：{circular.plain_title}", actor=user, obj=circular)
+        record("circular.reviewed", f"核稿通过，送签发：{circular.plain_title}", circular, user)
     return circular
 
 
@@ -355,7 +363,7 @@ def send_back(circular: Circular, user, *, version, comment: str, step: str) -> 
         raise CircularError("退回意见不能超过1000个字。")
     with database.atomic():
         WORKFLOW.advance(circular, version, step, return_comment=comment)
-        audit.record("circular.returned", f"退回修改：{comment}", actor=user, obj=circular, step=step)
+        record("circular.returned", f"退回修改：{comment}", circular, user, step=step)
     return circular
 
 
@@ -370,8 +378,7 @@ def sign(circular: Circular, user, *, version, comment: str = "", today: date | 
         WORKFLOW.advance(circular, version, "sign", year=today.year, seq=seq,
                          number=circular.make_number(today.year, seq), signed_by=user.id, signed_at=now(),
                          sign_comment=comment, date_of_writing=circular.date_of_writing or today)
-        audit.record("circular.signed", f"签发，文号 {circular.number}", actor=user, obj=circular,
-                     number=circular.number)
+        record("circular.signed", f"签发，文号 {circular.number}", circular, user, number=circular.number)
     return circular
 
 
@@ -390,8 +397,8 @@ def issue(circular: Circular, user, *, version, date_of_issue: date | None = Non
         WORKFLOW.advance(circular, version, "issue", date_of_issue=day, issued_by=user.id, issued_at=now())
         IssuedPdf.create(circular=circular, data=pdf, sha256=digest, size=len(pdf))
         count = CircularRecipient.select().where(CircularRecipient.circular == circular.id).count()
-        audit.record("circular.issued", f"印发 {circular.number}，分送 {count} 个单位", actor=user, obj=circular,
-                     sha256=digest, size=len(pdf))
+        record("circular.issued", f"印发 {circular.number}，分送 {count} 个单位", circular, user, sha256=digest,
+               size=len(pdf))
     return circular
 
 
@@ -412,8 +419,8 @@ def acknowledge(circular: Circular, user) -> CircularRecipient:
                    .where((CircularRecipient.id == row.id) & CircularRecipient.acknowledged_at.is_null()).execute())
         if updated != 1:
             raise CircularError("本科室已有人签收。")
-        audit.record("circular.acknowledged", f"{user.department.name}签收 {circular.number}", actor=user,
-                     obj=circular, department=user.department_id)
+        record("circular.acknowledged", f"{user.department.name}签收 {circular.number}", circular, user,
+               department=user.department_id)
     return CircularRecipient.get_by_id(row.id)
 
 

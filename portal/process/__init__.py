@@ -6,13 +6,16 @@ workflow plugin"). Cases (portal.cases.workflow) and the circulars plugin are bu
   ``Workflow.refusal``.
 - ``bump``, ``lock``, ``next_number`` (records.py): the version check, the row lock and
   gap-free yearly numbering of a versioned record.
+- ``emit`` (events.py): the one event path of every workflow; plugins hear it through
+  ``portal_record_event``.
 - ``notify`` (portal.cases.events.notify): the one way to tell people about a case.
 """
 from portal.process.errors import Stale, WorkflowError
+from portal.process.events import emit
 from portal.process.records import bump, lock, next_number
 from portal.process.steps import Step, Workflow, quiet
 
-__all__ = ["Stale", "Step", "Workflow", "WorkflowError", "bump", "lock", "next_number", "notify", "quiet"]
+__all__ = ["Stale", "Step", "Workflow", "WorkflowError", "bump", "emit", "lock", "next_number", "notify", "quiet"]
 
 
 def notify(case, users, kind, message, actor=None) -> int:
