@@ -10,8 +10,9 @@ from portal.auth.permissions import public, requires
 from portal.cases import access
 from portal.cases.forms import text
 from portal.cases.models import Case
-from portal.cases.workflow import WorkflowError, read_only
+from portal.cases.workflow import read_only
 from portal.inputs import flash_problems
+from portal.process import WorkflowError
 from portal.org.models import User
 
 
@@ -38,11 +39,15 @@ def visible_case(case_id) -> Case:
     return access.case_or_404(case_id, current_user)
 
 
-def case_context(case) -> dict:
-    row = Grade.of(case)
+def case_context(case, step=None) -> dict:
+    """What the panel and the step pages show; ``steps``: those the user may take now (the
+    buttons), ``refusal``: why ``step`` may not be taken now (shown above its form)."""
+    row, user = Grade.of(case), current_user._get_current_object()
     return dict(case=case, grade=row, latest=Snapshot.latest(case), thresholds=workflow.thresholds(),
                 review_state=workflow.review_state(case, row), FLAGS=FLAGS, GRADE_LABELS=GRADE_LABELS,
-                GRADES=GRADES, STAGES=STAGES, rank=rank, read_only=read_only(case))
+                GRADES=GRADES, STAGES=STAGES, rank=rank, read_only=read_only(case),
+                steps=workflow.WORKFLOW.allowed_steps(case, user),
+                refusal=workflow.WORKFLOW.refusal(case, user, step) if step else None)
 
 
 @bp.route("/cases/<int:case_id>/panel")
@@ -60,9 +65,10 @@ def panel(case_id):
         review=Review.get_or_none(Review.case == case.id), RESPONSE=RESPONSE, user=current_user, chart=chart, **context)
 
 
-def _form(case_id, template, run, done):
-    """GET shows the form; POST runs ``run(case, user, form)`` and goes back to the case page,
-    or shows the form again, as typed, with the reason it was refused."""
+def _form(case_id, step, template, run, done):
+    """GET shows the form of ``step`` (with the reason it may not be taken now, if so); POST runs
+    ``run(case, user, form)`` and goes back to the case page, or shows the form again, as typed,
+    with the reason it was refused."""
     case = visible_case(case_id)
     if reason := read_only(case):
         flash(reason, "error")
@@ -75,7 +81,7 @@ def _form(case_id, template, run, done):
             return render_template(template, form=request.form, **case_context(case)), 400
         flash(message or done, "success")
         return redirect(url_for("cases.detail", case_id=case.id))
-    return render_template(template, form={}, **case_context(case))
+    return render_template(template, form={}, **case_context(case, step))
 
 
 def _snapshot(case, user, form):
@@ -96,8 +102,9 @@ def _flags(case, user, form):
 @bp.route("/cases/<int:case_id>/metrics", methods=["GET", "POST"])
 @requires("grading.record")
 def metrics(case_id):
-    run = _flags if request.form.get("form") == "flags" else _snapshot
-    return _form(case_id, "grading/metrics.html", run, "")
+    if request.form.get("form") == "flags":
+        return _form(case_id, "flags", "grading/metrics.html", _flags, "")
+    return _form(case_id, "record", "grading/metrics.html", _snapshot, "")
 
 
 @bp.route("/cases/<int:case_id>/assess", methods=["GET", "POST"])
@@ -112,7 +119,7 @@ def assess(case_id):
         if row and row.meeting_requested_at and form.get("request_meeting") == "1":
             return "研判已保存，已提请局领导召开紧急会议。"
         return "研判已保存。"
-    return _form(case_id, "grading/assess.html", run, "")
+    return _form(case_id, "assess", "grading/assess.html", run, "")
 
 
 @bp.route("/cases/<int:case_id>/meeting", methods=["POST"])
@@ -133,7 +140,7 @@ def meeting(case_id):
 def escalate(case_id):
     def run(case, user, form):
         workflow.escalate(case, user, reason=text(form, "reason"))
-    return _form(case_id, "grading/escalate.html", run, "已提级，按重大舆情应对处置流程办理，并已报告局领导。")
+    return _form(case_id, "escalate", "grading/escalate.html", run, "已提级，按重大舆情应对处置流程办理，并已报告局领导。")
 
 
 @bp.route("/cases/<int:case_id>/eliminate", methods=["GET", "POST"])
@@ -141,7 +148,7 @@ def escalate(case_id):
 def eliminate(case_id):
     def run(case, user, form):
         workflow.declare_eliminated(case, user, note=text(form, "note"))
-    return _form(case_id, "grading/eliminate.html", run, "已宣布舆情消除/趋于平稳。")
+    return _form(case_id, "eliminate", "grading/eliminate.html", run, "已宣布舆情消除/趋于平稳。")
 
 
 @bp.route("/cases/<int:case_id>/grade", methods=["GET", "POST"])
@@ -150,7 +157,7 @@ def set_grade(case_id):
     def run(case, user, form):
         row = workflow.set_grade(case, user, grade=form.get("grade", ""), reason=text(form, "reason"))
         return f"已人工定级为{row.label}。"
-    return _form(case_id, "grading/grade.html", run, "")
+    return _form(case_id, "set_grade", "grading/grade.html", run, "")
 
 
 @bp.route("/cases/<int:case_id>/review", methods=["GET", "POST"])
@@ -159,7 +166,7 @@ def review(case_id):
     def run(case, user, form):
         workflow.record_review(case, user, **{k: text(form, k) for k in
                                               ("summary", "worked", "failed", "rewards", "plan_changes")})
-    return _form(case_id, "grading/review.html", run, "后期处置（总结评估）已保存。")
+    return _form(case_id, "review", "grading/review.html", run, "后期处置（总结评估）已保存。")
 
 
 @bp.route("/settings", methods=["GET", "POST"])

@@ -1,9 +1,11 @@
 """Every change the grading plugin makes, each one function the views and tests call.
 
-Each checks the actor's permission, that the actor may see the case and that the case is not
-archived; validates its input; then writes in one transaction, with an audit event on the case's
-timeline. A refused change raises GradingError (a WorkflowError, so the core's pages show its
-message too) and changes nothing.
+Each is a step of ``WORKFLOW`` (the process kit, portal.process): ``WORKFLOW.refusal`` refuses it
+with the same Chinese reason the pages give for a missing button (permission, a case the actor may
+see, not archived, not 涉密, then the step's guards); its input is validated; it writes in one
+transaction, the grade row locked and changed through the kit's versioned write, with an audit
+entry on the case's timeline and its event emitted. A refused change raises GradingError (a
+WorkflowError, so the core's pages show its message too) and changes nothing.
 
 Escalation (预案三、四): the grade is recomputed at each snapshot and each change of the flags and
 only ever rises by the rule; a rise notifies the leaders at once. A leader's grade wins over the
@@ -24,16 +26,97 @@ from plugins.grading.rules import (
 )
 from portal import audit
 from portal.cases import access
-from portal.cases.events import emit, notify, users_with_roles
-from portal.cases.models import ENDED_STATES
-from portal.cases.workflow import WorkflowError, read_only
+from portal.cases.events import emit as emit_case_event
+from portal.cases.events import users_with_roles
+from portal.cases.models import ENDED_STATES, STATES
+from portal.cases.workflow import read_only
 from portal.db import database, now
-from portal.inputs import Problems, parse_datetime, whole_number
+from portal.inputs import Problems, optional, parse_datetime, required, whole_number
+from portal.process import Step, Workflow, WorkflowError, bump, lock, notify, quiet
 from portal.settings import get_settings, set_setting
 
 
 class GradingError(WorkflowError):
     """A change the plugin refuses; the message is for the user."""
+
+
+# The steps -----------------------------------------------------------------------------------
+
+def _not_secret(case, user):
+    if access.register_only(case):
+        return "涉密事项线下办理，不在本系统记录热度、分级和研判。"
+
+
+@quiet
+def _not_manual(case, user):
+    """Escalation is the office's move on the rule's grade; a leader's grade is changed by a leader."""
+    row = Grade.of(case)
+    if row is not None and row.source == "manual":
+        return f"局领导已人工定级为“{row.label}”，如需提级请报局领导重新定级。"
+
+
+@quiet
+def _below_major(case, user):
+    row = Grade.of(case)
+    if row is not None and rank(row.grade) >= rank(MAJOR):
+        return f"该事项已是{row.label}舆情，无需提级。"
+
+
+@quiet
+def _meeting_due(case, user):
+    row = Grade.of(case)
+    if row is None or not row.is_major:
+        return "只有重大、特别重大舆情需提请局领导召开紧急会议。"
+    if not row.meeting_due:
+        return f"已于{row.meeting_requested_at:%Y-%m-%d %H:%M}提请局领导召开紧急会议。"
+
+
+@quiet
+def _not_eliminated(case, user):
+    row = Grade.of(case)
+    if row is None:
+        return "该事项尚未分级，请先记录热度。"
+    if row.eliminated_at:
+        return "该舆情已宣布消除。"
+
+
+def _review_due(case, user):
+    state = review_state(case, Grade.of(case))
+    return {"none": "只有重大、特别重大舆情需进行后期处置。",
+            "waiting": "应对处置尚未结束（事项未回复，舆情也未宣布消除），暂不能进行后期处置。",
+            "done": "该事项已有后期处置记录。"}.get(state)
+
+
+def _step(name, label, permission, *guards):
+    """A grading step: taken on a case in any state but archived (``read_only``)."""
+    return Step(name, label, tuple(STATES), permission, guards=(_not_secret, *guards))
+
+
+STEPS = [
+    _step("record", "记录热度", "grading.record"),
+    _step("flags", "设置舆情标记", "grading.record"),
+    _step("assess", "舆情研判", "grading.assess"),
+    _step("escalate", "提级处置", "grading.assess", _not_manual, _below_major),
+    _step("meeting", "提请召开紧急会议", "grading.assess", _meeting_due),
+    _step("eliminate", "宣布舆情消除", "grading.assess", _not_eliminated),
+    _step("set_grade", "人工定级", "grading.set_grade"),
+    _step("review", "后期处置", "grading.review", _review_due),
+]
+WORKFLOW = Workflow.of("grading", STEPS, noun="该事项", sees=lambda case, user: access.can_see(user, case),
+                       read_only=read_only, error=GradingError, no_permission="您没有对{noun}进行此项操作的权限。")
+
+
+def _refuse(case, actor, name: str, problems: Problems):
+    """Raise why ``actor`` may not take step ``name`` now (``WORKFLOW.refusal``, the words its
+    missing button gives) together with what the form lacks, all at once; else return."""
+    reason = WORKFLOW.refusal(case, actor, name)
+    if reason or problems.found:
+        raise GradingError(reason, *problems.found)
+
+
+def emit(case, name, actor, **data):
+    """A grading event: heard through portal_case_event (as before) and portal_record_event."""
+    emit_case_event(case, name, actor, workflow=WORKFLOW, **data)
 
 
 # Reading input ------------------------------------------------------------------------------
@@ -56,24 +139,6 @@ def _number(value, label: str) -> float:
     if not math.isfinite(number) or not 0 <= number <= 1_000_000_000:
         raise GradingError(f"{label}须为不小于0的数字。")
     return abs(round(number, 2))  # "-0" is 0 (the audit log said 热点指数-0)
-
-
-def _text(value, label: str, limit: int, required: bool = True) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise GradingError(f"请填写{label}。")
-    if len(value) > limit:
-        raise GradingError(f"{label}不能超过{limit}个字。")
-    return value
-
-
-def _check(case, actor, permission: str):
-    if not actor.can(permission) or not access.can_see(actor, case):
-        raise GradingError("您没有对该事项进行此项操作的权限。")
-    if access.register_only(case):
-        raise GradingError("涉密事项线下办理，不在本系统记录热度、分级和研判。")
-    if reason := read_only(case):
-        raise GradingError(reason)
 
 
 # Thresholds -------------------------------------------------------------------------------
@@ -113,26 +178,33 @@ def save_thresholds(actor, values) -> Thresholds:
 # The grade -----------------------------------------------------------------------------------
 
 def _lock(case) -> tuple[Grade, bool]:
-    """The case's grade row, created if need be and locked (PostgreSQL) until the transaction
-    ends; ``fresh`` when the case has never been graded."""
+    """The case's grade row, created if need be and locked until the transaction ends (the kit's
+    ``lock``); ``fresh`` when the case has never been graded."""
     Grade.insert(case=case.id, updated_at=now()).on_conflict_ignore().execute()
-    Grade.update(updated_at=now()).where(Grade.case == case.id).execute()
     row = Grade.get(Grade.case == case.id)
+    lock(row)
+    row = Grade.get_by_id(row.id)  # as it is now that it is ours
     fresh = not GradeChange.select().where(GradeChange.case == case.id).exists()
     return row, fresh
 
 
+def _write(row: Grade, **changes) -> Grade:
+    """The versioned write of the locked grade row."""
+    return bump(row, row.version, **changes)
+
+
 def _tell(roles, case, actor, kind: str, message: str):
+    """The core's ``notify``: only those who may see the case are told, never the actor."""
     notify(case, users_with_roles(roles), kind, message, actor)
 
 
 def _change(case, row: Grade, new: str, source: str, reason: str, actor, fresh: bool):
     old = "" if fresh else row.grade
     upgrade = rank(new) > rank(old or None)
-    row.grade, row.source, row.reason, row.decided_by, row.decided_at = new, source, reason, actor, now()
-    if upgrade and row.eliminated_at:
-        row.eliminated_at, row.eliminated_by, row.eliminated_note = None, None, ""  # it flared up again
-    row.save()
+    changes = dict(grade=new, source=source, reason=reason, decided_by=actor, decided_at=now())
+    if upgrade and row.eliminated_at:  # it flared up again
+        changes.update(eliminated_at=None, eliminated_by=None, eliminated_note="")
+    _write(row, **changes)
     GradeChange.create(case=case.id, old=old, new=new, upgrade=upgrade, source=source, reason=reason, by=actor)
     old_label = GRADE_LABELS.get(old, "未分级")
     action = "upgraded" if upgrade else ("downgraded" if rank(new) < rank(old or None) else "graded")
@@ -149,8 +221,7 @@ def _apply_rule(case, row: Grade, fresh: bool, actor):
     metrics = (latest.clicks, latest.comments, latest.reposts) if latest else (0, 0, 0)
     verdict = classify(*metrics, flags=row.flag_set, thresholds=thresholds())
     before = row.rule_grade
-    row.rule_grade, row.rule_reasons = verdict.grade, "；".join(verdict.reasons)
-    row.save()
+    _write(row, rule_grade=verdict.grade, rule_reasons="；".join(verdict.reasons))
     if row.source == "manual" and not fresh:
         if rank(verdict.grade) > rank(row.grade) and rank(verdict.grade) > rank(before):
             note = f"按最新数据应为{verdict.label}（{row.rule_reasons}），现为局领导人工定级“{row.label}”"
@@ -164,7 +235,6 @@ def record_snapshot(case, actor, *, clicks, comments, reposts, heat_index,
                     observed_at: datetime | str | None = None, note: str = "") -> Snapshot:
     """Record the post's heat; the rule then runs on the latest snapshot and may raise the grade.
     ``observed_at`` as typed or a datetime; empty is now."""
-    _check(case, actor, "grading.record")
     p = Problems()
     numbers = dict(clicks=p.read(_count, clicks, "点击率（人次）"), comments=p.read(_count, comments, "跟帖评论（篇）"),
                    reposts=p.read(_count, reposts, "主流网站转发（家）", 100_000))
@@ -175,8 +245,8 @@ def record_snapshot(case, actor, *, clicks, comments, reposts, heat_index,
         observed_at = observed_at if isinstance(observed_at, datetime) else now()
     if observed_at and (observed_at > now() + timedelta(minutes=5) or observed_at < case.posted_at):
         p.add("观测时间须在网民发帖之后，且不晚于当前时间。")
-    note = p.read(_text, note, "说明", 200, required=False)
-    p.check(GradingError)
+    note = p.read(optional, note, "说明", 200)
+    _refuse(case, actor, "record", p)
     with database.atomic():
         row, fresh = _lock(case)
         snapshot = Snapshot.create(case=case.id, observed_at=observed_at, heat_index=heat, note=note,
@@ -190,7 +260,7 @@ def record_snapshot(case, actor, *, clicks, comments, reposts, heat_index,
 
 def set_flags(case, actor, flags) -> bool:
     """Set the case's flags (rules.FLAGS); False when they were already so."""
-    _check(case, actor, "grading.record")
+    WORKFLOW.check(case, actor, "flags")
     chosen = set(flags)
     if chosen - set(FLAGS):
         raise GradingError("请从列表中选择标记。")
@@ -199,8 +269,7 @@ def set_flags(case, actor, flags) -> bool:
         return False
     with database.atomic():
         row, fresh = _lock(case)
-        row.flags = ",".join(f for f in FLAGS if f in chosen)
-        row.save()
+        _write(row, flags=",".join(f for f in FLAGS if f in chosen))
         labels = "、".join(FLAGS[f] for f in FLAGS if f in chosen) or "无"
         audit.record("grading.flags", f"舆情标记改为：{labels}", actor=actor, obj=case, flags=sorted(chosen))
         _apply_rule(case, row, fresh, actor)
@@ -209,12 +278,11 @@ def set_flags(case, actor, flags) -> bool:
 
 def set_grade(case, actor, *, grade: str, reason: str) -> Grade:
     """A leader's grade, up or down, with a reason: it wins over the rule."""
-    _check(case, actor, "grading.set_grade")
     p = Problems()
     if grade not in GRADES:
         p.add("请选择分级。")
-    reason = p.read(_text, reason, "定级理由", 1000)
-    p.check(GradingError)
+    reason = p.read(required, reason, "定级理由", 1000)
+    _refuse(case, actor, "set_grade", p)
     with database.atomic():
         row, fresh = _lock(case)
         if not fresh and row.source == "manual" and row.grade == grade:
@@ -225,14 +293,12 @@ def set_grade(case, actor, *, grade: str, reason: str) -> Grade:
 
 def escalate(case, actor, *, reason: str) -> Grade:
     """The office moves a 一般 case that cannot be eliminated or is spreading to 重大 handling."""
-    _check(case, actor, "grading.assess")
-    reason = _text(reason, "提级理由（不能消除或有扩大迹象的情况）", 1000)
+    p = Problems()
+    reason = p.read(required, reason, "提级理由（不能消除或有扩大迹象的情况）", 1000)
+    _refuse(case, actor, "escalate", p)
     with database.atomic():
         row, fresh = _lock(case)
-        if not fresh and row.source == "manual":
-            raise GradingError(f"局领导已人工定级为“{row.label}”，如需提级请报局领导重新定级。")
-        if not fresh and rank(row.grade) >= rank(MAJOR):
-            raise GradingError(f"该事项已是{row.label}舆情，无需提级。")
+        WORKFLOW.check(case, actor, "escalate")  # again, the row now ours: nobody graded it meanwhile
         _change(case, row, MAJOR, "escalation", reason, actor, fresh)
     return row
 
@@ -241,29 +307,28 @@ def escalate(case, actor, *, reason: str) -> Grade:
 
 def assess(case, actor, *, content, attention, commenters, heat_index, stage, impact, response,
            request_meeting: bool = False) -> Assessment:
-    _check(case, actor, "grading.assess")
     p = Problems()
-    values = dict(content=p.read(_text, content, "舆情内容", 5000), attention=p.read(_text, attention, "关注度", 1000),
+    values = dict(content=p.read(required, content, "舆情内容", 5000), attention=p.read(required, attention, "关注度", 1000),
                   commenters=p.read(_count, commenters, "跟帖人数"), heat_index=p.read(_number, heat_index, "热点指数"))
     if stage not in STAGES:
         p.add("请选择舆情所处的发展阶段。")
-    values.update(impact=p.read(_text, impact, "可能产生的影响", 5000), response=p.read(_text, response, "建议应对措施", 5000))
-    p.check(GradingError)
+    values.update(impact=p.read(required, impact, "可能产生的影响", 5000),
+                  response=p.read(required, response, "建议应对措施", 5000))
+    _refuse(case, actor, "assess", p)
     with database.atomic():
         row = Grade.of(case)
         grade = row.grade if row else GENERAL
         assessment = Assessment.create(case=case.id, stage=stage, grade=grade, by=actor, **values)
         audit.record("grading.assessed", f"研判：{STAGES[stage]}，{GRADE_LABELS[grade]}舆情；建议：{values['response'][:80]}",
                      actor=actor, obj=case, stage=stage, grade=grade)
-        if request_meeting and row is not None and row.meeting_due:
+        if request_meeting and WORKFLOW.allowed(case, actor, "meeting"):
             _request_meeting(case, actor)
     return assessment
 
 
 def _request_meeting(case, actor):
     row, _ = _lock(case)
-    row.meeting_requested_at, row.meeting_grade = now(), row.grade
-    row.save()
+    _write(row, meeting_requested_at=now(), meeting_grade=row.grade)
     audit.record("grading.meeting_requested", f"提请局领导召开紧急会议，对{row.label}舆情进行研判并制定应对方案",
                  actor=actor, obj=case, grade=row.grade)
     _tell(("leader",), case, actor, "grading_meeting",
@@ -273,28 +338,22 @@ def _request_meeting(case, actor):
 
 def request_meeting(case, actor):
     """预案四（二）: for 重大 and 特别重大, the leaders meet, assess and decide the response."""
-    _check(case, actor, "grading.assess")
-    row = Grade.of(case)
-    if row is None or not row.is_major:
-        raise GradingError("只有重大、特别重大舆情需提请局领导召开紧急会议。")
-    if not row.meeting_due:
-        raise GradingError(f"已于{row.meeting_requested_at:%Y-%m-%d %H:%M}提请局领导召开紧急会议。")
+    WORKFLOW.check(case, actor, "meeting")
     with database.atomic():
+        _lock(case)
+        WORKFLOW.check(case, actor, "meeting")  # once per grade, however many ask at once
         _request_meeting(case, actor)
 
 
 def declare_eliminated(case, actor, *, note: str) -> Grade:
     """The office declares the opinion eliminated or calmed (消除/平稳)."""
-    _check(case, actor, "grading.assess")
-    note = _text(note, "消除或趋于平稳的情况", 2000)
+    p = Problems()
+    note = p.read(required, note, "消除或趋于平稳的情况", 2000)
+    _refuse(case, actor, "eliminate", p)
     with database.atomic():
-        row = Grade.of(case)
-        if row is None:
-            raise GradingError("该事项尚未分级，请先记录热度。")
-        if row.eliminated_at:
-            raise GradingError("该舆情已宣布消除。")
-        row.eliminated_at, row.eliminated_by, row.eliminated_note = now(), actor, note
-        row.save()
+        row, _ = _lock(case)
+        WORKFLOW.check(case, actor, "eliminate")
+        _write(row, eliminated_at=now(), eliminated_by=actor, eliminated_note=note)
         audit.record("grading.eliminated", f"宣布舆情已消除/趋于平稳：{note}", actor=actor, obj=case)
         if row.is_major and review_state(case, row) == "due":
             remind_review(case, actor)
@@ -344,19 +403,11 @@ def remind_due_reviews(at: datetime) -> int:
 
 
 def record_review(case, actor, *, summary, worked, failed, rewards="", plan_changes="") -> Review:
-    _check(case, actor, "grading.review")
     p = Problems()
-    values = dict(summary=p.read(_text, summary, "总结", 5000), worked=p.read(_text, worked, "成功经验", 5000),
-                  failed=p.read(_text, failed, "暴露的问题", 5000), rewards=p.read(_text, rewards, "责任考核奖惩", 5000, False),
-                  plan_changes=p.read(_text, plan_changes, "预案修改完善建议", 5000, False))
-    p.check(GradingError)
-    state = review_state(case, Grade.of(case))
-    if state == "none":
-        raise GradingError("只有重大、特别重大舆情需进行后期处置。")
-    if state == "waiting":
-        raise GradingError("应对处置尚未结束（事项未回复，舆情也未宣布消除），暂不能进行后期处置。")
-    if state == "done":
-        raise GradingError("该事项已有后期处置记录。")
+    values = dict(summary=p.read(required, summary, "总结", 5000), worked=p.read(required, worked, "成功经验", 5000),
+                  failed=p.read(required, failed, "暴露的问题", 5000), rewards=p.read(optional, rewards, "责任考核奖惩", 5000),
+                  plan_changes=p.read(optional, plan_changes, "预案修改完善建议", 5000))
+    _refuse(case, actor, "review", p)
     try:
         with database.atomic():
             review = Review.create(case=case.id, by=actor, **values)
