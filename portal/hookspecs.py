@@ -166,6 +166,16 @@ def portal_step_guards(workflow, step):
 
 
 @hookspec
+def portal_workflow_steps(workflow):
+    """Return steps (``portal.process.Step``) this plugin adds to ``workflow`` (match on
+    ``workflow.name``: "case", …), or nothing. They follow the owner's steps: the record's page
+    shows their panels and buttons, the owner's generic view runs them (``Step.run``), and the
+    workflow's rules apply to them as to its own (states, permission, read-only records, guards).
+    A step's ``run(record, user, version, values)`` makes its change in one transaction, records
+    it in the audit log and bumps the record's version (``Workflow.advance``)."""
+
+
+@hookspec
 def portal_audit_labels():
     """Return ``{action: label}``: the Chinese name of every audit action the plugin records
     (``audit.record("grading.snapshot", …)`` → ``{"grading.snapshot": "记录热度"}``). The audit

@@ -12,15 +12,14 @@ from portal.cases.forms import text
 from portal.cases.models import (
     CATEGORIES, CONFIDENTIALITY, MODELS, SOURCES, STATES, UNARCHIVED_STATES, Attachment, Case, CaseCoDepartment, ReplyDraft,
 )
-from portal.cases.workflow import StaleCase
 from portal.db import database, now
 from portal.downloads import send_download
 from portal.hookspecs import hookimpl
-from portal.inputs import InputError, Problems, bounded_id, flash_problems
-from portal.org.models import WORKING_KINDS, Department
+from portal.inputs import InputError, Problems, flash_problems
+from portal.org.models import Department
 from portal.plugins import NavItem, Section, Widget, collect
 from portal.settings import MODELS as SETTING_MODELS
-from portal.workdays import MAX_REPLY_DAYS
+from portal.process import StepView, partial_request, run_step
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
@@ -72,10 +71,6 @@ def portal_demo_data(app):
     create_demo_cases()
 
 
-def _partial() -> bool:
-    return bool(request.htmx) and not request.headers.get("HX-History-Restore-Request")
-
-
 @bp.before_app_request
 def _lazy_tick():
     """Fire due-soon and overdue at most once a minute per process, on any page load."""
@@ -111,7 +106,7 @@ def index():
     context = dict(cases=result.rows, result=result, f=f, filter_options=options,
                    view=deadlines.view, STATES=STATES, CATEGORIES=CATEGORIES, SOURCES=SOURCES,
                    DUE_FILTERS=queries.DUE_FILTERS, departments=list(Department.listed()))
-    if _partial():
+    if partial_request():
         return render_template("cases/_results.html", **context)
     return render_template("cases/index.html", **context)
 
@@ -193,17 +188,15 @@ def case_context(case, form=None):
         attachments=list(case.attachments),
     )
     return dict(
-        case=case, deadline=deadlines.view(case), actions=workflow.allowed_actions(case, user),
-        withheld=workflow.WORKFLOW.withheld(case, user), read_only=workflow.read_only(case),
-        extension_days=workflow.extension_days(case), MAX_REPLY_DAYS=MAX_REPLY_DAYS,
+        case=case, deadline=deadlines.view(case), steps=workflow.WORKFLOW.allowed_steps(case, user),
+        workflow=workflow.WORKFLOW, withheld=workflow.WORKFLOW.withheld(case, user), read_only=workflow.read_only(case),
         show_contact=access.can_see_contact(user, case) and not access.register_only(case),
         register_only=access.register_only(case), co_departments=co, timeline=list(timeline), **records,
         names=people_named(case, records),
         pending_extension=next((e for e in records["extensions"] if e.decision == ""), None),
         panels=collect(pm.hook.portal_case_panels, case=case, user=user),
         plugin_actions=collect(pm.hook.portal_case_actions, case=case, user=user),
-        departments=list(Department.listed().where(Department.kind.in_(WORKING_KINDS))),
-        form=form or {}, ACTIONS=workflow.ACTIONS, KINDS=Attachment.KINDS,
+        form=form or {},
         duplicate=case.duplicate_of if case.duplicate_of_id and access.can_see(user, case.duplicate_of) else None,
     )
 
@@ -212,79 +205,19 @@ def case_context(case, form=None):
 @requires("case.view")
 def detail(case_id):
     case = visible_case(case_id)
-    template = "cases/_case.html" if _partial() else "cases/detail.html"
+    template = "cases/_case.html" if partial_request() else "cases/detail.html"
     return render_template(template, **case_context(case))
 
 
-def _run_step(case, name, form):
-    user, version = current_user._get_current_object(), form.get("version", "")
-    steps = {
-        "report": lambda: workflow.report(case, user, version=version),
-        "reject": lambda: workflow.reject(case, user, version=version, reason=text(form, "reason")),
-        "assign": lambda: workflow.assign(case, user, version=version, host_department_id=bounded_id(form.get("host_department")),
-                                          co_department_ids=[bounded_id(v) for v in form.getlist("co_departments")],
-                                          instruction=text(form, "instruction")),
-        "submit_reply": lambda: workflow.submit_reply(case, user, version=version, findings=text(form, "findings"),
-                                                      text=text(form, "reply_text")),
-        "approve": lambda: workflow.approve(case, user, version=version, comment=text(form, "comment")),
-        "return_draft": lambda: workflow.return_draft(case, user, version=version, comment=text(form, "comment")),
-        "request_extension": lambda: workflow.request_extension(case, user, version=version, days=form.get("days"),
-                                                                reason=text(form, "reason")),
-        "decide_extension": lambda: workflow.decide_extension(case, user, version=version,
-                                                              approve={"approve": True, "refuse": False}.get(form.get("decision")),
-                                                              comment=text(form, "comment")),
-        "explain": lambda: workflow.explain(case, user, version=version, text=text(form, "explanation")),
-        "record_reply": lambda: _record_reply(case, user, version, form),
-        "archive": lambda: workflow.archive(case, user, version=version, confirmed=form.get("confirm") == "1"),
-        "urge": lambda: workflow.urge(case, user, version=version, message=text(form, "message")),
-        "supervise": lambda: workflow.supervise(case, user, version=version, note=text(form, "note")),
-        "end_supervision": lambda: workflow.end_supervision(case, user, version=version),
-        "attach": lambda: workflow.attach(case, user, upload=uploads.read_upload(request.files.get("file")),
-                                          kind=form.get("kind", "material")),
-    }
-    if name not in steps:
-        abort(404)
-    steps[name]()
-
-
-def _record_reply(case, user, version, form):
-    problems = Problems()
-    proof = request.files.get("proof")
-    upload = problems.read(uploads.read_upload, proof) if proof and proof.filename else None
-    with database.atomic():
-        workflow.record_reply(case, user, version=version, reply_url=text(form, "reply_url"),
-                              replied_at=form.get("replied_at", ""), problems=problems)
-        if upload:
-            attachments.store(case, upload, "reply_proof", user)
-
-
-DONE = {
-    "report": "已报送领导小组办公室。", "reject": "已作不予受理处理。", "assign": "已批办。",
-    "submit_reply": "回复稿已提交审定。", "approve": "回复稿已审定通过。", "return_draft": "回复稿已退回修改。",
-    "request_extension": "延期申请已提交。", "decide_extension": "延期申请已审批。", "explain": "情况说明已提交。",
-    "record_reply": "网上回复已登记，时限停止计算。", "archive": "已立卷归档。", "urge": "已催办。",
-    "supervise": "已列入督办。", "end_supervision": "已结束督办。", "attach": "附件已上传。",
-}
+STEPS_VIEW = StepView(workflow.WORKFLOW, load=visible_case, page="cases/detail.html", partial="cases/_case.html",
+                      context=lambda case, form: case_context(case, form),
+                      url=lambda case: url_for("cases.detail", case_id=case.id))
 
 
 @bp.route("/<int:case_id>/do/<action>", methods=["POST"])
 @requires("case.view")  # each step checks its own permission in the workflow
 def act(case_id, action):
-    case = visible_case(case_id)
-    try:
-        _run_step(case, action, request.form)
-    except InputError as exc:
-        flash_problems(exc)
-        status = 409 if isinstance(exc, StaleCase) else 400
-        case = Case.get_by_id(case.id)
-        context = case_context(case, form=request.form)
-        if _partial():
-            return render_template("cases/_case.html", **context)
-        return render_template("cases/detail.html", **context), status
-    flash(DONE[action], "success")
-    if _partial():
-        return render_template("cases/_case.html", **case_context(Case.get_by_id(case.id)))
-    return redirect(url_for("cases.detail", case_id=case.id))
+    return run_step(STEPS_VIEW, case_id, action)
 
 
 @bp.route("/<int:case_id>/attachments/<int:attachment_id>")

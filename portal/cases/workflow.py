@@ -16,12 +16,12 @@ from portal.cases.links import link_key
 from portal.cases.events import emit
 from portal.cases.models import (
     CATEGORIES, CLOCK_STATES, CONFIDENTIALITY, OPEN_STATES, SOURCES, Case, CaseCoDepartment, CaseCounter,
-    Explanation, Extension, ReplyDraft, Supervision, Urging,
+    Attachment, Explanation, Extension, ReplyDraft, Supervision, Urging,
 )
 from portal.db import database, now
-from portal.inputs import InputError, Problems, bounded_id, optional, parse_datetime, required
+from portal.inputs import Problems, bounded_id, optional, parse_datetime, required
 from portal.org.models import WORKING_KINDS, Department
-from portal.process import Stale, Step, Workflow, WorkflowError, lock, quiet
+from portal.process import Field, Stale, Step, Workflow, WorkflowError, lock, quiet
 from portal.process import next_number as next_in_year
 from portal.workdays import DUE_SOON, MAX_REPLY_DAYS, REPLY_DAYS
 
@@ -78,29 +78,113 @@ def _files_allowed(case, user):
         return "涉密事项线下办理，不得在本系统上传附件。"
 
 
+def _assignable(case) -> list[tuple[int, str]]:
+    """What a case may be assigned to: active 科室, 二级单位 and 信息中心 (never 局领导)."""
+    return [(d.id, d.name) for d in Department.listed().where(Department.kind.in_(WORKING_KINDS))]
+
+
+def _extension_choices(case) -> list[tuple[int, str]]:
+    return [(n, f"{n}日") for n in extension_days(case)]
+
+
+def _days_refused(value, case) -> str:
+    days = bounded_id(value) if isinstance(value, (str, int)) else None
+    if days is None:
+        return "请选择延期后的办理时限。"
+    if days <= case.deadline_days:
+        return f"延期后的时限须长于当前的{case.deadline_days}日。"
+    return f"延期后的办理时限不得超过{MAX_REPLY_DAYS}日。"
+
+
+def _reply_time(value, case):
+    if value > now() + timedelta(minutes=5) or value < case.posted_at:
+        return "回复时间须在发帖时间之后，且不晚于当前时间。"
+
+
+def _draft_text(case):
+    draft = current_draft(case) if case.id else None
+    return draft.text if draft else ""
+
+
+def _note(name, label, limit, **options):
+    """A free-text field of a step: content a 涉密 case does not carry."""
+    return Field(name, label, options.pop("kind", "textarea"), limit, content=True, **options)
+
+
 STEPS = [
-    Step("report", "报送", ("registered",), "case.report", leads_to="reported"),
-    Step("reject", "不予受理", ("registered", "reported"), "case.reject", leads_to="rejected", style="danger"),
-    Step("assign", "批办", ("reported",), "case.assign", leads_to="handling"),
-    Step("submit_reply", "提交回复稿", ("handling",), "case.handle", leads_to="awaiting_approval", relation=_host),
-    Step("approve", "审定通过", ("awaiting_approval",), "case.approve", leads_to="approved"),
-    Step("return_draft", "退回修改", ("awaiting_approval",), "case.approve", leads_to="handling"),
+    Step("report", "报送", ("registered",), "case.report", leads_to="reported", button="报送领导小组办公室",
+         hint="报送后由局领导批办。", done="已报送领导小组办公室。",
+         run=lambda case, user, version, v: report(case, user, version=version)),
+    Step("reject", "不予受理", ("registered", "reported"), "case.reject", leads_to="rejected", style="danger",
+         fields=(_note("reason", "不予受理的理由", 2000, required=True, caption="理由"),), done="已作不予受理处理。",
+         run=lambda case, user, version, v: reject(case, user, version=version, **v)),
+    Step("assign", "批办", ("reported",), "case.assign", leads_to="handling", done="已批办。", fields=(
+        Field("host_department", "主办部门", "choice", required=True, choices=_assignable, placeholder="— 请选择 —"),
+        Field("co_departments", "协办部门", "choices", choices=_assignable, caption="协办部门（可选）",
+              message="协办部门无效，请重新选择。"),
+        _note("instruction", "批办意见", 2000, required=True, rows=4)),
+         run=lambda case, user, version, v: assign(case, user, version=version, host_department_id=v["host_department"],
+                                                   co_department_ids=v["co_departments"], instruction=v["instruction"])),
+    Step("submit_reply", "提交回复稿", ("handling",), "case.handle", leads_to="awaiting_approval", relation=_host,
+         title="办理并提交回复稿", button="提交审定", done="回复稿已提交审定。", fields=(
+             _note("findings", "调查核实情况", 10000, required=True, rows=4, default=lambda case: case.findings),
+             _note("reply_text", "回复稿", 10000, required=True, rows=6, default=_draft_text)),
+         run=lambda case, user, version, v: submit_reply(case, user, version=version, findings=v["findings"],
+                                                         text=v["reply_text"])),
+    Step("approve", "审定通过", ("awaiting_approval",), "case.approve", leads_to="approved", title="审定回复稿",
+         fields=(_note("comment", "审定意见", 2000, rows=2),), done="回复稿已审定通过。",
+         run=lambda case, user, version, v: approve(case, user, version=version, **v)),
+    Step("return_draft", "退回修改", ("awaiting_approval",), "case.approve", leads_to="handling", title="退回回复稿",
+         fields=(_note("comment", "退回意见", 2000, required=True),), done="回复稿已退回修改。",
+         run=lambda case, user, version, v: return_draft(case, user, version=version, **v)),
     Step("request_extension", "申请延期", ("handling", "awaiting_approval"), "case.handle", relation=_host,
-         guards=(_below_cap, _none_pending)),
+         guards=(_below_cap, _none_pending), button="提交延期申请", done="延期申请已提交。", fields=(
+             Field("days", "延期后的办理时限", "choice", required=True, choices=_extension_choices,
+                   message=_days_refused, hint=f"按规定最长不得超过{MAX_REPLY_DAYS}日。"),
+             _note("reason", "延期理由", 2000, required=True, caption="理由")),
+         run=lambda case, user, version, v: request_extension(case, user, version=version, **v)),
     Step("decide_extension", "审批延期", ("handling", "awaiting_approval", "approved"), "case.approve",
-         guards=(_one_pending,)),
-    Step("explain", "情况说明", ("handling", "awaiting_approval", "approved"), "case.handle", relation=_host),
-    Step("record_reply", "登记网上回复", ("approved",), "case.reply", leads_to="replied", multipart=True),
+         guards=(_one_pending,), button="提交审批", done="延期申请已审批。", partial="cases/steps/decide_extension.html",
+         fields=(Field("decision", "审批结果", "choice", required=True, choices=[("approve", "批准"), ("refuse", "不批准")],
+                       message="请选择审批结果（批准或不批准）。"),
+                 _note("comment", "审批意见", 2000, kind="text", caption="意见（可选）")),
+         run=lambda case, user, version, v: decide_extension(case, user, version=version, comment=v["comment"],
+                                                             approve=v["decision"] == "approve")),
+    Step("explain", "情况说明", ("handling", "awaiting_approval", "approved"), "case.handle", relation=_host,
+         button="提交情况说明", done="情况说明已提交。",
+         fields=(_note("explanation", "情况说明", 5000, required=True, caption="不能按期回复的原因"),),
+         run=lambda case, user, version, v: explain(case, user, version=version, text=v["explanation"])),
+    Step("record_reply", "登记网上回复", ("approved",), "case.reply", leads_to="replied", button="登记回复",
+         hint="将审定通过的回复稿发布到网民原留言的网站后登记。", done="网上回复已登记，时限停止计算。", fields=(
+             _note("reply_url", "回复链接", 500, kind="url", required=True, caption="回复所在网页链接",
+                   placeholder="https://", message="请填写回复所在网页的链接（以 http:// 或 https:// 开头）。"),
+             Field("replied_at", "回复时间", "datetime", check=_reply_time, hint="留空即为当前时间。"),
+             _note("proof", "回复截图", None, kind="file", accept="image/*,application/pdf")),
+         run=lambda case, user, version, v: record_reply(case, user, version=version, **v)),
     Step("archive", "立卷归档", ("replied", "rejected"), "case.archive", leads_to="archived", style="danger",
-         confirm="我已核对案卷材料齐全，确认立卷归档（归档后不能撤销，事项内容不能再修改）"),
-    Step("urge", "催办", ("handling",), "case.urge"),
-    Step("supervise", "督办", OPEN_STATES, "case.supervise", guards=(_not_supervised,)),
-    Step("end_supervision", "结束督办", OPEN_STATES + ("replied",), "case.supervise", guards=(_supervised,)),
+         confirm="我已核对案卷材料齐全，确认立卷归档（归档后不能撤销，事项内容不能再修改）",
+         hint="归档后事项的任何内容都不能再修改，也不能撤销。", done="已立卷归档。",
+         run=lambda case, user, version, v: archive(case, user, version=version, **v)),
+    Step("urge", "催办", ("handling",), "case.urge", done="已催办。",
+         fields=(_note("message", "催办内容", 1000, kind="text", required=True, default="请抓紧办理，按期回复。"),),
+         run=lambda case, user, version, v: urge(case, user, version=version, **v)),
+    Step("supervise", "督办", OPEN_STATES, "case.supervise", guards=(_not_supervised,), button="列入督办",
+         fields=(_note("note", "督办要求", 1000, kind="text"),), done="已列入督办。",
+         run=lambda case, user, version, v: supervise(case, user, version=version, **v)),
+    Step("end_supervision", "结束督办", OPEN_STATES + ("replied",), "case.supervise", guards=(_supervised,),
+         done="已结束督办。", run=lambda case, user, version, v: end_supervision(case, user, version=version)),
     Step("attach", "上传附件", OPEN_STATES + ("replied", "rejected"), "case.attach", guards=(_files_allowed,),
-         multipart=True),
+         button="上传", done="附件已上传。", versioned=False, fields=(
+             Field("kind", "类别", "choice", required=True, choices=list(Attachment.KINDS.items()), default="material",
+                   message="附件类别无效。"),
+             Field("file", "文件", "file", required=True)),
+         run=lambda case, user, version, v: attach(case, user, upload=v["file"], kind=v["kind"])),
 ]
+OFFLINE = "涉密事项线下办理：本系统只记录办理环节，不填写意见、说明等内容。"
 WORKFLOW = Workflow.of("case", STEPS, noun="该事项", sees=lambda case, user: access.can_see(user, case),
-                       read_only=read_only, stale=StaleCase)
+                       read_only=read_only, stale=StaleCase,
+                       offline=lambda case: OFFLINE if access.register_only(case) else None,
+                       offline_refusal="涉密事项线下办理，本系统不记录{label}，请勿填写。")
 ACTIONS = WORKFLOW.steps
 
 
@@ -117,32 +201,10 @@ def _check(case: Case, user, name: str, version=None, **options):
     return WORKFLOW.check(case, user, name, version, **options)
 
 
-def _text(case, reader):
-    """The reader of a step's text: a 涉密 case's steps carry none (refused when given, none stored)."""
-    if case is None or not access.register_only(case):
-        return reader
-
-    def none_stored(value, label, *limits):
-        if (value or "").strip():
-            raise InputError(f"涉密事项线下办理，本系统不记录{label}，请勿填写。")
-        return ""
-    return none_stored
-
-
-def _required(value: str | None, label: str, limit: int = 10000, *, case=None) -> str:
-    """One field alone (a step of one field); a form of several reads each through Problems."""
-    return _only(_text(case, required), value, label, limit)
-
-
-def _optional(value: str | None, label: str, limit: int, *, case=None) -> str:
-    return _only(_text(case, optional), value, label, limit)
-
-
-def _only(reader, *args):
-    problems = Problems()
-    value = problems.read(reader, *args)
-    problems.check(WorkflowError)
-    return value
+def _read(case, name: str, **given) -> dict:
+    """A step's arguments read through its fields (portal.process.Field): the limits, choices
+    and messages the form has, whoever calls the step."""
+    return WORKFLOW.read(case, name, given)
 
 
 def _step(case, actor, name, version, summary, changes=None, event=None, **data):
@@ -259,7 +321,7 @@ def report(case, actor, *, version):
 
 def reject(case, actor, *, version, reason):
     _check(case, actor, "reject", version)
-    reason = _required(reason, "不予受理的理由", 2000, case=case)
+    reason = _read(case, "reject", reason=reason)["reason"]
     with database.atomic():
         return _step(case, actor, "reject", version, f"不予受理 {case.number}：{reason}",
                      {"reject_reason": reason}, event="rejected", reason=reason)
@@ -269,17 +331,11 @@ def reject(case, actor, *, version, reason):
 
 def assign(case, actor, *, version, host_department_id, instruction, co_department_ids=()):
     _check(case, actor, "assign", version)
-    p = Problems()
-    assignable = Department.active & Department.kind.in_(WORKING_KINDS)
-    host = Department.get_or_none((Department.id == (host_department_id or 0)) & assignable)
-    if host is None:
-        p.add("请选择主办部门。")
-    co_ids = sorted(set(co_department_ids) - {host.id if host else None, None})
-    co = list(Department.select().where(Department.id.in_(co_ids) & assignable)) if co_ids else []
-    if None in co_department_ids or len(co) != len(co_ids):
-        p.add("协办部门无效，请重新选择。")
-    instruction = p.read(_text(case, required), instruction, "批办意见", 2000)
-    p.check(WorkflowError)
+    v = _read(case, "assign", host_department=host_department_id, co_departments=list(co_department_ids),
+              instruction=instruction)
+    host, instruction = Department.get_by_id(v["host_department"]), v["instruction"]
+    co_ids = sorted(set(v["co_departments"]) - {host.id})
+    co = list(Department.select().where(Department.id.in_(co_ids)).order_by(Department.id)) if co_ids else []
     with database.atomic():
         # the co-departments first: the event tells their heads and leaders in charge too
         CaseCoDepartment.insert_many([{"case": case.id, "department": d.id} for d in co]).execute() if co else None
@@ -294,10 +350,8 @@ def assign(case, actor, *, version, host_department_id, instruction, co_departme
 
 def submit_reply(case, actor, *, version, findings, text):
     _check(case, actor, "submit_reply", version)
-    p = Problems()
-    findings = p.read(_text(case, required), findings, "调查核实情况")
-    text = p.read(_text(case, required), text, "回复稿")
-    p.check(WorkflowError)
+    v = _read(case, "submit_reply", findings=findings, reply_text=text)
+    findings, text = v["findings"], v["reply_text"]
     with database.atomic():
         number = (ReplyDraft.select().where(ReplyDraft.case == case).count()) + 1
         _step(case, actor, "submit_reply", version, f"提交第{number}稿回复，待审定",
@@ -322,13 +376,13 @@ def _decide_draft(case, actor, version, name, decision, comment, summary):
 
 def approve(case, actor, *, version, comment=""):
     _check(case, actor, "approve", version)
-    comment = _optional(comment, "审定意见", 2000, case=case)
+    comment = _read(case, "approve", comment=comment)["comment"]
     return _decide_draft(case, actor, version, "approve", "approved", comment, f"审定通过 {case.number} 的回复稿")
 
 
 def return_draft(case, actor, *, version, comment):
     _check(case, actor, "return_draft", version)
-    comment = _required(comment, "退回意见", 2000, case=case)
+    comment = _read(case, "return_draft", comment=comment)["comment"]
     return _decide_draft(case, actor, version, "return_draft", "returned", comment,
                          f"退回 {case.number} 的回复稿：{comment}")
 
@@ -339,15 +393,8 @@ def pending_extension(case) -> Extension | None:
 
 def request_extension(case, actor, *, version, days, reason):
     _check(case, actor, "request_extension", version)
-    p = Problems()
-    days = bounded_id(days)
-    if days is None:
-        p.add("请选择延期后的办理时限。")
-    elif days not in extension_days(case):
-        p.add(f"延期后的时限须长于当前的{case.deadline_days}日。" if days <= case.deadline_days
-              else f"延期后的办理时限不得超过{MAX_REPLY_DAYS}日。")
-    reason = p.read(_text(case, required), reason, "延期理由", 2000)
-    p.check(WorkflowError)
+    v = _read(case, "request_extension", days=days, reason=reason)
+    days, reason = v["days"], v["reason"]
     with database.atomic():
         _step(case, actor, "request_extension", version, f"申请延期至{days}日：{reason}", {},
               event="extension_requested", days=days, reason=reason)
@@ -358,11 +405,8 @@ def request_extension(case, actor, *, version, days, reason):
 def decide_extension(case, actor, *, version, approve: bool | None, comment=""):
     """``approve`` is True or False; None (no choice made) is refused."""
     _check(case, actor, "decide_extension", version)
-    p = Problems()
-    if approve is None:
-        p.add("请选择审批结果（批准或不批准）。")
-    comment = p.read(_text(case, optional), comment, "审批意见", 2000)
-    p.check(WorkflowError)
+    decision = {True: "approve", False: "refuse"}.get(approve)
+    comment = _read(case, "decide_extension", decision=decision, comment=comment)["comment"]
     event = "extension_approved" if approve else "extension_refused"
     with database.atomic():
         lock(case)  # the deadline is computed with the mode and calendar of this transaction
@@ -382,7 +426,7 @@ def decide_extension(case, actor, *, version, approve: bool | None, comment=""):
 
 def explain(case, actor, *, version, text):
     _check(case, actor, "explain", version)
-    text = _required(text, "情况说明", 5000, case=case)
+    text = _read(case, "explain", explanation=text)["explanation"]
     with database.atomic():
         _step(case, actor, "explain", version, f"提交情况说明：{text[:60]}", {}, event="explained")
         Explanation.create(case=case, text=text, author=actor)
@@ -391,28 +435,24 @@ def explain(case, actor, *, version, text):
 
 # 6. 回复 / 7. 归档 -------------------------------------------------------------------------
 
-def record_reply(case, actor, *, version, reply_url, replied_at: datetime | str | None = None,
+def record_reply(case, actor, *, version, reply_url, replied_at: datetime | str | None = None, proof=None,
                  problems: Problems | None = None):
-    """``replied_at`` as typed or a datetime; empty is now. ``problems``: the caller's (an upload)."""
+    """``replied_at`` as typed or a datetime; empty is now. ``proof``: a screenshot (an upload,
+    checked or not) kept with the reply. ``problems``: those the caller already found."""
+    from portal.cases.attachments import store
+
     _check(case, actor, "record_reply", version)
-    p = problems if problems is not None else Problems()
-    reply_url = (reply_url or "").strip()
-    if access.register_only(case):
-        p.read(_text(case, optional), reply_url, "回复链接")
-    elif not reply_url.startswith(("http://", "https://")) or len(reply_url) > 500:
-        p.add("请填写回复所在网页的链接（以 http:// 或 https:// 开头）。")
-    if isinstance(replied_at, str):
-        replied_at = p.read(parse_datetime, replied_at, "回复时间") if replied_at.strip() else now()
-    else:
-        replied_at = replied_at or now()
-    if replied_at and (replied_at > now() + timedelta(minutes=5) or replied_at < case.posted_at):
-        p.add("回复时间须在发帖时间之后，且不晚于当前时间。")
-    p.check(WorkflowError)
+    v = WORKFLOW.read(case, "record_reply", {"reply_url": reply_url, "replied_at": replied_at}, {"proof": proof},
+                      problems=problems)
+    reply_url, replied_at = v["reply_url"], v["replied_at"] or now()
     draft = current_draft(case)
     with database.atomic():
-        return _step(case, actor, "record_reply", version, f"已在原网站回复 {case.number}",
-                     {"reply_text": draft.text, "reply_url": reply_url, "replied_at": replied_at},
-                     event="replied", url=reply_url)
+        _step(case, actor, "record_reply", version, f"已在原网站回复 {case.number}",
+              {"reply_text": draft.text, "reply_url": reply_url, "replied_at": replied_at},
+              event="replied", url=reply_url)
+        if v["proof"]:
+            store(case, v["proof"], "reply_proof", actor)
+    return case
 
 
 def archive(case, actor, *, version, confirmed: bool):
@@ -429,7 +469,7 @@ def archive(case, actor, *, version, confirmed: bool):
 
 def urge(case, actor, *, version, message):
     _check(case, actor, "urge", version)
-    message = _required(message, "催办内容", 1000, case=case)
+    message = _read(case, "urge", message=message)["message"]
     with database.atomic():
         _step(case, actor, "urge", version, f"催办：{message}", {}, event="urged", message=message)
         Urging.create(case=case, message=message, by=actor)
@@ -438,7 +478,7 @@ def urge(case, actor, *, version, message):
 
 def supervise(case, actor, *, version, note=""):
     _check(case, actor, "supervise", version)
-    note = _optional(note, "督办要求", 1000, case=case)
+    note = _read(case, "supervise", note=note)["note"]
     with database.atomic():
         _step(case, actor, "supervise", version, "列入督办" + (f"：{note}" if note else ""), {"supervised": True},
               event="supervised", note=note)
@@ -459,8 +499,9 @@ def attach(case, actor, *, upload, kind):
     from portal.cases.attachments import store
 
     _check(case, actor, "attach")
+    v = _read(case, "attach", file=upload, kind=kind)
     with database.atomic():
-        return store(case, upload, kind, actor)
+        return store(case, v["file"], v["kind"], actor)
 
 
 # Deadlines: fired once each, by `portal tick` and lazily on page loads ------------------------
