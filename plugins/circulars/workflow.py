@@ -20,7 +20,7 @@ from portal.cases.models import Case
 from portal.db import database, now
 from portal.inputs import Problems, bounded_id, clean_text
 from portal.org.models import WORKING_KINDS, Department
-from portal.process import Stale, Step, Workflow, WorkflowError, bump, emit, next_number
+from portal.process import Field, Stale, Step, Workflow, WorkflowError, bump, emit, next_number
 
 from plugins.circulars.models import (
     KINDS, SECRECY_LABELS, URGENCY_LABELS, Circular, CircularAttachment, CircularCase, CircularCounter,
@@ -97,14 +97,34 @@ def separate_from_drafting(circular: Circular, user) -> str | None:
     return None
 
 
+def _not_before_writing(day: date, circular: Circular) -> str | None:
+    if circular.date_of_writing and day < circular.date_of_writing:
+        return "印发日期不能早于成文日期。"
+    return None
+
+
+def _returned(step: str, state: str, permission: str) -> Step:
+    """退回修改, at review or at signing."""
+    return Step(step, "退回修改", (state,), permission, leads_to="draft", style="danger",
+                fields=(Field("comment", "退回意见", "textarea", 1000, required=True, message="请写明退回修改的意见。"),),
+                done="已退回修改。", run=lambda c, user, version, v: send_back(c, user, version=version, step=step, **v))
+
+
 STEPS = [
-    Step("submit", "送核稿", ("draft",), "circulars.draft", leads_to="reviewing"),
+    Step("submit", "送核稿", ("draft",), "circulars.draft", leads_to="reviewing", hint="送核稿后文稿不能再修改，除非被退回。",
+         done="已送核稿。", run=lambda c, user, version, v: submit(c, user, version=version)),
     Step("review", "核稿通过，送签发", ("reviewing",), "circulars.review", leads_to="signing",
-         guards=(separate_from_drafting,)),
-    Step("return_review", "退回修改", ("reviewing",), "circulars.review", leads_to="draft", style="danger"),
-    Step("sign", "签发", ("signing",), "circulars.sign", leads_to="signed"),
-    Step("return_sign", "退回修改", ("signing",), "circulars.sign", leads_to="draft", style="danger"),
-    Step("issue", "印发", ("signed",), "circulars.issue", leads_to="issued"),
+         guards=(separate_from_drafting,), done="核稿通过，已送领导签发。",
+         run=lambda c, user, version, v: review(c, user, version=version)),
+    _returned("return_review", "reviewing", "circulars.review"),
+    Step("sign", "签发", ("signing",), "circulars.sign", leads_to="signed", partial="circulars/steps/sign.html",
+         fields=(Field("comment", "签发意见", "textarea", 1000, default="同意印发。", caption="签发意见", rows=2),),
+         done="已签发，文号 {record.number}。", run=lambda c, user, version, v: sign(c, user, version=version, **v)),
+    _returned("return_sign", "signing", "circulars.sign"),
+    Step("issue", "印发", ("signed",), "circulars.issue", leads_to="issued",
+         hint="印发时生成定稿 PDF 并记录其校验值，此后不再改动；文件分送各单位签收。",
+         fields=(Field("date_of_issue", "印发日期", "date", default=lambda c: now().date(), check=_not_before_writing),),
+         done="已印发，PDF 已定稿并分送各单位。", run=lambda c, user, version, v: issue(c, user, version=version, **v)),
 ]
 WORKFLOW = Workflow.of("circular", STEPS, noun="该文件", stale=StaleCircular, error=CircularError,
                        no_permission="您没有{label}的权限。")
@@ -152,6 +172,7 @@ FIELDS = {  # name: (label, limit, required to send for review)
     "signature": ("发文机关署名", 60, True), "printed_by": ("印发机关", 60, True), "note": ("附注", 200, False),
     "copy_to": ("抄送机关", 500, False), "secrecy_term": ("保密期限", 20, False),
 }
+DATE_OF_WRITING = Field("date_of_writing", "成文日期", "date")
 PREFIX_FORBIDDEN = re.compile(r"[〔〕\[\]()（）\d号第]")
 
 
@@ -180,21 +201,10 @@ def clean(form, problems: Problems | None = None) -> dict:
             p.add(f"请选择{label}。")
     if data["secrecy_term"] and not data["secrecy"]:
         p.add("只有标注了密级才能填写保密期限。")
-    data["date_of_writing"] = p.read(read_date, form.get("date_of_writing"), "成文日期")
+    data["date_of_writing"] = p.read(DATE_OF_WRITING.read, form.get("date_of_writing"), None)
     if problems is None:
         p.check(CircularError)
     return data
-
-
-def read_date(value, label) -> date | None:
-    """An ISO date as typed (empty is None), else refused."""
-    value = (value or "").strip()
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise CircularError(f"{label}格式不正确，请按“2019-11-07”填写。") from None
 
 
 def default_departments() -> list[Department]:
@@ -356,11 +366,7 @@ def review(circular: Circular, user, *, version) -> Circular:
 def send_back(circular: Circular, user, *, version, comment: str, step: str) -> Circular:
     """退回修改 at review (``step="return_review"``) or at signing (``"return_sign"``)."""
     WORKFLOW.check(circular, user, step, version)
-    comment = clean_text(comment).strip()
-    if not comment:
-        raise CircularError("请写明退回修改的意见。")
-    if len(comment) > 1000:
-        raise CircularError("退回意见不能超过1000个字。")
+    comment = WORKFLOW.read(circular, step, {"comment": comment})["comment"]
     with database.atomic():
         WORKFLOW.advance(circular, version, step, return_comment=comment)
         record("circular.returned", f"退回修改：{comment}", circular, user, step=step)
@@ -369,9 +375,7 @@ def send_back(circular: Circular, user, *, version, comment: str, step: str) -> 
 
 def sign(circular: Circular, user, *, version, comment: str = "", today: date | None = None) -> Circular:
     WORKFLOW.check(circular, user, "sign", version)
-    comment = clean_text(comment).strip()
-    if len(comment) > 1000:
-        raise CircularError("签发意见不能超过1000个字。")
+    comment = WORKFLOW.read(circular, "sign", {"comment": comment})["comment"]
     today = today or now().date()
     with database.atomic():
         seq = next_number(CircularCounter, prefix=circular.prefix, year=today.year)  # queues concurrent signers
@@ -382,14 +386,13 @@ def sign(circular: Circular, user, *, version, comment: str = "", today: date | 
     return circular
 
 
-def issue(circular: Circular, user, *, version, date_of_issue: date | None = None) -> Circular:
-    """印发: the PDF is rendered now, once, and frozen with its SHA-256."""
+def issue(circular: Circular, user, *, version, date_of_issue: date | str | None = None) -> Circular:
+    """印发: the PDF is rendered now, once, and frozen with its SHA-256. ``date_of_issue`` as
+    typed or a date; empty is today."""
     from plugins.circulars.printing import render
 
     WORKFLOW.check(circular, user, "issue", version)
-    day = date_of_issue or now().date()
-    if circular.date_of_writing and day < circular.date_of_writing:
-        raise CircularError("印发日期不能早于成文日期。")
+    day = WORKFLOW.read(circular, "issue", {"date_of_issue": date_of_issue})["date_of_issue"]
     circular.date_of_issue = day
     pdf = render(circular)  # outside the transaction: rendering takes a moment
     digest = hashlib.sha256(pdf).hexdigest()
