@@ -12,7 +12,6 @@ only ever rises by the rule; a rise notifies the leaders at once. A leader's gra
 rule until another leader's decision (the rule still tells the leaders when it would grade higher).
 The office may move a 一般 case to 重大 handling ("不能消除或还有扩大迹象").
 """
-import math
 from dataclasses import asdict
 from datetime import datetime, timedelta
 
@@ -31,8 +30,8 @@ from portal.cases.events import users_with_roles
 from portal.cases.models import ENDED_STATES, STATES
 from portal.cases.workflow import read_only
 from portal.db import database, now
-from portal.inputs import Problems, optional, parse_datetime, required, whole_number
-from portal.process import Step, Workflow, WorkflowError, bump, lock, notify, quiet
+from portal.inputs import Problems
+from portal.process import Field, Step, Workflow, WorkflowError, bump, lock, notify, quiet
 from portal.settings import get_settings, set_setting
 
 
@@ -87,31 +86,123 @@ def _review_due(case, user):
             "done": "该事项已有后期处置记录。"}.get(state)
 
 
-def _step(name, label, permission, *guards):
-    """A grading step: taken on a case in any state but archived (``read_only``)."""
-    return Step(name, label, tuple(STATES), permission, guards=(_not_secret, *guards))
+def _observed(value: datetime, case) -> str | None:
+    if value > now() + timedelta(minutes=5) or value < case.posted_at:
+        return "观测时间须在网民发帖之后，且不晚于当前时间。"
+    return None
+
+
+def _count(name, label, limit=1_000_000_000, **options):
+    """A count as sites show it: ASCII digits, thousands separators allowed."""
+    return Field(name, label, "whole", limit, required=True, grouped=True, message=f"{label}须为0至{limit}之间的整数。",
+                 **options)
+
+
+def _heat_now(case) -> str:
+    """The form's prefill: the latest snapshot's heat index."""
+    latest = Snapshot.latest(case)
+    return f"{latest.heat_index:g}" if latest else "0"
+
+
+def _latest(attribute, fallback=""):
+    """The form's prefill from the latest snapshot."""
+    def default(case):
+        latest = Snapshot.latest(case)
+        return getattr(latest, attribute) if latest else fallback
+    return default
+
+
+HEAT = Field("heat_index", "热点指数", "number", required=True, default=lambda case: _heat_now(case),
+             message="热点指数须为不小于0的数字。")
+FIELDS = {
+    "record": (_count("clicks", "点击率（人次）", default=_latest("clicks")),
+               _count("comments", "跟帖评论（篇）", default=_latest("comments")),
+               _count("reposts", "主流网站转发（家）", 100_000, caption="报道转发的主流网站（家）",
+                      default=_latest("reposts", 0)),
+               HEAT,
+               Field("observed_at", "观测时间", "datetime", check=_observed, hint="留空即为当前时间。"),
+               Field("note", "说明", "text", 200, placeholder="如：微博原帖、本地论坛")),
+    "flags": (Field("flags", "标记", "choices", choices=list(FLAGS.items()), message="请从列表中选择标记。",
+                    default=lambda case: sorted(row.flag_set) if (row := Grade.of(case)) else []),),
+    "assess": (Field("content", "舆情内容", "textarea", 5000, required=True),
+               Field("attention", "关注度", "textarea", 1000, required=True, rows=2,
+                     placeholder="如：本地论坛置顶，微博话题阅读量约1万"),
+               _count("commenters", "跟帖人数", default=_latest("comments", 0)),
+               HEAT,
+               Field("stage", "发展阶段", "choice", required=True, choices=list(STAGES.items()),
+                     placeholder="— 请选择 —", message="请选择舆情所处的发展阶段。"),
+               Field("impact", "可能产生的影响", "textarea", 5000, required=True),
+               Field("response", "建议应对措施", "textarea", 5000, required=True),
+               Field("request_meeting", "同时提请局领导召开紧急会议", "bool")),
+    "escalate": (Field("reason", "提级理由（不能消除或有扩大迹象的情况）", "textarea", 1000, required=True,
+                       caption="不能消除或有扩大迹象的情况", rows=4),),
+    "eliminate": (Field("note", "消除或趋于平稳的情况", "textarea", 2000, required=True, rows=4,
+                        placeholder="如：已发布权威信息，转发量明显回落"),),
+    "set_grade": (Field("grade", "分级", "choice", required=True, choices=[(g, GRADE_LABELS[g]) for g in GRADES]),
+                  Field("reason", "定级理由", "textarea", 1000, required=True, rows=4)),
+    "review": (Field("summary", "总结", "textarea", 5000, required=True, rows=4),
+               Field("worked", "成功经验", "textarea", 5000, required=True),
+               Field("failed", "暴露的问题", "textarea", 5000, required=True),
+               Field("rewards", "责任考核奖惩", "textarea", 5000, rows=2),
+               Field("plan_changes", "预案修改完善建议", "textarea", 5000, caption="修改完善预案的建议（可选）", rows=2)),
+}
+
+
+def _step(name, label, permission, *guards, **options):
+    """A grading step: taken on a case in any state but archived (``read_only``); unversioned
+    (its forms carry no version: the grade row is locked instead)."""
+    return Step(name, label, tuple(STATES), permission, guards=(_not_secret, *guards), fields=FIELDS.get(name, ()),
+                versioned=False, **options)
+
+
+def _label_now(case) -> str:
+    return Grade.of(case).label
+
+
+def _assessed(case) -> str:
+    """研判's message: whether it asked the leaders to meet (in the same transaction, so no earlier)."""
+    row, latest = Grade.of(case), Assessment.select().where(Assessment.case == case.id).order_by(Assessment.id.desc()).first()
+    if row and row.meeting_requested_at and latest and row.meeting_requested_at >= latest.at:
+        return "研判已保存，已提请局领导召开紧急会议。"
+    return "研判已保存。"
 
 
 STEPS = [
-    _step("record", "记录热度", "grading.record"),
-    _step("flags", "设置舆情标记", "grading.record"),
-    _step("assess", "舆情研判", "grading.assess"),
-    _step("escalate", "提级处置", "grading.assess", _not_manual, _below_major),
-    _step("meeting", "提请召开紧急会议", "grading.assess", _meeting_due),
-    _step("eliminate", "宣布舆情消除", "grading.assess", _not_eliminated),
-    _step("set_grade", "人工定级", "grading.set_grade"),
-    _step("review", "后期处置", "grading.review", _review_due),
+    _step("record", "记录热度", "grading.record", button="记录并判定分级",
+          done=lambda case: f"热度已记录。当前分级：{_label_now(case)}。",
+          run=lambda case, user, version, v: record_snapshot(case, user, **v)),
+    _step("flags", "设置舆情标记", "grading.record", button="保存标记",
+          done=lambda case: f"标记已保存。当前分级：{_label_now(case)}。" if Grade.of(case) else "标记没有变化。",
+          run=lambda case, user, version, v: set_flags(case, user, v["flags"])),
+    _step("assess", "舆情研判", "grading.assess", button="保存研判", done=lambda case: _assessed(case),
+          run=lambda case, user, version, v: assess(case, user, **v)),
+    _step("escalate", "提级处置", "grading.assess", _not_manual, _below_major, button="提级为重大并报告局领导",
+          done="已提级，按重大舆情应对处置流程办理，并已报告局领导。",
+          run=lambda case, user, version, v: escalate(case, user, **v)),
+    _step("meeting", "提请召开紧急会议", "grading.assess", _meeting_due, button="提请局领导召开紧急会议",
+          done="已提请局领导召开紧急会议，并已通知局领导。",
+          run=lambda case, user, version, v: request_meeting(case, user)),
+    _step("eliminate", "宣布舆情消除", "grading.assess", _not_eliminated, button="宣布消除/平稳",
+          done="已宣布舆情消除/平稳。", run=lambda case, user, version, v: declare_eliminated(case, user, **v)),
+    _step("set_grade", "人工定级", "grading.set_grade", button="确定分级",
+          done=lambda case: f"已人工定级为{_label_now(case)}。",
+          run=lambda case, user, version, v: set_grade(case, user, **v)),
+    _step("review", "后期处置", "grading.review", _review_due, button="保存后期处置",
+          done="后期处置（总结评估）已保存。", run=lambda case, user, version, v: record_review(case, user, **v)),
 ]
 WORKFLOW = Workflow.of("grading", STEPS, noun="该事项", sees=lambda case, user: access.can_see(user, case),
                        read_only=read_only, error=GradingError, no_permission="您没有对{noun}进行此项操作的权限。")
 
 
-def _refuse(case, actor, name: str, problems: Problems):
-    """Raise why ``actor`` may not take step ``name`` now (``WORKFLOW.refusal``, the words its
-    missing button gives) together with what the form lacks, all at once; else return."""
+def _read(case, actor, name: str, **given) -> dict:
+    """Step ``name``'s arguments read through its fields, with why ``actor`` may not take it now
+    (``WORKFLOW.refusal``: the words its missing button gives): every problem at once."""
+    p = Problems()
     reason = WORKFLOW.refusal(case, actor, name)
-    if reason or problems.found:
-        raise GradingError(reason, *problems.found)
+    values = p.read(WORKFLOW.read, case, name, given)
+    if reason or p.found:
+        raise GradingError(reason, *p.found)
+    return values
 
 
 def emit(case, name, actor, **data):
@@ -119,29 +210,11 @@ def emit(case, name, actor, **data):
     emit_case_event(case, name, actor, workflow=WORKFLOW, **data)
 
 
-# Reading input ------------------------------------------------------------------------------
-
-def _count(value, label: str, limit: int = 1_000_000_000) -> int:
-    """Plain ASCII digits, thousands separators allowed, 0 to ``limit``."""
-    count = whole_number(str(value if value is not None else "").replace(",", "").replace("，", ""), limit)
-    if count is None:
-        raise GradingError(f"{label}须为0至{limit}之间的整数。")
-    return count
-
-
-def _number(value, label: str) -> float:
-    """A decimal number in ASCII (float() alone also reads "１２", "٣" and "1_000"), 0 to 10^9."""
-    raw = str(value if value is not None else "").strip()
-    try:
-        number = float(raw) if raw.isascii() and "_" not in raw else -1.0
-    except ValueError:
-        number = -1.0
-    if not math.isfinite(number) or not 0 <= number <= 1_000_000_000:
-        raise GradingError(f"{label}须为不小于0的数字。")
-    return abs(round(number, 2))  # "-0" is 0 (the audit log said 热点指数-0)
-
-
 # Thresholds -------------------------------------------------------------------------------
+
+THRESHOLD_FIELDS = {name: Field(name, f"“{label}”", "whole", 100_000_000, required=True, grouped=True)
+                    for name, label in Thresholds.LABELS.items()}
+
 
 def thresholds() -> Thresholds:
     """The thresholds in force: the settings ``grading.<name>``, else the plan's defaults."""
@@ -161,8 +234,7 @@ def save_thresholds(actor, values) -> Thresholds:
     if not actor.can("grading.settings"):
         raise GradingError("您没有修改分级标准的权限。")
     p = Problems()
-    read = {name: p.read(_count, values.get(name), f"“{Thresholds.LABELS[name]}”", 100_000_000)
-            for name in Thresholds.names()}
+    read = {name: p.read(THRESHOLD_FIELDS[name].read, values.get(name), None) for name in Thresholds.names()}
     p.check(GradingError)
     t = Thresholds(**read)
     for problem in t.problems():  # how the thresholds stand to each other
@@ -235,18 +307,10 @@ def record_snapshot(case, actor, *, clicks, comments, reposts, heat_index,
                     observed_at: datetime | str | None = None, note: str = "") -> Snapshot:
     """Record the post's heat; the rule then runs on the latest snapshot and may raise the grade.
     ``observed_at`` as typed or a datetime; empty is now."""
-    p = Problems()
-    numbers = dict(clicks=p.read(_count, clicks, "点击率（人次）"), comments=p.read(_count, comments, "跟帖评论（篇）"),
-                   reposts=p.read(_count, reposts, "主流网站转发（家）", 100_000))
-    heat = p.read(_number, heat_index, "热点指数")
-    if isinstance(observed_at, str) and observed_at.strip():
-        observed_at = p.read(parse_datetime, observed_at.strip(), "观测时间")
-    else:
-        observed_at = observed_at if isinstance(observed_at, datetime) else now()
-    if observed_at and (observed_at > now() + timedelta(minutes=5) or observed_at < case.posted_at):
-        p.add("观测时间须在网民发帖之后，且不晚于当前时间。")
-    note = p.read(optional, note, "说明", 200)
-    _refuse(case, actor, "record", p)
+    v = _read(case, actor, "record", clicks=clicks, comments=comments, reposts=reposts, heat_index=heat_index,
+              observed_at=observed_at, note=note)
+    numbers = {name: v[name] for name in ("clicks", "comments", "reposts")}
+    heat, observed_at, note = v["heat_index"], v["observed_at"] or now(), v["note"]
     with database.atomic():
         row, fresh = _lock(case)
         snapshot = Snapshot.create(case=case.id, observed_at=observed_at, heat_index=heat, note=note,
@@ -260,10 +324,7 @@ def record_snapshot(case, actor, *, clicks, comments, reposts, heat_index,
 
 def set_flags(case, actor, flags) -> bool:
     """Set the case's flags (rules.FLAGS); False when they were already so."""
-    WORKFLOW.check(case, actor, "flags")
-    chosen = set(flags)
-    if chosen - set(FLAGS):
-        raise GradingError("请从列表中选择标记。")
+    chosen = set(_read(case, actor, "flags", flags=list(flags))["flags"])
     current = Grade.of(case)
     if chosen == (current.flag_set if current else frozenset()):
         return False
@@ -278,11 +339,8 @@ def set_flags(case, actor, flags) -> bool:
 
 def set_grade(case, actor, *, grade: str, reason: str) -> Grade:
     """A leader's grade, up or down, with a reason: it wins over the rule."""
-    p = Problems()
-    if grade not in GRADES:
-        p.add("请选择分级。")
-    reason = p.read(required, reason, "定级理由", 1000)
-    _refuse(case, actor, "set_grade", p)
+    v = _read(case, actor, "set_grade", grade=grade, reason=reason)
+    grade, reason = v["grade"], v["reason"]
     with database.atomic():
         row, fresh = _lock(case)
         if not fresh and row.source == "manual" and row.grade == grade:
@@ -293,9 +351,7 @@ def set_grade(case, actor, *, grade: str, reason: str) -> Grade:
 
 def escalate(case, actor, *, reason: str) -> Grade:
     """The office moves a 一般 case that cannot be eliminated or is spreading to 重大 handling."""
-    p = Problems()
-    reason = p.read(required, reason, "提级理由（不能消除或有扩大迹象的情况）", 1000)
-    _refuse(case, actor, "escalate", p)
+    reason = _read(case, actor, "escalate", reason=reason)["reason"]
     with database.atomic():
         row, fresh = _lock(case)
         WORKFLOW.check(case, actor, "escalate")  # again, the row now ours: nobody graded it meanwhile
@@ -307,14 +363,9 @@ def escalate(case, actor, *, reason: str) -> Grade:
 
 def assess(case, actor, *, content, attention, commenters, heat_index, stage, impact, response,
            request_meeting: bool = False) -> Assessment:
-    p = Problems()
-    values = dict(content=p.read(required, content, "舆情内容", 5000), attention=p.read(required, attention, "关注度", 1000),
-                  commenters=p.read(_count, commenters, "跟帖人数"), heat_index=p.read(_number, heat_index, "热点指数"))
-    if stage not in STAGES:
-        p.add("请选择舆情所处的发展阶段。")
-    values.update(impact=p.read(required, impact, "可能产生的影响", 5000),
-                  response=p.read(required, response, "建议应对措施", 5000))
-    _refuse(case, actor, "assess", p)
+    values = _read(case, actor, "assess", content=content, attention=attention, commenters=commenters,
+                   heat_index=heat_index, stage=stage, impact=impact, response=response, request_meeting=request_meeting)
+    stage, request_meeting = values.pop("stage"), values.pop("request_meeting")
     with database.atomic():
         row = Grade.of(case)
         grade = row.grade if row else GENERAL
@@ -347,9 +398,7 @@ def request_meeting(case, actor):
 
 def declare_eliminated(case, actor, *, note: str) -> Grade:
     """The office declares the opinion eliminated or calmed (消除/平稳)."""
-    p = Problems()
-    note = p.read(required, note, "消除或趋于平稳的情况", 2000)
-    _refuse(case, actor, "eliminate", p)
+    note = _read(case, actor, "eliminate", note=note)["note"]
     with database.atomic():
         row, _ = _lock(case)
         WORKFLOW.check(case, actor, "eliminate")
@@ -403,11 +452,8 @@ def remind_due_reviews(at: datetime) -> int:
 
 
 def record_review(case, actor, *, summary, worked, failed, rewards="", plan_changes="") -> Review:
-    p = Problems()
-    values = dict(summary=p.read(required, summary, "总结", 5000), worked=p.read(required, worked, "成功经验", 5000),
-                  failed=p.read(required, failed, "暴露的问题", 5000), rewards=p.read(optional, rewards, "责任考核奖惩", 5000),
-                  plan_changes=p.read(optional, plan_changes, "预案修改完善建议", 5000))
-    _refuse(case, actor, "review", p)
+    values = _read(case, actor, "review", summary=summary, worked=worked, failed=failed, rewards=rewards,
+                   plan_changes=plan_changes)
     try:
         with database.atomic():
             review = Review.create(case=case.id, by=actor, **values)

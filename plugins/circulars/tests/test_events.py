@@ -3,34 +3,17 @@ audit entry, through the kit's one event path; a case's steps come the same way.
 import pytest
 
 from portal.db import now
-from portal.hookspecs import hookimpl
 from tests.core.case_helpers import register
+from tests.core.plugin_helpers import listening
 
 from plugins.circulars.models import Circular
 from plugins.circulars.tests.test_circulars import new_circular, step
 
 
-class Listener:
-    """A stand-in for a plugin that hears every workflow's events."""
-
-    def __init__(self):
-        self.events = []
-
-    @hookimpl
-    def portal_record_event(self, workflow, record, event, actor, data):
-        self.events.append((workflow.name, record.id, event, actor.username if actor else None, dict(data)))
-
-
 @pytest.fixture
 def listener(app):
-    pm, plugin = app.extensions["portal_pm"], Listener()
-    pm.register(plugin, name="test_record_listener")
-    yield plugin
-    pm.unregister(plugin)
-
-
-def heard(listener, workflow, record_id):
-    return [(event, actor) for name, rid, event, actor, _ in listener.events if name == workflow and rid == record_id]
+    with listening(app) as plugin:
+        yield plugin
 
 
 def test_each_step_of_a_circular_is_heard_with_its_name_and_actor(login, listener):
@@ -44,12 +27,11 @@ def test_each_step_of_a_circular_is_heard_with_its_name_and_actor(login, listene
     assert step(leader, cid, "sign", comment="同意。").status_code == 302
     assert step(office, cid, "issue", date_of_issue=now().date().isoformat()).status_code == 302
     assert login("head").post(f"/circulars/{cid}/acknowledge").status_code == 302
-    assert heard(listener, "circular", cid) == [
+    assert listener.heard("circular", cid) == [
         ("drafted", "office"), ("submitted", "office"), ("returned", "office2"), ("attachment_added", "office"),
         ("submitted", "office"), ("reviewed", "office2"), ("signed", "leader"), ("issued", "office"),
         ("acknowledged", "head")]
-    signed = next(data for name, rid, event, _, data in listener.events if rid == cid and event == "signed")
-    assert signed == {"number": Circular.get_by_id(cid).number}
+    assert listener.data("circular", cid, "signed") == [{"number": Circular.get_by_id(cid).number}]
 
 
 def test_a_refused_step_is_not_heard(login, listener):
@@ -57,9 +39,9 @@ def test_a_refused_step_is_not_heard(login, listener):
     cid = new_circular(office)
     assert step(office, cid, "review").status_code == 400  # the drafter may not review
     assert step(office, cid, "submit", version="0").status_code == 409
-    assert heard(listener, "circular", cid) == [("drafted", "office")]
+    assert listener.heard("circular", cid) == [("drafted", "office")]
 
 
 def test_a_case_step_is_heard_on_the_same_path_beside_portal_case_event(login, listener):
     case = register(login("monitor"))
-    assert heard(listener, "case", case.id) == [("registered", "monitor")]
+    assert listener.heard("case", case.id) == [("registered", "monitor")]

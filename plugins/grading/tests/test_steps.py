@@ -7,9 +7,9 @@ from plugins.grading.tests.helpers import page, snapshot
 from plugins.grading import ACTION_PATHS, CASE_ACTIONS
 from portal.cases.models import Case
 from portal.db import database
-from portal.hookspecs import hookimpl
 from portal.org.models import User
 from tests.core.case_helpers import register
+from tests.core.plugin_helpers import listening
 
 
 def test_every_button_is_a_step_the_workflow_allows_and_every_refusal_raises_its_reason(app, login):
@@ -46,26 +46,12 @@ def test_the_case_page_offers_exactly_the_allowed_steps(app, login):
     assert "该事项已是重大舆情，无需提级。" in page(office, f"/grading/cases/{case.id}/escalate")
 
 
-class Listener:
-    def __init__(self):
-        self.events = []
-
-    @hookimpl
-    def portal_record_event(self, workflow, record, event, actor, data):
-        if workflow.name == "grading":
-            self.events.append((record.id, event, dict(data)))
-
-
 def test_grading_events_are_heard_on_the_kits_path(app, login):
-    pm, listener = app.extensions["portal_pm"], Listener()
-    pm.register(listener, name="test_grading_listener")
-    try:
+    with listening(app) as listener:
         monitor = login("monitor")
         case = register(monitor)
         snapshot(monitor, case.id, clicks=1500)
         login("office").post(f"/grading/cases/{case.id}/meeting")
-    finally:
-        pm.unregister(listener)
-    assert [(rid, event) for rid, event, _ in listener.events] == [
-        (case.id, "grade_changed"), (case.id, "emergency_meeting_requested")]
-    assert listener.events[0][2] == {"old": "", "new": "major", "source": "rule", "upgrade": True}
+    assert listener.heard("grading", case.id) == [("grade_changed", "monitor"), ("emergency_meeting_requested", "office")]
+    assert listener.data("grading", case.id, "grade_changed") == [
+        {"old": "", "new": "major", "source": "rule", "upgrade": True}]
