@@ -140,6 +140,19 @@ def portal_case_event(case, event):
 
 
 @hookspec
+def portal_record_event(workflow, record, event, actor, data):
+    """React to something that happened to a record of any workflow, inside its transaction:
+    every event of every workflow comes here (``portal.process.emit``), the cases' too, which
+    also go to ``portal_case_event``. ``workflow`` is the ``portal.process.Workflow`` (match on
+    ``workflow.name``: ``"case"``, ``"circular"``, ``"grading"``); ``record`` its record (a Case,
+    a Circular; grading's record is the case); ``event`` the event's name (a case's as listed
+    under ``portal_case_event``; a circular's drafted, edited, attachment_added,
+    attachment_removed, submitted, reviewed, returned, signed, issued, acknowledged; grading's
+    grade_changed, emergency_meeting_requested, opinion_eliminated); ``actor`` the user (None when
+    the portal acted on its own); ``data`` the step's details. Raising aborts the step."""
+
+
+@hookspec
 def portal_tick(at):
     """Send what has fallen due by ``at`` (the bureau's naive time): reminders, repeat warnings.
 

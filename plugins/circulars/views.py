@@ -5,8 +5,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from peewee import JOIN, fn
 
-from portal.plugin_api import (documents, AuditEvent, requires, read_upload, now, send_download, InputError,
-                              Problems, bounded_day, bounded_id, flash_problems, safe_next, Department, User)
+from portal.plugin_api import (documents, AuditEvent, requires, read_upload, now, send_download, InputError, Problems,
+                              bounded_day, bounded_id, flash_problems, safe_next, Department, User, StepView,
+                              run_step)
 
 from plugins.circulars import printing, ready, workflow
 from plugins.circulars.models import (
@@ -15,12 +16,6 @@ from plugins.circulars.models import (
 from plugins.circulars.workflow import CircularError, StaleCircular
 
 bp = Blueprint("circulars", __name__, url_prefix="/circulars", template_folder="templates")
-
-DONE = {
-    "submit": "已送核稿。", "review": "核稿通过，已送领导签发。", "return_review": "已退回修改。",
-    "sign": "已签发，文号 {number}。", "return_sign": "已退回修改。", "issue": "已印发，PDF 已定稿并分送各单位。",
-}
-
 
 def _user():
     return current_user._get_current_object()
@@ -168,7 +163,7 @@ def new_from_document():
     return redirect(url_for("circulars.detail", circular_id=circular.id))
 
 
-def _detail_context(circular):
+def _detail_context(circular, form=None):
     user = _user()
     recipients = list(CircularRecipient.select(CircularRecipient, Department, User)
                       .join(Department).switch(CircularRecipient)
@@ -183,11 +178,12 @@ def _detail_context(circular):
     if circular.editable and user.can("circulars.draft"):
         for kind in sources.values():
             choices.extend((f"{kind.name}:{oid}", f"{kind.label}：{title}") for oid, title in kind.choices(user))
-    return dict(circular=circular, actions=workflow.allowed_actions(circular, user),
+    return dict(circular=circular, actions=workflow.allowed_actions(circular, user), workflow=workflow.WORKFLOW,
+                form=form,
                 withheld=workflow.withheld_actions(circular, user), recipients=recipients,
                 pending=[r for r in recipients if r.acknowledged_at is None], own=own,
                 attachments=list(circular.attachments.order_by(CircularAttachment.position)),
-                frozen=workflow.frozen_pdf(circular), timeline=list(timeline), ACTIONS=workflow.ACTIONS,
+                frozen=workflow.frozen_pdf(circular), timeline_events=list(timeline),
                 missing=workflow.missing_for_review(circular) if circular.editable else [],
                 document_choices=choices, ATTACHMENT_KINDS=ATTACHMENT_KINDS, today=now().date(),
                 kind_labels={k.name: k.label for k in documents.document_kinds().values()})
@@ -200,36 +196,16 @@ def detail(circular_id):
     return render_template("circulars/detail.html", **_detail_context(circular))
 
 
+STEPS_VIEW = StepView(workflow.WORKFLOW, load=visible_circular, page="circulars/detail.html",
+                      partial="circulars/_circular.html", context=_detail_context,
+                      url=lambda circular: url_for("circulars.detail", circular_id=circular.id),
+                      refused=(documents.RenderError,))
+
+
 @bp.route("/<int:circular_id>/do/<action>", methods=["POST"])
 @requires()  # each step checks its own permission in the workflow
 def act(circular_id, action):
-    circular = visible_circular(circular_id)
-    user, form = _user(), request.form
-    version = form.get("version", "")
-    steps = {
-        "submit": lambda: workflow.submit(circular, user, version=version),
-        "review": lambda: workflow.review(circular, user, version=version),
-        "return_review": lambda: workflow.send_back(circular, user, version=version, comment=form.get("comment"),
-                                                    step="return_review"),
-        "sign": lambda: workflow.sign(circular, user, version=version, comment=form.get("comment")),
-        "return_sign": lambda: workflow.send_back(circular, user, version=version, comment=form.get("comment"),
-                                                  step="return_sign"),
-        "issue": lambda: workflow.issue(circular, user, version=version,
-                                        date_of_issue=workflow.read_date(form.get("date_of_issue"), "印发日期")),
-    }
-    if action not in steps:
-        abort(404)
-    try:
-        steps[action]()
-    except CircularError as exc:
-        flash_problems(exc)
-        status = 409 if isinstance(exc, StaleCircular) else 400
-        return render_template("circulars/detail.html", **_detail_context(Circular.get_by_id(circular.id))), status
-    except documents.RenderError as exc:
-        flash(str(exc), "error")
-        return render_template("circulars/detail.html", **_detail_context(Circular.get_by_id(circular.id))), 400
-    flash(DONE[action].format(number=circular.number), "success")
-    return redirect(url_for("circulars.detail", circular_id=circular.id))
+    return run_step(STEPS_VIEW, circular_id, action)
 
 
 @bp.route("/<int:circular_id>/acknowledge", methods=["POST"])

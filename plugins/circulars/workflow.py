@@ -1,8 +1,9 @@
 """The life of a circular as one state machine: 拟稿 → 核稿 → 签发 → 印发 → 签收, declared with the
 core's process kit (portal.process; docs/plugins.md, "Anatomy of a workflow plugin").
 
-Every step: permission, state and guards checked (``WORKFLOW.check``), input validated, the change made in one transaction
-guarded by the circular's version, an audit event written. A refused step raises
+Every step: permission, state and guards checked (``WORKFLOW.check``), input validated, the
+change made in one transaction guarded by the circular's version, an audit entry written and
+the event emitted (``record``: plugins hear it through ``portal_record_event``). A refused step raises
 CircularError with a Chinese message and changes nothing. The document number is given at
 signing, per prefix and year, from a counter row bumped in the signing transaction: no gaps, no
 duplicates, whatever signs at the same time. The PDF is rendered once at issue and frozen with
@@ -12,9 +13,9 @@ import hashlib
 import re
 from datetime import date
 
-from portal.plugin_api import (audit, AuditEvent, access, Case, database, now, Problems, bounded_id,
-                              clean_text, WORKING_KINDS, Department, Stale, Step, Workflow, WorkflowError,
-                              bump, next_number, identity)
+from portal.plugin_api import (audit, AuditEvent, access, Case, database, now, Problems, bounded_id, clean_text,
+                              WORKING_KINDS, Department, Stale, Step, Workflow, WorkflowError, bump, next_number,
+                              identity, Field, emit)
 
 from plugins.circulars.models import (
     KINDS, SECRECY_LABELS, URGENCY_LABELS, Circular, CircularAttachment, CircularCase, CircularCounter,
@@ -91,18 +92,45 @@ def separate_from_drafting(circular: Circular, user) -> str | None:
     return None
 
 
+def _not_before_writing(day: date, circular: Circular) -> str | None:
+    if circular.date_of_writing and day < circular.date_of_writing:
+        return "印发日期不能早于成文日期。"
+    return None
+
+
+def _returned(step: str, state: str, permission: str) -> Step:
+    """退回修改, at review or at signing."""
+    return Step(step, "退回修改", (state,), permission, leads_to="draft", style="danger",
+                fields=(Field("comment", "退回意见", "textarea", 1000, required=True, message="请写明退回修改的意见。"),),
+                done="已退回修改。", run=lambda c, user, version, v: send_back(c, user, version=version, step=step, **v))
+
+
 STEPS = [
-    Step("submit", "送核稿", ("draft",), "circulars.draft", leads_to="reviewing"),
+    Step("submit", "送核稿", ("draft",), "circulars.draft", leads_to="reviewing", hint="送核稿后文稿不能再修改，除非被退回。",
+         done="已送核稿。", run=lambda c, user, version, v: submit(c, user, version=version)),
     Step("review", "核稿通过，送签发", ("reviewing",), "circulars.review", leads_to="signing",
-         guards=(separate_from_drafting,)),
-    Step("return_review", "退回修改", ("reviewing",), "circulars.review", leads_to="draft", style="danger"),
-    Step("sign", "签发", ("signing",), "circulars.sign", leads_to="signed"),
-    Step("return_sign", "退回修改", ("signing",), "circulars.sign", leads_to="draft", style="danger"),
-    Step("issue", "印发", ("signed",), "circulars.issue", leads_to="issued"),
+         guards=(separate_from_drafting,), done="核稿通过，已送领导签发。",
+         run=lambda c, user, version, v: review(c, user, version=version)),
+    _returned("return_review", "reviewing", "circulars.review"),
+    Step("sign", "签发", ("signing",), "circulars.sign", leads_to="signed", partial="circulars/steps/sign.html",
+         fields=(Field("comment", "签发意见", "textarea", 1000, default="同意印发。", caption="签发意见", rows=2),),
+         done="已签发，文号 {record.number}。", run=lambda c, user, version, v: sign(c, user, version=version, **v)),
+    _returned("return_sign", "signing", "circulars.sign"),
+    Step("issue", "印发", ("signed",), "circulars.issue", leads_to="issued",
+         hint="印发时生成定稿 PDF 并记录其校验值，此后不再改动；文件分送各单位签收。",
+         fields=(Field("date_of_issue", "印发日期", "date", default=lambda c: now().date(), check=_not_before_writing),),
+         done="已印发，PDF 已定稿并分送各单位。", run=lambda c, user, version, v: issue(c, user, version=version, **v)),
 ]
 WORKFLOW = Workflow.of("circular", STEPS, noun="该文件", stale=StaleCircular, error=CircularError,
                        no_permission="您没有{label}的权限。")
 ACTIONS = WORKFLOW.steps
+
+
+def record(action: str, summary: str, circular: Circular, user, **data):
+    """The audit entry ``action`` ("circular.signed") and the event plugins hear
+    (``portal_record_event``: "signed"), inside the step's transaction."""
+    audit.record(action, summary, actor=user, obj=circular, **data)
+    emit(WORKFLOW, circular, action.removeprefix("circular."), user, **data)
 
 
 def refusal(circular: Circular, user, name: str) -> str | None:
@@ -139,6 +167,7 @@ FIELDS = {  # name: (label, limit, required to send for review)
     "signature": ("发文机关署名", 60, True), "printed_by": ("印发机关", 60, True), "note": ("附注", 200, False),
     "copy_to": ("抄送机关", 500, False), "secrecy_term": ("保密期限", 20, False),
 }
+DATE_OF_WRITING = Field("date_of_writing", "成文日期", "date")
 PREFIX_FORBIDDEN = re.compile(r"[〔〕\[\]()（）\d号第]")
 
 
@@ -167,21 +196,10 @@ def clean(form, problems: Problems | None = None) -> dict:
             p.add(f"请选择{label}。")
     if data["secrecy_term"] and not data["secrecy"]:
         p.add("只有标注了密级才能填写保密期限。")
-    data["date_of_writing"] = p.read(read_date, form.get("date_of_writing"), "成文日期")
+    data["date_of_writing"] = p.read(DATE_OF_WRITING.read, form.get("date_of_writing"), None)
     if problems is None:
         p.check(CircularError)
     return data
-
-
-def read_date(value, label) -> date | None:
-    """An ISO date as typed (empty is None), else refused."""
-    value = (value or "").strip()
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise CircularError(f"{label}格式不正确，请按“2019-11-07”填写。") from None
 
 
 def default_departments() -> list[Department]:
@@ -224,12 +242,12 @@ def save_draft(user, circular: Circular | None = None, *, version=None, form, de
         if circular is None:
             circular = Circular.create(drafted_by=user, **data)
             CircularCase.insert_many([{"circular": circular.id, "case": c.id} for c in cases]).execute() if cases else None
-            audit.record("circular.drafted", f"拟稿：{circular.plain_title}", actor=user, obj=circular)
+            record("circular.drafted", f"拟稿：{circular.plain_title}", circular, user)
         else:
             if str(version) != str(circular.version):
                 raise StaleCircular()
             bump(circular, version, StaleCircular, **data)
-            audit.record("circular.edited", f"修改文稿：{circular.plain_title}", actor=user, obj=circular)
+            record("circular.edited", f"修改文稿：{circular.plain_title}", circular, user)
         _set_recipients(circular, departments)
     return circular
 
@@ -287,9 +305,9 @@ def add_attachment(circular: Circular, user, *, kind: str, title: str, text: str
     with database.atomic():
         position = CircularAttachment.select().where(CircularAttachment.circular == circular.id).count() + 1
         attachment = CircularAttachment.create(circular=circular, position=position, title=title, **fields)
-        Circular.update(version=Circular.version + 1, updated_at=now()).where(Circular.id == circular.id).execute()
-        audit.record("circular.attachment_added", f"添加附件{position}：{attachment.plain_title}", actor=user,
-                     obj=circular, attachment=attachment.id)
+        bump(circular, circular.version, StaleCircular)  # the text changed: older forms are stale
+        record("circular.attachment_added", f"添加附件{position}：{attachment.plain_title}", circular, user,
+               attachment=attachment.id)
     return attachment
 
 
@@ -308,8 +326,8 @@ def remove_attachment(circular: Circular, user, attachment_id: int):
             if row.position != position:
                 row.position = position
                 row.save(only=[CircularAttachment.position])
-        Circular.update(version=Circular.version + 1, updated_at=now()).where(Circular.id == circular.id).execute()
-        audit.record("circular.attachment_removed", f"删除附件：{attachment.plain_title}", actor=user, obj=circular)
+        bump(circular, circular.version, StaleCircular)  # the text changed: older forms are stale
+        record("circular.attachment_removed", f"删除附件：{attachment.plain_title}", circular, user)
 
 
 # -- the process --------------------------------------------------------------------------------
@@ -328,7 +346,7 @@ def submit(circular: Circular, user, *, version) -> Circular:
         raise CircularError(f"请先填写：{'、'.join(missing)}。")
     with database.atomic():
         WORKFLOW.advance(circular, version, "submit", return_comment="")
-        audit.record("circular.submitted", f"送核稿：{circular.plain_title}", actor=user, obj=circular)
+        record("circular.submitted", f"送核稿：{circular.plain_title}", circular, user)
     return circular
 
 
@@ -336,48 +354,40 @@ def review(circular: Circular, user, *, version) -> Circular:
     WORKFLOW.check(circular, user, "review", version)
     with database.atomic():
         WORKFLOW.advance(circular, version, "review", reviewed_by=user.id, reviewed_at=now())
-        audit.record("circular.reviewed", f"核稿通过，送签发：{circular.plain_title}", actor=user, obj=circular)
+        record("circular.reviewed", f"核稿通过，送签发：{circular.plain_title}", circular, user)
     return circular
 
 
 def send_back(circular: Circular, user, *, version, comment: str, step: str) -> Circular:
     """退回修改 at review (``step="return_review"``) or at signing (``"return_sign"``)."""
     WORKFLOW.check(circular, user, step, version)
-    comment = clean_text(comment).strip()
-    if not comment:
-        raise CircularError("请写明退回修改的意见。")
-    if len(comment) > 1000:
-        raise CircularError("退回意见不能超过1000个字。")
+    comment = WORKFLOW.read(circular, step, {"comment": comment})["comment"]
     with database.atomic():
         WORKFLOW.advance(circular, version, step, return_comment=comment)
-        audit.record("circular.returned", f"退回修改：{comment}", actor=user, obj=circular, step=step)
+        record("circular.returned", f"退回修改：{comment}", circular, user, step=step)
     return circular
 
 
 def sign(circular: Circular, user, *, version, comment: str = "", today: date | None = None) -> Circular:
     WORKFLOW.check(circular, user, "sign", version)
-    comment = clean_text(comment).strip()
-    if len(comment) > 1000:
-        raise CircularError("签发意见不能超过1000个字。")
+    comment = WORKFLOW.read(circular, "sign", {"comment": comment})["comment"]
     today = today or now().date()
     with database.atomic():
         seq = next_number(CircularCounter, prefix=circular.prefix, year=today.year)  # queues concurrent signers
         WORKFLOW.advance(circular, version, "sign", year=today.year, seq=seq,
                          number=circular.make_number(today.year, seq), signed_by=user.id, signed_at=now(),
                          sign_comment=comment, date_of_writing=circular.date_of_writing or today)
-        audit.record("circular.signed", f"签发，文号 {circular.number}", actor=user, obj=circular,
-                     number=circular.number)
+        record("circular.signed", f"签发，文号 {circular.number}", circular, user, number=circular.number)
     return circular
 
 
-def issue(circular: Circular, user, *, version, date_of_issue: date | None = None) -> Circular:
-    """印发: the PDF is rendered now, once, and frozen with its SHA-256."""
+def issue(circular: Circular, user, *, version, date_of_issue: date | str | None = None) -> Circular:
+    """印发: the PDF is rendered now, once, and frozen with its SHA-256. ``date_of_issue`` as
+    typed or a date; empty is today."""
     from plugins.circulars.printing import render
 
     WORKFLOW.check(circular, user, "issue", version)
-    day = date_of_issue or now().date()
-    if circular.date_of_writing and day < circular.date_of_writing:
-        raise CircularError("印发日期不能早于成文日期。")
+    day = WORKFLOW.read(circular, "issue", {"date_of_issue": date_of_issue})["date_of_issue"]
     circular.date_of_issue = day
     pdf = render(circular)  # outside the transaction: rendering takes a moment
     digest = hashlib.sha256(pdf).hexdigest()
@@ -385,8 +395,8 @@ def issue(circular: Circular, user, *, version, date_of_issue: date | None = Non
         WORKFLOW.advance(circular, version, "issue", date_of_issue=day, issued_by=user.id, issued_at=now())
         IssuedPdf.create(circular=circular, data=pdf, sha256=digest, size=len(pdf))
         count = CircularRecipient.select().where(CircularRecipient.circular == circular.id).count()
-        audit.record("circular.issued", f"印发 {circular.number}，分送 {count} 个单位", actor=user, obj=circular,
-                     sha256=digest, size=len(pdf))
+        record("circular.issued", f"印发 {circular.number}，分送 {count} 个单位", circular, user, sha256=digest,
+               size=len(pdf))
     return circular
 
 
@@ -407,8 +417,8 @@ def acknowledge(circular: Circular, user) -> CircularRecipient:
                    .where((CircularRecipient.id == row.id) & CircularRecipient.acknowledged_at.is_null()).execute())
         if updated != 1:
             raise CircularError("本科室已有人签收。")
-        audit.record("circular.acknowledged", f"{user.department.name}签收 {circular.number}", actor=user,
-                     obj=circular, department=user.department_id)
+        record("circular.acknowledged", f"{user.department.name}签收 {circular.number}", circular, user,
+               department=user.department_id)
     return CircularRecipient.get_by_id(row.id)
 
 

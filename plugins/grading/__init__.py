@@ -12,7 +12,7 @@ from plugins.grading import views, workflow
 from plugins.grading.models import MODELS, Grade, GradeChange, review_due_query
 from plugins.grading.rules import CRITICAL, GENERAL, GRADE_LABELS, MAJOR, rank
 from portal.plugin_api import (Permission, access, case_queries as queries, OPEN_STATES, UNARCHIVED_STATES,
-                              Case, read_only, now, hookimpl, CaseAction, CaseFilterOption, NavItem, Panel,
+                              Case, now, hookimpl, CaseAction, CaseFilterOption, NavItem, Panel,
                               Section, Widget)
 
 PERMISSIONS = [
@@ -115,26 +115,19 @@ def portal_case_panels(case, user):
     return Panel("分级预警", url_for("grading.panel", case_id=case.id), order=10)
 
 
+# The steps the case page offers as buttons, in this order (the meeting is asked from the panel).
+CASE_ACTIONS = {"record": "记录热度与标记", "assess": "舆情研判", "escalate": "提级处置（按重大舆情）",
+                "eliminate": "宣布舆情消除/平稳", "set_grade": "人工定级", "review": "后期处置（总结评估）"}
+ACTION_PATHS = {"record": "metrics", "set_grade": "grade"}
+
+
 @hookimpl
 def portal_case_actions(case, user):
-    if read_only(case) or access.register_only(case):
+    if access.register_only(case):
         return None
-    row = Grade.of(case)
-    base = f"/grading/cases/{case.id}"
-    actions = []
-    if user.can("grading.record"):
-        actions.append(CaseAction("记录热度与标记", f"{base}/metrics", order=10))
-    if user.can("grading.assess"):
-        actions.append(CaseAction("舆情研判", f"{base}/assess", order=20))
-        if row is None or (row.grade == GENERAL and row.source != "manual"):
-            actions.append(CaseAction("提级处置（按重大舆情）", f"{base}/escalate", order=30))
-        if row is not None and not row.eliminated_at:
-            actions.append(CaseAction("宣布舆情消除/平稳", f"{base}/eliminate", order=40))
-    if user.can("grading.set_grade"):
-        actions.append(CaseAction("人工定级", f"{base}/grade", order=50))
-    if user.can("grading.review") and workflow.review_state(case, row) == "due":
-        actions.append(CaseAction("后期处置（总结评估）", f"{base}/review", order=60))
-    return actions
+    allowed = set(workflow.WORKFLOW.allowed_steps(case, user))
+    return [CaseAction(label, f"/grading/cases/{case.id}/{ACTION_PATHS.get(name, name)}", order=10 * n)
+            for n, (name, label) in enumerate(CASE_ACTIONS.items(), start=1) if name in allowed]
 
 
 def review_first(case, user):

@@ -30,6 +30,7 @@ class Grade(BaseModel):
     eliminated_by = peewee.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
     eliminated_note = peewee.TextField(default="")
     review_reminded_at = peewee.DateTimeField(null=True)  # the office's last 后期处置 reminder
+    version = peewee.IntegerField(default=1)  # changed only through portal.process.bump
     updated_at = peewee.DateTimeField(default=now)
 
     class Meta:

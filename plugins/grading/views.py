@@ -6,8 +6,8 @@ from peewee import JOIN
 from plugins.grading import chart, workflow
 from plugins.grading.models import STAGES, Assessment, Grade, GradeChange, Review, Snapshot
 from plugins.grading.rules import FLAGS, GRADE_LABELS, GRADES, Thresholds, rank
-from portal.plugin_api import (public, requires, access, form_text as text, Case, WorkflowError, read_only,
-                              flash_problems, User)
+from portal.plugin_api import (public, requires, access, Case, WorkflowError, read_only,
+                              flash_problems, User, StepView, run_step)
 
 
 class GradingBlueprint(Blueprint):
@@ -33,11 +33,22 @@ def visible_case(case_id) -> Case:
     return access.case_or_404(case_id, current_user)
 
 
-def case_context(case) -> dict:
-    row = Grade.of(case)
-    return dict(case=case, grade=row, latest=Snapshot.latest(case), thresholds=workflow.thresholds(),
-                review_state=workflow.review_state(case, row), FLAGS=FLAGS, GRADE_LABELS=GRADE_LABELS,
-                GRADES=GRADES, STAGES=STAGES, rank=rank, read_only=read_only(case))
+def case_context(case, step=None, form=None) -> dict:
+    """What the panel and the step pages show; ``steps``: those the user may take now (the
+    buttons). On the page of ``step``: the step, its fields' values (``form`` as typed after a
+    refusal, else their defaults) and, before any POST, why it may not be taken now."""
+    row, user = Grade.of(case), current_user._get_current_object()
+    context = dict(case=case, grade=row, latest=Snapshot.latest(case), thresholds=workflow.thresholds(),
+                   review_state=workflow.review_state(case, row), FLAGS=FLAGS, GRADE_LABELS=GRADE_LABELS,
+                   GRADES=GRADES, STAGES=STAGES, rank=rank, read_only=read_only(case),
+                   steps=workflow.WORKFLOW.allowed_steps(case, user), form=form or {})
+    if step:
+        declared = workflow.WORKFLOW.step(step)
+        context.update(step=declared, values=declared.shown(case, form),
+                       refusal=None if form else workflow.WORKFLOW.refusal(case, user, step),
+                       step_of=workflow.WORKFLOW.step,  # a page of two steps (记录热度与标记)
+                       values_of=lambda name: workflow.WORKFLOW.step(name).shown(case, form if name == step else None))
+    return context
 
 
 @bp.route("/cases/<int:case_id>/panel")
@@ -55,106 +66,70 @@ def panel(case_id):
         review=Review.get_or_none(Review.case == case.id), RESPONSE=RESPONSE, user=current_user, chart=chart, **context)
 
 
-def _form(case_id, template, run, done):
-    """GET shows the form; POST runs ``run(case, user, form)`` and goes back to the case page,
-    or shows the form again, as typed, with the reason it was refused."""
+def _page(case_id, name, template):
+    """A step on a page of its own: GET shows its form, POST runs it through the kit's generic
+    view (portal.process.run_step): back to the case page, or the form again, as typed, with
+    every problem (400). An archived case sends the user back to it with the reason."""
     case = visible_case(case_id)
     if reason := read_only(case):
         flash(reason, "error")
         return redirect(url_for("cases.detail", case_id=case.id))
+    view = StepView(workflow.WORKFLOW, load=visible_case, page=template, partial=template, swaps=False,
+                    context=lambda case, form: case_context(case, name, form),
+                    url=lambda case: url_for("cases.detail", case_id=case.id))
     if request.method == "POST":
-        try:
-            message = run(case, current_user._get_current_object(), request.form)
-        except WorkflowError as exc:
-            flash_problems(exc)
-            return render_template(template, form=request.form, **case_context(case)), 400
-        flash(message or done, "success")
-        return redirect(url_for("cases.detail", case_id=case.id))
-    return render_template(template, form={}, **case_context(case))
-
-
-def _snapshot(case, user, form):
-    workflow.record_snapshot(case, user, clicks=form.get("clicks"), comments=form.get("comments"),
-                             reposts=form.get("reposts"), heat_index=form.get("heat_index"),
-                             observed_at=form.get("observed_at", ""), note=text(form, "note"))
-    row = Grade.of(case)
-    return f"热度已记录。当前分级：{row.label}。"
-
-
-def _flags(case, user, form):
-    changed = workflow.set_flags(case, user, form.getlist("flags"))
-    if not changed:
-        return "标记没有变化。"
-    return f"标记已保存。当前分级：{Grade.of(case).label}。"
+        return run_step(view, case_id, name)
+    return view.render(case)
 
 
 @bp.route("/cases/<int:case_id>/metrics", methods=["GET", "POST"])
 @requires("grading.record")
 def metrics(case_id):
-    run = _flags if request.form.get("form") == "flags" else _snapshot
-    return _form(case_id, "grading/metrics.html", run, "")
+    return _page(case_id, "flags" if request.form.get("form") == "flags" else "record", "grading/metrics.html")
 
 
 @bp.route("/cases/<int:case_id>/assess", methods=["GET", "POST"])
 @requires("grading.assess")
 def assess(case_id):
-    def run(case, user, form):
-        workflow.assess(case, user, content=text(form, "content"), attention=text(form, "attention"),
-                        commenters=form.get("commenters"), heat_index=form.get("heat_index"),
-                        stage=form.get("stage"), impact=text(form, "impact"), response=text(form, "response"),
-                        request_meeting=form.get("request_meeting") == "1")
-        row = Grade.of(case)
-        if row and row.meeting_requested_at and form.get("request_meeting") == "1":
-            return "研判已保存，已提请局领导召开紧急会议。"
-        return "研判已保存。"
-    return _form(case_id, "grading/assess.html", run, "")
+    return _page(case_id, "assess", "grading/assess.html")
 
 
 @bp.route("/cases/<int:case_id>/meeting", methods=["POST"])
 @requires("grading.assess")
 def meeting(case_id):
+    """The panel's one button: back to the case page, with the step's message or its refusal."""
     case = visible_case(case_id)
     try:
         workflow.request_meeting(case, current_user._get_current_object())
     except WorkflowError as exc:
         flash(str(exc), "error")
     else:
-        flash("已提请局领导召开紧急会议，并已通知局领导。", "success")
+        flash(workflow.WORKFLOW.step("meeting").success(case), "success")
     return redirect(url_for("cases.detail", case_id=case.id))
 
 
 @bp.route("/cases/<int:case_id>/escalate", methods=["GET", "POST"])
 @requires("grading.assess")
 def escalate(case_id):
-    def run(case, user, form):
-        workflow.escalate(case, user, reason=text(form, "reason"))
-    return _form(case_id, "grading/escalate.html", run, "已提级，按重大舆情应对处置流程办理，并已报告局领导。")
+    return _page(case_id, "escalate", "grading/escalate.html")
 
 
 @bp.route("/cases/<int:case_id>/eliminate", methods=["GET", "POST"])
 @requires("grading.assess")
 def eliminate(case_id):
-    def run(case, user, form):
-        workflow.declare_eliminated(case, user, note=text(form, "note"))
-    return _form(case_id, "grading/eliminate.html", run, "已宣布舆情消除/趋于平稳。")
+    return _page(case_id, "eliminate", "grading/eliminate.html")
 
 
 @bp.route("/cases/<int:case_id>/grade", methods=["GET", "POST"])
 @requires("grading.set_grade")
 def set_grade(case_id):
-    def run(case, user, form):
-        row = workflow.set_grade(case, user, grade=form.get("grade", ""), reason=text(form, "reason"))
-        return f"已人工定级为{row.label}。"
-    return _form(case_id, "grading/grade.html", run, "")
+    return _page(case_id, "set_grade", "grading/grade.html")
 
 
 @bp.route("/cases/<int:case_id>/review", methods=["GET", "POST"])
 @requires("grading.review")
 def review(case_id):
-    def run(case, user, form):
-        workflow.record_review(case, user, **{k: text(form, k) for k in
-                                              ("summary", "worked", "failed", "rewards", "plan_changes")})
-    return _form(case_id, "grading/review.html", run, "后期处置（总结评估）已保存。")
+    return _page(case_id, "review", "grading/review.html")
 
 
 @bp.route("/settings", methods=["GET", "POST"])

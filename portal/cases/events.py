@@ -1,4 +1,5 @@
-"""Workflow events: notifications to the people concerned, and the portal_case_event hook."""
+"""Case events: notifications to the people concerned, the portal_case_event hook, and the kit's
+event path every workflow shares (portal.process.emit, hook portal_record_event)."""
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -10,6 +11,7 @@ from portal.cases.deadlines import describe_deadline
 from portal.cases.models import Case, Notification
 from portal.db import now
 from portal.org.models import User, UserRole, heads_and_leaders_in_charge
+from portal.process.events import emit as emit_event
 
 HANDLERS = ("dept_head", "staff", "liaison")
 
@@ -80,8 +82,10 @@ def notify(case: Case, users, kind: str, message: str, actor=None) -> int:
     return len(recipients)
 
 
-def emit(case: Case, name: str, actor=None, **data):
-    """Notify who must act, then let plugins react. Call inside the transaction."""
+def emit(case: Case, name: str, actor=None, *, workflow=None, **data):
+    """Notify who must act, then let plugins react: ``portal_case_event``, then
+    ``portal_record_event`` of ``workflow`` (the cases' own, or a plugin's whose record is the
+    case, as grading's). Call inside the transaction."""
     event = CaseEvent(name, actor, data)
     if name in RECIPIENTS:
         who, template = RECIPIENTS[name]
@@ -89,4 +93,7 @@ def emit(case: Case, name: str, actor=None, **data):
         message = template.format_map(defaultdict(str, data, n=case.number, t=case.title, d=due)).strip()
         notify(case, who(case), name, message, actor)
     current_app.extensions["portal_pm"].hook.portal_case_event(case=case, event=event)
+    if workflow is None:
+        from portal.cases.workflow import WORKFLOW as workflow  # it emits through this module
+    emit_event(workflow, case, name, actor, **data)
     return event

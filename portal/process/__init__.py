@@ -10,16 +10,19 @@ workflow plugin"). Cases (portal.cases.workflow) and the circulars plugin are bu
 - ``StepView`` and ``run_step`` (views.py): the one view that runs any step from a POST.
 - ``bump``, ``lock``, ``next_number`` (records.py): the version check, the row lock and
   gap-free yearly numbering of a versioned record.
+- ``emit`` (events.py): the one event path of every workflow; plugins hear it through
+  ``portal_record_event``.
 - ``notify`` (portal.cases.events.notify): the one way to tell people about a case.
 """
 from portal.process.errors import Stale, WorkflowError
+from portal.process.events import emit
 from portal.process.fields import Field, read
 from portal.process.records import bump, lock, next_number
 from portal.process.steps import Step, Workflow, quiet
 from portal.process.views import StepView, partial_request, run_step
 
-__all__ = ["Field", "Stale", "Step", "StepView", "Workflow", "WorkflowError", "bump", "lock", "next_number", "notify",
-           "partial_request", "quiet", "read", "run_step"]
+__all__ = ["Field", "Stale", "Step", "StepView", "Workflow", "WorkflowError", "bump", "emit", "lock", "next_number",
+           "notify", "partial_request", "quiet", "read", "run_step"]
 
 
 def notify(case, users, kind, message, actor=None) -> int:

@@ -6,6 +6,7 @@ once, in Chinese), renders it (templates/process/_macros.html) and feeds the hos
 form or a plain dict of Python values (a workflow function reading its own arguments), and
 reading a clean value again gives it back unchanged.
 """
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -13,7 +14,7 @@ from datetime import date, datetime
 from portal.inputs import InputError, Problems, clean_text, parse_datetime, whole_number
 
 TEXTS = ("text", "textarea", "url")
-KINDS = TEXTS + ("choice", "choices", "date", "datetime", "whole", "file", "bool")
+KINDS = TEXTS + ("choice", "choices", "datetime", "date", "whole", "number", "file", "bool")
 OPTIONAL = "（可选）"
 
 
@@ -42,6 +43,7 @@ class Field:
     check: Callable | None = None
     rows: int = 3
     accept: str = ""  # a file field's accept= (a hint to the browser; the server sniffs the bytes)
+    grouped: bool = False  # a whole number may carry thousands separators ("1,200", as sites show counts)
 
     def __post_init__(self):
         if self.kind not in KINDS:
@@ -132,20 +134,24 @@ def _datetime(f: Field, raw, record) -> datetime | None:
 
 
 def _date(f: Field, raw, record) -> date | None:
+    """An ISO date as a date input sends it ("2019-11-07"); empty is the default, or refused when
+    the field is required."""
     if isinstance(raw, date):
         return raw
-    value = (raw or "").strip() if isinstance(raw, str) else ""
+    value = (raw or "").strip() if isinstance(raw, str) or raw is None else str(raw)
     if not value:
         if f.required:
             raise InputError(f.refusal(raw, record, f"请填写{f.label}。"))
-        return None
+        return f.initial(record)
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise InputError(f"{f.label}格式不正确，请按“2019-11-07”填写。") from None
+        raise InputError(f.refusal(raw, record, f"{f.label}格式不正确，请按“2019-11-07”填写。")) from None
 
 
 def _whole(f: Field, raw, record) -> int | None:
+    if f.grouped and isinstance(raw, str):
+        raw = raw.replace(",", "").replace("，", "")
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         if f.required:
             raise InputError(f.refusal(raw, record, f"请填写{f.label}。"))
@@ -154,6 +160,26 @@ def _whole(f: Field, raw, record) -> int | None:
     if value is None:
         raise InputError(f.refusal(raw, record, f"{f.label}须为0至{f.limit or 2**63 - 1}之间的整数。"))
     return value
+
+
+def _number(f: Field, raw, record) -> float | None:
+    """A decimal number in ASCII from 0 to ``limit`` (10^9), to two places; float() alone also
+    reads "１２", "٣", "1_000", "nan" and "inf"."""
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        text = repr(float(raw))
+    else:
+        text = str(raw if raw is not None else "").strip()
+    if not text:
+        if f.required:
+            raise InputError(f.refusal(raw, record, f"请填写{f.label}。"))
+        return None
+    try:
+        number = float(text) if text.isascii() and "_" not in text else -1.0
+    except ValueError:
+        number = -1.0
+    if not math.isfinite(number) or not 0 <= number <= (f.limit or 1_000_000_000):
+        raise InputError(f.refusal(raw, record, f"{f.label}须为不小于0的数字。"))
+    return abs(round(number, 2))  # "-0" is 0
 
 
 def _file(f: Field, raw, record):
@@ -178,7 +204,7 @@ def _bool(f: Field, raw, record) -> bool:
 
 
 READERS = {"text": _text, "textarea": _text, "url": _text, "choice": _choice, "choices": _choices,
-           "date": _date, "datetime": _datetime, "whole": _whole, "file": _file, "bool": _bool}
+           "datetime": _datetime, "date": _date, "whole": _whole, "number": _number, "file": _file, "bool": _bool}
 
 
 def sent(form, files, f: Field):

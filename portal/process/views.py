@@ -39,12 +39,17 @@ class StepView:
     context: Callable[[object, object], dict]
     url: Callable[[object], str]
     refused: tuple[type[Exception], ...] = ()
+    swaps: bool = True  # False: a step on a page of its own, never swapped in by htmx
+
+    def swapped(self) -> bool:
+        """Answer with the partial: an htmx request, to a view whose pages htmx swaps."""
+        return self.swaps and partial_request()
 
     def reload(self, record):
         return type(record).get_by_id(record.id)
 
     def render(self, record, form=None, status=200):
-        template = self.partial if partial_request() else self.page
+        template = self.partial if self.swapped() else self.page
         return render_template(template, **self.context(record, form)), status
 
 
@@ -81,8 +86,8 @@ def run_step(view: StepView, record_id, name: str):
         else:
             flash(str(exc), "error")
         status = 409 if isinstance(exc, view.workflow.stale) else 400
-        return view.render(view.reload(record), request.form, 200 if partial_request() else status)
+        return view.render(view.reload(record), request.form, 200 if view.swapped() else status)
     flash(step.success(record), "success")
-    if partial_request():
+    if view.swapped():
         return view.render(view.reload(record))
     return redirect(view.url(record))

@@ -45,7 +45,10 @@ def test_a_manual_grade_names_grade_and_reason(login):
 
 
 def test_a_review_names_every_missing_part(login):
-    case = register(login("monitor"))
+    monitor = login("monitor")
+    case = register(monitor)
+    snapshot(monitor, case.id, clicks=1500)  # 重大, its response over: the review is due
+    login("office").post(f"/grading/cases/{case.id}/eliminate", data={"note": "已辟谣。"})
     refused = login("leader").post(f"/grading/cases/{case.id}/review", data={"summary": "", "worked": "", "failed": ""})
     assert {"请填写总结。", "请填写成功经验。", "请填写暴露的问题。"} <= shown(refused)
     assert count(Review, case) == 0
