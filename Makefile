@@ -12,7 +12,7 @@ PORT   ?= 5000
 run: system-deps $(VENV)/.installed
 	$(VENV)/bin/portal migrate
 	$(VENV)/bin/portal init-db --demo
-	$(VENV)/bin/portal serve --host $(HOST) --port $(PORT)
+	$(VENV)/bin/portal serve --worker --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.installed-test
 	bash scripts/system-deps.sh --with-browser

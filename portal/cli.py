@@ -6,7 +6,7 @@ from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from portal import create_app
-from portal.db import analyze, database, is_sqlite
+from portal.db import database
 from portal.db import init_schema as db_init_schema
 from portal.demo import DEMO_PASSWORD, create_demo, demo_logins
 from portal.org.models import Department, User, password_problem
@@ -87,27 +87,52 @@ def _demo():
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--threads", default=8, show_default=True, type=int)
-def serve(host, port, threads):
+@click.option("--worker", is_flag=True, help="同时启动后台任务处理程序（portal worker），随门户一同停止。")
+def serve(host, port, threads, worker):
     """以生产方式（waitress，多线程）提供门户服务。"""
+    import subprocess
+    import sys
+
     from waitress import serve as waitress_serve
 
     app = create_app()
+    consumer = subprocess.Popen([sys.executable, "-m", "portal.cli", "worker"]) if worker else None
     click.echo(f"门户已启动：http://{host}:{port}/ （Ctrl+C 停止）")
-    waitress_serve(app, host=host, port=port, threads=threads, ident="portal")
+    try:
+        waitress_serve(app, host=host, port=port, threads=threads, ident="portal")
+    finally:
+        if consumer is not None:
+            consumer.terminate()
+            consumer.wait(timeout=30)
+
+
+@cli.command("worker")
+@click.option("--workers", type=int, default=None, help="并行处理的任务数（默认取配置 QUEUE_WORKERS）。")
+@click.option("--no-tick", is_flag=True, help="不执行每分钟的定时检查（另有 cron 调用 portal tick 时）。")
+@with_appcontext
+def worker_command(workers, no_tick):
+    """后台任务处理程序：生成 PDF、导出导入等耗时工作，并每分钟执行定时检查（可作为系统服务运行）。"""
+    import logging
+
+    from portal.jobs.queue import describe
+
+    app = current_app._get_current_object()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    huey = app.extensions["portal_queue"]
+    huey.immediate = False
+    count = workers or int(app.config["QUEUE_WORKERS"])
+    click.echo(f"后台任务处理程序已启动：队列 {describe(app)}，{count} 个线程"
+               f"{'' if no_tick or not app.config.get('QUEUE_TICK', True) else '，每分钟执行定时检查'}。")
+    huey.create_consumer(workers=count, worker_type="thread", periodic=not no_tick).run()
 
 
 @cli.command("tick")
 @with_appcontext
 def tick_command():
     """触发到期提醒与超期通报，并更新审计日志检查点（供 cron 每分钟调用）。"""
-    from portal.audit_anchor import advance
-    from portal.scheduled import tick
+    from portal.scheduled import scheduled_check
 
-    with database.connection_context():
-        fired = tick()
-        if is_sqlite():  # the data grows: keep the planner's statistics current (PostgreSQL's autovacuum does)
-            analyze()
-        verdict = advance()
+    fired, verdict = scheduled_check()
     click.echo(f"即将到期 {fired.pop('due_soon')} 件，超期 {fired.pop('overdue')} 件。")
     for label, count in fired.items():  # the plugins' reminders
         click.echo(f"{label} {count} 件。")
@@ -236,3 +261,7 @@ def build_cli():
 
 def main():
     build_cli()()
+
+
+if __name__ == "__main__":
+    main()
