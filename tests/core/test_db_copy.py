@@ -50,7 +50,7 @@ def postgres():
 
 def _fill(app):
     with app.app_context(), database.connection_context():
-        generate(150, seed=5, years=1, long_timeline_case=False)
+        generate(50, seed=5, years=1, long_timeline_case=False)
         monitor = User.get(User.username == "monitor")
         case = workflow.register(monitor, title="储能电站选址听证", source="website", category="report",
                                  url="https://bbs.example.cn/copy/1", post_text="原帖：选址离村庄太近。",
