@@ -99,7 +99,9 @@ def serve(host, port, threads, worker):
     consumer = subprocess.Popen([sys.executable, "-m", "portal.cli", "worker"]) if worker else None
     click.echo(f"门户已启动：http://{host}:{port}/ （Ctrl+C 停止）")
     try:
-        waitress_serve(app, host=host, port=port, threads=threads, ident="portal")
+        # waitress drops X-Forwarded-* by default: behind trusted proxies the app's ProxyFix reads them
+        waitress_serve(app, host=host, port=port, threads=threads, ident="portal",
+                       clear_untrusted_proxy_headers=not app.config["TRUSTED_PROXIES"])
     finally:
         if consumer is not None:
             consumer.terminate()

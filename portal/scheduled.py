@@ -23,14 +23,27 @@ def tick(at: datetime | None = None) -> dict[str, int]:
     return fired
 
 
+LOCK_KEY = 1_900_019  # PostgreSQL advisory lock of the scheduled check
+
+
 def scheduled_check():
     """What runs every minute: ``tick``, fresh planner statistics on SQLite (PostgreSQL's
-    autovacuum keeps its own), the audit checkpoint. Returns (fired, the audit verdict or None)."""
+    autovacuum keeps its own), the audit checkpoint. Returns (fired, the audit verdict or None).
+
+    Several servers (or workers) running it at once: each reminder is claimed by one of them
+    (a conditional UPDATE in ``workflow.tick``); on PostgreSQL an advisory lock also lets only
+    one run the whole check at a time, plugins' reminders included; the others skip this minute."""
     from portal.audit_anchor import advance
 
     with database.connection_context():
-        fired = tick()
-        if is_sqlite():
-            analyze()
-        verdict = advance()
+        if not is_sqlite() and not database.execute_sql("SELECT pg_try_advisory_lock(%s)", (LOCK_KEY,)).fetchone()[0]:
+            return {"due_soon": 0, "overdue": 0}, None
+        try:
+            fired = tick()
+            if is_sqlite():
+                analyze()
+            verdict = advance()
+        finally:
+            if not is_sqlite():
+                database.execute_sql("SELECT pg_advisory_unlock(%s)", (LOCK_KEY,))
     return fired, verdict
