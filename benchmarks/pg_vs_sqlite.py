@@ -97,7 +97,7 @@ def main():
                              env={**env, "PYTHONPATH": str(ROOT)}, check=True, capture_output=True, text=True).stdout
         times[db] = json.loads(out.strip().splitlines()[-1])
     rows = []
-    print(f"| page | SQLite ms | PostgreSQL ms | SQLite ÷ floor | PostgreSQL ÷ floor | PostgreSQL ÷ SQLite |")
+    print("| page | SQLite ms | PostgreSQL ms | SQLite ÷ floor | PostgreSQL ÷ floor | PostgreSQL ÷ SQLite |")
     print("|---|---:|---:|---:|---:|---:|")
     for page in times["sqlite"]:
         s, p = times["sqlite"][page], times["postgresql"][page]

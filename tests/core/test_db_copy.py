@@ -19,8 +19,7 @@ from portal.uploads import Upload
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
 
 
-@pytest.fixture
-def postgres():
+def empty_postgres():
     """Makes empty PostgreSQL databases of this test's own; drops them after."""
     import psycopg2
 
@@ -46,6 +45,9 @@ def postgres():
     for name in made:
         admin.cursor().execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     admin.close()
+
+
+postgres = pytest.fixture(empty_postgres, name="postgres")
 
 
 def _fill(app):

@@ -14,7 +14,7 @@ from portal.cases.models import Case
 from portal.db import database
 from portal.jobs.models import Job
 from portal.org.models import User
-from tests.core import job_kinds  # noqa: F401  (the test's kinds of job)
+from tests.core import job_kinds  # the test's kinds of job, here and in the consumer
 from tests.fixtures import make_app
 
 REDIS_URL = "redis://127.0.0.1:6379/6"
@@ -39,7 +39,7 @@ def start_consumer(app):
                PYTHONPATH=str(ROOT))
     if app.config.get("QUEUE_URL"):
         env["PORTAL_QUEUE_URL"] = app.config["QUEUE_URL"]
-    code = ("import sys; import tests.core.job_kinds; from portal.cli import main; "
+    code = (f"import sys; import {job_kinds.__name__}; from portal.cli import main; "
             "sys.argv = ['portal', 'worker', '--no-tick', '--workers', '2']; main()")
     return subprocess.Popen([sys.executable, "-c", code], env=env, cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)

@@ -28,7 +28,7 @@ from portal.audit import AuditEvent
 from portal.cases.models import Attachment, Case
 from portal.db import database, now
 from portal.demo import DEMO_PASSWORD
-from tests.core.test_db_copy import postgres  # noqa: F401  (the fixture)
+from tests.core.test_db_copy import empty_postgres
 
 ROOT = Path(__file__).resolve().parents[2]
 PNG = b"\x89PNG\r\n\x1a\n" + secrets.token_bytes(2048)
@@ -128,8 +128,11 @@ class Browser:
         assert "已受理登记" in body.decode(), body.decode()[:800]
 
 
+postgres = pytest.fixture(empty_postgres, name="postgres")
+
+
 @pytest.fixture
-def servers(app, postgres, tmp_path):  # noqa: F811
+def servers(app, postgres, tmp_path):
     if not NGINX:
         pytest.skip("没有 nginx（Debian 软件包 nginx；scripts/system-deps.sh --with-browser 安装）：跳过多服务器测试")
     url = postgres()
