@@ -7,12 +7,12 @@ PY      = $(VENV)/bin/python
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test bench bench-pdf system-deps clean
+.PHONY: run test bench bench-pg bench-pdf system-deps clean
 
 run: system-deps $(VENV)/.installed
 	$(VENV)/bin/portal migrate
 	$(VENV)/bin/portal init-db --demo
-	$(VENV)/bin/portal serve --host $(HOST) --port $(PORT)
+	$(VENV)/bin/portal serve --worker --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.installed-test
 	bash scripts/system-deps.sh --with-browser
@@ -20,6 +20,10 @@ test: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed-bench
 	$(PY) benchmarks/run.py $(BENCH_ARGS)
+
+# PostgreSQL against SQLite, page by page (docs/performance.md); needs a PostgreSQL server.
+bench-pg: $(VENV)/.installed-test
+	$(PY) benchmarks/pg_vs_sqlite.py $(BENCH_ARGS)
 
 # PDF speed: Chinese documents against their Latin twins, side by side (docs/documents.md).
 bench-pdf: $(VENV)/.installed-test

@@ -17,6 +17,7 @@ from portal.auth import throttle
 from portal.auth.permissions import CORE_PERMISSIONS, ROLES, build_registry, merge_codes
 from portal.config import disabled_plugins, load_config
 from portal.inputs import MAX_ID
+from portal.jobs import models as job_models
 from portal.org import models as org_models
 from portal.plugin_admin import stored_disabled
 from portal.plugins import collect, flatten, make_plugin_manager
@@ -25,7 +26,7 @@ from portal.settings import collect_fields
 csrf = CSRFProtect()
 htmx = Htmx()
 
-CORE_MODELS = org_models.MODELS + audit.MODELS + throttle.MODELS
+CORE_MODELS = org_models.MODELS + audit.MODELS + throttle.MODELS + job_models.MODELS
 
 # status -> (title, message) of the error page; a status not listed takes 400's or 500's.
 ERROR_PAGES = {
@@ -84,6 +85,9 @@ def create_app(config=None):
     app.extensions["portal_settings"] = collect_fields(pm)
     app.extensions["portal_core_models"] = CORE_MODELS
     db.init_app(app, CORE_MODELS + flatten(pm.hook.portal_models()))
+    from portal.jobs.queue import make_queue
+
+    app.extensions["portal_queue"] = make_queue(app)
 
     csrf.init_app(app)
     htmx.init_app(app)

@@ -6,7 +6,7 @@ from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from portal import create_app
-from portal.db import analyze, database, is_sqlite
+from portal.db import database
 from portal.db import init_schema as db_init_schema
 from portal.demo import DEMO_PASSWORD, create_demo, demo_logins
 from portal.org.models import Department, User, password_problem
@@ -87,27 +87,54 @@ def _demo():
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--threads", default=8, show_default=True, type=int)
-def serve(host, port, threads):
+@click.option("--worker", is_flag=True, help="同时启动后台任务处理程序（portal worker），随门户一同停止。")
+def serve(host, port, threads, worker):
     """以生产方式（waitress，多线程）提供门户服务。"""
+    import subprocess
+    import sys
+
     from waitress import serve as waitress_serve
 
     app = create_app()
+    consumer = subprocess.Popen([sys.executable, "-m", "portal.cli", "worker"]) if worker else None
     click.echo(f"门户已启动：http://{host}:{port}/ （Ctrl+C 停止）")
-    waitress_serve(app, host=host, port=port, threads=threads, ident="portal")
+    try:
+        # waitress drops X-Forwarded-* by default: behind trusted proxies the app's ProxyFix reads them
+        waitress_serve(app, host=host, port=port, threads=threads, ident="portal",
+                       clear_untrusted_proxy_headers=not app.config["TRUSTED_PROXIES"])
+    finally:
+        if consumer is not None:
+            consumer.terminate()
+            consumer.wait(timeout=30)
+
+
+@cli.command("worker")
+@click.option("--workers", type=int, default=None, help="并行处理的任务数（默认取配置 QUEUE_WORKERS）。")
+@click.option("--no-tick", is_flag=True, help="不执行每分钟的定时检查（另有 cron 调用 portal tick 时）。")
+@with_appcontext
+def worker_command(workers, no_tick):
+    """后台任务处理程序：生成 PDF、导出导入等耗时工作，并每分钟执行定时检查（可作为系统服务运行）。"""
+    import logging
+
+    from portal.jobs.queue import describe
+
+    app = current_app._get_current_object()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    huey = app.extensions["portal_queue"]
+    huey.immediate = False
+    count = workers or int(app.config["QUEUE_WORKERS"])
+    click.echo(f"后台任务处理程序已启动：队列 {describe(app)}，{count} 个线程"
+               f"{'' if no_tick or not app.config.get('QUEUE_TICK', True) else '，每分钟执行定时检查'}。")
+    huey.create_consumer(workers=count, worker_type="thread", periodic=not no_tick).run()
 
 
 @cli.command("tick")
 @with_appcontext
 def tick_command():
     """触发到期提醒与超期通报，并更新审计日志检查点（供 cron 每分钟调用）。"""
-    from portal.audit_anchor import advance
-    from portal.scheduled import tick
+    from portal.scheduled import scheduled_check
 
-    with database.connection_context():
-        fired = tick()
-        if is_sqlite():  # the data grows: keep the planner's statistics current (PostgreSQL's autovacuum does)
-            analyze()
-        verdict = advance()
+    fired, verdict = scheduled_check()
     click.echo(f"即将到期 {fired.pop('due_soon')} 件，超期 {fired.pop('overdue')} 件。")
     for label, count in fired.items():  # the plugins' reminders
         click.echo(f"{label} {count} 件。")
@@ -196,6 +223,29 @@ def restore_command(archive, yes):
     click.echo(f"审计日志已校验并重新锚定：恢复记为第 {event.id} 条记录。")
 
 
+@cli.group("db")
+def db_group():
+    """数据库：在 SQLite 与 PostgreSQL 之间整体迁移数据。"""
+
+
+@db_group.command("copy")
+@click.option("--to", "target", required=True, metavar="URL",
+              help="目标数据库（须为空）：postgresql://用户@主机/库名 或 sqlite:////路径/portal.db")
+@with_appcontext
+def db_copy_command(target):
+    """把当前数据库的全部表（含插件的表）复制到一个空数据库：一致快照，修正序列，逐表核对行数与校验和，并校验审计日志。"""
+    from portal.dbcopy import CopyError, copy, describe
+
+    init_schema()  # the source at the current schema
+    click.echo(f"正在从 {describe(current_app.config['DATABASE_URL'])} 复制到 {describe(target)}……")
+    try:
+        reports = copy(current_app._get_current_object(), target, log=click.echo)
+    except CopyError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"复制完成：{len(reports)} 张表、{sum(r.rows for r in reports)} 行，行数与校验和全部一致。"
+               f"将配置 DATABASE_URL 改为目标数据库并重启门户即可使用。")
+
+
 @cli.command("create-user")
 @click.option("--username", required=True)
 @click.option("--name", required=True, help="姓名")
@@ -264,3 +314,7 @@ def build_cli():
 
 def main():
     build_cli()()
+
+
+if __name__ == "__main__":
+    main()

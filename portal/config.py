@@ -22,6 +22,15 @@ DEFAULTS = {
     "HTTPS": False,
     "TRUSTED_PROXIES": 0,
     "HSTS_SECONDS": 365 * 86400,  # sent on every response over HTTPS
+    # Background jobs (portal.jobs, docs/admin.md): None is huey's SQLite storage at
+    # instance/queue.db; redis://host:6379/0 for several servers. `portal worker` runs them.
+    "QUEUE_URL": None,
+    "QUEUE_IMMEDIATE": None,  # None: run jobs inside the request only when TESTING
+    "QUEUE_WORKERS": 2,  # threads of `portal worker`
+    "QUEUE_TICK": True,  # the worker runs the scheduled check every minute (no cron needed)
+    "JOBS_DIR": None,  # None: instance/jobs; several servers: a shared folder
+    # PostgreSQL: connections kept open per process (peewee's pooled database)
+    "DATABASE_POOL_SIZE": 10,
 }
 
 

@@ -15,7 +15,7 @@ docs/plugins.md is the tutorial and the hook reference.
 """
 from flask_login import current_user
 
-from portal import audit, documents, settings
+from portal import audit, documents, jobs, settings
 from portal import process as _process
 from portal.audit import AuditEvent, record
 from portal.auth.permissions import Permission, PluginError, public, requires
@@ -62,8 +62,8 @@ __all__ = [
     # cases and the one visibility rule
     "Case", "Notification", "OPEN_STATES", "UNARCHIVED_STATES", "ENDED_STATES", "access", "can_see", "visible",
     "case_or_404", "read_only", "emit_case_event", "STATES", "case_queries", "bulletin",
-    # documents (docs/documents.md)
-    "documents", "Gongwen", "Attachment", "chinese_date", "document_number", "secrecy_mark", "SECRECY", "URGENCY",
+    # background jobs (docs/plugins.md, "Background jobs") and documents (docs/documents.md)
+    "jobs", "documents", "Gongwen", "Attachment", "chinese_date", "document_number", "secrecy_mark", "SECRECY", "URGENCY",
     # the process kit: everything portal.process exports (Step, Workflow, notify, …)
     *_process.__all__,
 ]

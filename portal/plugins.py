@@ -13,7 +13,7 @@ ENTRY_POINT_GROUP = "portal.plugins"
 # The core's own features are registered through the same hooks as plugins.
 CORE_HOOK_MODULES = [
     "portal.home", "portal.auth.views", "portal.org.views", "portal.org.group_admin", "portal.admin", "portal.identity",
-    "portal.cases.views", "portal.cases.pages", "portal.documents.views",
+    "portal.cases.views", "portal.cases.pages", "portal.documents.views", "portal.jobs.views",
     "portal.audit", "portal.cases.search", "portal.cases.attachments",  # their schema set-up
 ]
 

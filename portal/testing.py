@@ -98,6 +98,8 @@ def _reset_postgres():
     reads the plugins switched off in it)."""
     if not database.is_closed():
         database.close()
+    if hasattr(database.obj, "close_all"):
+        database.close_all()  # the pool's connections to the database dropped below
     name, cursor = _postgres["name"], _postgres["admin"].cursor()
     cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     cursor.execute(f'CREATE DATABASE "{name}" TEMPLATE "{name}_template"')

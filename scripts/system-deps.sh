@@ -6,7 +6,8 @@
 # to download, 280 MB installed, ~50 s) and Noto Serif/Sans CJK from fonts-noto-cjk (56 MB,
 # 90 MB installed, ~12 s); python3-venv; and, for the end-to-end tests (tests/e2e), Debian's
 # chromium at /usr/bin/chromium, driven headless by Playwright (no browser download of its own),
-# and libatomic1, without which Playwright's bundled driver cannot start.
+# and libatomic1, without which Playwright's bundled driver cannot start; and nginx, the reverse
+# proxy the several-servers test starts in front of two portal processes (tests/core/test_several_servers.py).
 # Runs without asking when root; otherwise says what to install. Does nothing when all is there.
 set -euo pipefail
 
@@ -26,6 +27,7 @@ browser=()
 if [ "${1:-}" = "--with-browser" ]; then  # only `make test` needs it
   [ -x /usr/bin/chromium ] || browser+=(chromium)
   have_lib 'libatomic.so.1' || browser+=(libatomic1)  # Playwright's bundled node driver needs it
+  [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || browser+=(nginx)  # the test runs its own nginx, not the service
 fi
 
 if [ ${#missing[@]} -eq 0 ] && [ ${#fonts[@]} -eq 0 ] && [ ${#browser[@]} -eq 0 ]; then

@@ -42,6 +42,13 @@ def render(circular: Circular) -> bytes:
     return documents.render_gongwen(to_gongwen(circular))
 
 
+def cached(circular: Circular) -> bytes | None:
+    """``render``'s PDF when it is in the cache (nothing changed since it was last printed)."""
+    gongwen = to_gongwen(circular)
+    return documents.cached_pdf(documents.gongwen_html(gongwen), css=documents.print_css(),
+                                attachments=gongwen.file_attachments)
+
+
 def filename(circular: Circular) -> str:
     name = circular.number or f"文稿{circular.id}"
     return f"{name} {circular.plain_title}.pdf"[:150]

@@ -5,7 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from peewee import JOIN, fn
 
-from portal.plugin_api import (documents, AuditEvent, requires, read_upload, now, send_download, InputError, Problems,
+from portal.plugin_api import (documents, jobs, AuditEvent, requires, read_upload, now, send_download, InputError, Problems,
                               bounded_day, bounded_id, flash_problems, safe_next, Department, User, StepView,
                               run_step)
 
@@ -231,12 +231,28 @@ def pdf(circular_id):
     if frozen is not None:
         return documents.pdf_response(bytes(frozen.data), printing.filename(circular), download=download,
                                       sha256=frozen.sha256)
-    try:
-        data = printing.render(circular)
-    except documents.RenderError as exc:
-        flash(str(exc), "error")
-        return redirect(url_for("circulars.detail", circular_id=circular.id))
-    return documents.pdf_response(data, f"（预览）{printing.filename(circular)}", download=download)
+    data = printing.cached(circular)
+    if data is not None:
+        return documents.pdf_response(data, f"（预览）{printing.filename(circular)}", download=download)
+    # Laying out takes seconds: the queue's worker does it while this server serves others.
+    job = jobs.enqueue("circulars.preview", owner=_user(), title=f"生成（预览）{printing.filename(circular)}",
+                       reuse=True, circular_id=circular.id)
+    return jobs.response(job, download=download)
+
+
+def _may_preview(user, params) -> bool:
+    circular = Circular.get_or_none(Circular.id == params.get("circular_id"))
+    return circular is not None and workflow.can_see(user, circular)
+
+
+@jobs.kind("circulars.preview", can_access=_may_preview, label="生成通知预览PDF")
+def preview_job(ctx, circular_id):
+    """The draft's PDF, laid out by the queue's worker."""
+    if not _may_preview(ctx.owner, {"circular_id": circular_id}):
+        raise jobs.JobError("该文稿已不存在，或您已无权查看。")
+    circular = Circular.get_by_id(circular_id)
+    ctx.progress(20, "正在按公文格式排版……")
+    return jobs.Result(f"（预览）{printing.filename(circular)}", printing.render(circular), "application/pdf")
 
 
 @bp.route("/<int:circular_id>/attachments", methods=["POST"])

@@ -3,8 +3,11 @@
 SQLite's FTS5 cannot split Chinese into words, so each run of Chinese characters is indexed
 as its overlapping bigrams (停电了 → 停电 电了) and other text as lower-case words. A query's
 bigrams must all be present (the index narrows 100,000 cases to a few), then LIKE confirms
-the exact substring on those few. Queries shorter than two characters, and PostgreSQL, use
-LIKE alone.
+the exact substring on those few. Queries shorter than two characters use LIKE alone.
+
+PostgreSQL keeps each case's terms as an array with a GIN index (``case_search``): the
+query's bigrams are found with ``terms @> ARRAY[…]`` from the index, without reading the
+cases; the tables are created by the schema set-up on either database.
 """
 import re
 
@@ -28,12 +31,16 @@ def terms(text: str) -> list[str]:
 
 
 def available() -> bool:
-    return is_sqlite()
+    return True
 
 
 def create():
-    if available():
+    if is_sqlite():
         database.execute_sql(f"CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5(terms, content='', detail=none)")
+    else:
+        database.execute_sql(f'CREATE TABLE IF NOT EXISTS {TABLE} (case_id integer PRIMARY KEY '
+                             f'REFERENCES "case"(id) ON DELETE CASCADE, terms text[] NOT NULL)')
+        database.execute_sql(f"CREATE INDEX IF NOT EXISTS {TABLE}_terms ON {TABLE} USING gin (terms)")
 
 
 def document(case) -> str:
@@ -42,10 +49,15 @@ def document(case) -> str:
 
 def index(cases):
     """Index new cases (their searchable texts never change after intake)."""
-    if available():
+    if is_sqlite():
         rows = [(c.id, document(c)) for c in cases]
         if rows:
             database.cursor().executemany(f"INSERT INTO {TABLE}(rowid, terms) VALUES (?, ?)", rows)
+    elif cases:
+        from psycopg2.extras import execute_values
+
+        rows = [(c.id, sorted(set(document(c).split()))) for c in cases]
+        execute_values(database.cursor(), f"INSERT INTO {TABLE} (case_id, terms) VALUES %s", rows, page_size=1000)
 
 
 @hookimpl
@@ -74,7 +86,10 @@ def rebuild():
     if not available():
         return 0
     with database.atomic():
-        database.execute_sql(f"INSERT INTO {TABLE}({TABLE}) VALUES ('delete-all')")  # contentless: no DELETE
+        if is_sqlite():
+            database.execute_sql(f"INSERT INTO {TABLE}({TABLE}) VALUES ('delete-all')")  # contentless: no DELETE
+        else:
+            database.execute_sql(f"DELETE FROM {TABLE}")
         total, last_id = 0, 0
         while True:
             batch = list(Case.select(Case.id, Case.number, Case.title, Case.post_text, Case.url)
@@ -100,5 +115,7 @@ def candidates(q: str):
     wanted = [t for run in CJK_RUN.findall(q or "") if len(run) > 1 for t in terms(run)]
     if not available() or not wanted:
         return None
+    if not is_sqlite():
+        return SQL(f"(SELECT case_id FROM {TABLE} WHERE terms @> %s::text[])", [list(dict.fromkeys(wanted))])
     match = " AND ".join('"' + t.replace('"', '""') + '"' for t in dict.fromkeys(wanted))
     return SQL(f"(SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH ?)", [match])

@@ -24,11 +24,12 @@ from portal.documents import fonts as _fonts
 from portal.documents.layout import GBT9704, full_page_css as _full_page_css, print_css as _print_css
 from portal.documents import render as _render
 from portal.documents.text import latin as _latin
-from portal.documents.render import RenderError, write_pdf
+from portal.documents.render import RenderError, cached_pdf as _cached_pdf, write_pdf
 
 log = logging.getLogger("portal.documents")
 
-__all__ = ["RenderError", "Style", "check_at_startup", "document_kinds", "embedded_fonts", "font_report", "gongwen_html",
+__all__ = ["RenderError", "Style", "cached_page", "cached_pdf", "check_at_startup", "document_kinds", "embedded_fonts",
+           "font_report", "gongwen_html",
            "pdf_response", "print_css", "render_gongwen", "render_page", "render_pdf", "render_template_pdf",
            "template_html", "with_print_css"]
 
@@ -140,14 +141,31 @@ def with_print_css(html: str, app=None) -> str:
     return html[:at] + style + html[at:]
 
 
+def _cache_dir(app) -> Path:
+    return Path(app.instance_path) / "documents" / "cache"
+
+
 def render_pdf(html: str, *, css: str = "", attachments=(), cache=True) -> bytes:
     """Lay out an HTML string with the stylesheet ``css`` (for a template of
     ``documents/print.html``: ``print_css()``)."""
     app = current_app._get_current_object()
     report = font_report(app)
-    cache_dir = Path(app.instance_path) / "documents" / "cache" if cache else None
     return write_pdf(html, css=css, font_files=report.extra_files, static_folder=app.static_folder,
-                     attachments=attachments, cache_dir=cache_dir, fonts_signature=report.signature)
+                     attachments=attachments, cache_dir=_cache_dir(app) if cache else None,
+                     fonts_signature=report.signature)
+
+
+def cached_pdf(html: str, *, css: str = "", attachments=()) -> bytes | None:
+    """What ``render_pdf`` would return, when it is in the cache: a request serves it at once and
+    sends only a miss to the queue (``portal.jobs``)."""
+    app = current_app._get_current_object()
+    return _cached_pdf(html, css=css, attachments=attachments, cache_dir=_cache_dir(app),
+                       fonts_signature=font_report(app).signature)
+
+
+def cached_page(html: str) -> bytes | None:
+    """``render_page``'s PDF if it is in the cache."""
+    return cached_pdf(with_print_css(html))
 
 
 def render_page(html: str, **kwargs) -> bytes:

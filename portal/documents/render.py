@@ -132,6 +132,19 @@ def cache_key(html: str, css: str, fonts_signature: str, attachments=()) -> str:
     return digest.hexdigest()
 
 
+def cached_pdf(html: str, *, css: str = "", attachments=(), cache_dir=None, fonts_signature="") -> bytes | None:
+    """The PDF ``write_pdf`` made earlier for exactly these inputs, if it is still in the cache."""
+    if not cache_dir:
+        return None
+    cached = Path(cache_dir) / f"{cache_key(html, css, fonts_signature, attachments)}.pdf"
+    try:
+        data = cached.read_bytes()
+    except OSError:
+        return None
+    os.utime(cached)
+    return data
+
+
 def write_pdf(html: str, *, css: str = "", font_files=(), base_url="http://portal.invalid/", static_folder=None,
               attachments=(), cache_dir: str | os.PathLike | None = None, fonts_signature="",
               finisher=None) -> bytes:
@@ -139,12 +152,10 @@ def write_pdf(html: str, *, css: str = "", font_files=(), base_url="http://porta
     and return the PDF. ``font_files`` are font files fontconfig does not know; ``attachments``
     are ``(filename, bytes)`` embedded as PDF file attachments; ``finisher(document, pdf)`` sees
     the PDF's objects before they are written (WeasyPrint's hook)."""
+    if (cached := cached_pdf(html, css=css, attachments=attachments, cache_dir=cache_dir,
+                             fonts_signature=fonts_signature)) is not None:
+        return cached
     key = cache_key(html, css, fonts_signature, attachments) if cache_dir else None
-    if key:
-        cached = Path(cache_dir) / f"{key}.pdf"
-        if cached.is_file():
-            os.utime(cached)
-            return cached.read_bytes()
     import weasyprint
 
     started = time.perf_counter()

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 from markupsafe import Markup
 
-from portal import documents
+from portal import documents, jobs
 from portal.auth.permissions import Permission, PluginError, requires
 from portal.documents import fonts as font_roles
 from portal.documents.layout import GBT9704
@@ -66,12 +66,37 @@ def document_pdf(kind_name, object_id):
         title = kind.title(object_id)
     except LookupError:
         abort(404)
+    download = request.args.get("download") == "1"
+    pdf = documents.cached_page(html)
+    if pdf is not None:
+        return documents.pdf_response(pdf, f"{title}.pdf", download=download)
+    # Laying out takes seconds: the queue's worker does it while this server serves others.
+    job = jobs.enqueue("documents.pdf", owner=user, title=f"生成 {title}.pdf", reuse=True,
+                       kind=kind_name, object_id=object_id)
+    return jobs.response(job, download=download)
+
+
+def _may_print(user, params) -> bool:
+    kind = documents.document_kinds().get(params.get("kind"))
     try:
-        pdf = documents.render_page(html)
-    except documents.RenderError as exc:
-        flash(str(exc), "error")
-        return render_template("error.html", status=500, title="PDF 生成失败", message=str(exc)), 500
-    return documents.pdf_response(pdf, f"{title}.pdf", download=request.args.get("download") == "1")
+        return kind is not None and kind.can_view(user, params.get("object_id"))
+    except LookupError:
+        return False
+
+
+@jobs.kind("documents.pdf", can_access=_may_print, label="生成PDF")
+def print_document(ctx, kind, object_id):
+    """A declared kind of document as PDF, laid out by the worker as its owner would see it."""
+    if not _may_print(ctx.owner, {"kind": kind, "object_id": object_id}):
+        raise jobs.JobError("该文档已不存在，或您已无权查看。")
+    spec = documents.document_kinds()[kind]
+    ctx.progress(10, "正在整理文档内容……")
+    try:
+        html, title = spec.render(object_id), spec.title(object_id)
+    except LookupError:
+        raise jobs.JobError("该文档已不存在，或您已无权查看。") from None
+    ctx.progress(30, "正在排版生成 PDF……")
+    return jobs.Result(f"{title}.pdf", documents.render_page(html), "application/pdf")
 
 
 @bp.route("/admin/fonts")

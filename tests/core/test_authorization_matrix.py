@@ -15,6 +15,23 @@ from portal.cases.models import Case
 from portal.org.models import Department, User, WorkingGroup
 from tests.matrix import check_get, check_post, unlisted_routes
 
+
+def finished_job(app, owner, case_id):
+    """A finished PDF job of ``owner`` about the dossier of ``case_id``, with its file."""
+    import json
+
+    from portal.db import now
+    from portal.jobs import jobs_folder
+    from portal.jobs.models import Job
+
+    folder = jobs_folder(app)
+    folder.mkdir(parents=True, exist_ok=True)
+    job = Job.create(kind="documents.pdf", owner=owner, params=json.dumps({"kind": "cases.dossier", "object_id": case_id}),
+                     state="done", progress=100, result_name="案卷.pdf", result_file=f"matrix-{case_id}",
+                     result_type="application/pdf", created_at=now(), finished_at=now())
+    (folder / job.result_file).write_bytes(b"%PDF-1.7 matrix")
+    return job
+
 GET = """
 route                                          anonymous admin leader office monitor head staff liaison
 /healthz                                       200       200   200    200    200     200  200   200
@@ -60,6 +77,8 @@ route                                          anonymous admin leader office mon
 /documents/cases.dossier/{normal}.pdf          login     200   200    200    200     200  200   200
 /documents/cases.dossier/{internal}.pdf        login     404   200    200    200     404  404   404
 /documents/no.such.kind/{normal}.pdf           login     404   404    404    404     404  404   404
+/jobs/{job}                                    login     404   200    404    404     404  404   404
+/jobs/{job}/file                               login     404   200    404    404     404  404   404
 """
 
 POST = """
@@ -100,7 +119,8 @@ def ids(app, db):
         for name, case in (("normal_file", normal), ("internal_file", internal)):
             upload = uploads.Upload(b"\x89PNG\r\n\x1a\n" + b"0" * 32, "image/png", "截图.png")
             files[name] = workflow.attach(case, monitor, upload=upload, kind="screenshot").id
-    return {"normal": normal.id, "internal": internal.id, "dept": Department.get(Department.name == "电力科").id,
+        job = finished_job(app, User.get(User.username == "leader"), internal.id)
+    return {"job": job.id, "normal": normal.id, "internal": internal.id, "dept": Department.get(Department.name == "电力科").id,
             "user": User.get(User.username == "staff").id, **files,
             "group": (group := WorkingGroup.get(WorkingGroup.code == "response_group")).id,
             "member": group.members.first().id}

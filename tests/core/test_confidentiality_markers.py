@@ -137,8 +137,27 @@ def world(app, db):
         hidden = [u for u in User.select().order_by(User.id)
                   if not access.can_see(u, internal) or not access.can_see(u, secret)]
         assert {u.id for u in hidden} == {u.id for u in User.select() if not access.can_see(u, internal)}
+        _jobs_about(app, internal, hidden)
     return dict(internal=internal, secret=secret, secret_status=status, secret_accepted=secret_accepted,
                 circulars=circulars, hidden=hidden, period=(day, now().date()))
+
+
+def _jobs_about(app, case, users):
+    """Finished PDF jobs about the case, owned by people who may not see it (they could when they
+    asked, say) and by one who may: their pages and files must not show it to the first."""
+    import json
+
+    from portal.jobs import jobs_folder
+    from portal.jobs.models import Job
+
+    folder = jobs_folder(app)
+    folder.mkdir(parents=True, exist_ok=True)
+    for owner in users + [_user("leader")]:
+        job = Job.create(kind="documents.pdf", owner=owner, created_at=now(), finished_at=now(), state="done",
+                         params=json.dumps({"kind": "cases.dossier", "object_id": case.id}),
+                         title=f"生成 案卷 {case.number} {MARKERS['title']}.pdf", result_type="text/plain",
+                         result_name=f"案卷 {case.number}.txt", result_file=f"markers-{owner.id}")
+        (folder / job.result_file).write_text(f"{case.title} {case.number}")
 
 
 def forbidden_texts(world) -> list[re.Pattern]:
@@ -150,6 +169,7 @@ def parameters(app, world) -> dict[str, list]:
     """Values for each URL parameter: the real ids of what the scenario made."""
     from plugins.circulars.models import Circular, CircularAttachment
     from portal import documents
+    from portal.jobs.models import Job
     from portal.org.models import WorkingGroup, WorkingGroupMember
     from plugins.circulars import workflow as circulars
 
@@ -170,6 +190,7 @@ def parameters(app, world) -> dict[str, list]:
             "object_id": sorted(set(cases + circular_ids)),
             "action": sorted(set(workflow.ACTIONS) | set(circulars.ACTIONS)),
             "name": [p.name for p in app.extensions["portal_plugins"]],
+            "job_id": [j.id for j in Job.select(Job.id)],
         }
 
 

@@ -60,3 +60,40 @@ def test_a_page_of_the_list_costs_the_same_with_four_times_the_cases(tmp_path_fa
     large = work_for_each_filter(tmp_path_factory, demo_template, 8000)
     grown = {key: round(large[key] / max(small[key], 1), 2) for key in small}
     assert all(ratio < 1.6 for ratio in grown.values()), grown
+
+
+def rows_read(plan: dict, table: str) -> int:
+    """Rows of ``table`` the executed plan took from its scans: those kept and those filtered out."""
+    own = 0
+    if plan.get("Relation Name") == table:
+        loops = plan.get("Actual Loops", 1)
+        own = (plan.get("Actual Rows", 0) + plan.get("Rows Removed by Filter", 0)
+               + plan.get("Rows Removed by Index Recheck", 0)) * loops
+    return own + sum(rows_read(child, table) for child in plan.get("Plans", []))
+
+
+def test_postgresql_starts_the_department_page_from_the_department(tmp_path_factory, demo_template):
+    """The department page's cases come from the department's index, not from a walk of the
+    deadline index over every case (84 ms at 100,000: issue 19)."""
+    import json
+
+    from portal.cases.models import Case
+    from portal.cases.views import UNARCHIVED_STATES
+    from tests.fixtures import make_app
+
+    app = make_app(tmp_path_factory.mktemp("pgplan"), demo_template)
+    with app.app_context(), database.connection_context():
+        if is_sqlite():
+            pytest.skip("PostgreSQL's plan (the suite's PostgreSQL run: PORTAL_TEST_DATABASE_URL)")
+        generate(1500, seed=3, years=2, long_timeline_case=False)
+        database.execute_sql("ANALYZE")
+        power = Department.get(Department.name == "电力科").id
+        for username in ("office", "head"):
+            query = (queries.search(queries.CaseFilter(department=power, sort="due"), User.get(User.username == username))
+                     .where(Case.state.in_(UNARCHIVED_STATES)).limit(20))
+            sql, params = query.sql()
+            plan = database.execute_sql("EXPLAIN (ANALYZE, FORMAT JSON) " + sql, params).fetchone()[0]
+            plan = (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]
+            matching = query.limit(None).count()
+            total = Case.select().count()
+            assert total > 1500 and rows_read(plan, "case") <= 2 * matching + 20, (username, matching, plan)
