@@ -6,7 +6,7 @@ from markupsafe import Markup
 
 from portal.plugin_api import NavItem, Permission, Section, Widget, database, hookimpl, now
 
-from plugins.accountability import checklists, views
+from plugins.accountability import checklists, reports, views
 from plugins.accountability.models import MODELS, Item
 from plugins.accountability.parties import BRANCH
 
@@ -29,6 +29,8 @@ AUDIT_LABELS = {
     "accountability.evidence_proposed": "系统提出清单事项佐证记录",
     "accountability.evidence_accepted": "采用清单事项佐证记录",
     "accountability.evidence_rejected": "不采用清单事项佐证记录",
+    "accountability.report_schedule": "设定分析研判报告报送周期",
+    "accountability.report_filed": "报送网络意识形态分析研判报告",
 }
 
 
@@ -95,6 +97,11 @@ def portal_department_sections(department, user):
     html = render_template("accountability/section.html", year=year, department=department, done=done, total=total,
                            overdue=sum(1 for i in items if i.overdue))
     return Section("网络意识形态工作责任清单", Markup(html), order=60)
+
+
+@hookimpl
+def portal_tick(at):
+    return {"分析研判报告提醒": reports.remind(at)}
 
 
 @hookimpl

@@ -4,8 +4,8 @@ from datetime import timedelta
 
 from portal.plugin_api import Department, User, database, now
 
-from plugins.accountability import checklists, parties
-from plugins.accountability.models import Evidence, Item
+from plugins.accountability import checklists, parties, reports
+from plugins.accountability.models import Evidence, Item, Report
 
 BRANCHES = [("机关第一党支部", "jiwei"), ("机关第二党支部", "coal_head")]  # branch, its secretary
 
@@ -43,3 +43,11 @@ def create_demo():
                         self_assessment="已按要求落实，相关台账、记录齐全。", version=2).where(Item.id == item.id).execute()
     for item in Item.select().where((Item.year == year) & (Item.state == "open") & (Item.source != "")):
         checklists.propose(item, None)
+    # last year's reports all filed; this year's first period by two units
+    for p in reports.periods(year - 1) + reports.periods(year)[:1]:
+        units = parties.units() if p.year < year else parties.units()[2:4]
+        held, _ = parties.holders(p.year)
+        for unit in units:
+            filer = held.get(("unit_head", unit.id)) or office.id
+            Report.create(department=unit.id, period=reports.key(p), filed_by=filer, filed_at=p.due - timedelta(days=2),
+                          text=f"{unit.name}{p.label}：本单位网络阵地运行正常，未发现错误思潮和苗头性问题。")

@@ -115,3 +115,31 @@ class Evidence(BaseModel):
 
 
 MODELS = [Responsibility, TemplateItem, Item, Evidence]
+
+
+class Report(BaseModel):
+    """A unit's regular analysis report to the Party group (第七条（三）) for one period."""
+    department = peewee.ForeignKeyField(Department, backref="+", on_delete="CASCADE")
+    period = peewee.CharField(max_length=20)  # reports.key: "2026-quarter-4"
+    text = peewee.TextField()
+    filed_by = peewee.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    filed_at = peewee.DateTimeField(default=now)
+
+    class Meta:
+        table_name = "accountability_report"
+        indexes = ((("department", "period"), True),)
+
+
+class ReportReminder(BaseModel):
+    """A reminder sent (claimed) for a unit's report of a period: "due_soon" or "overdue", once each."""
+    department = peewee.ForeignKeyField(Department, backref="+", on_delete="CASCADE")
+    period = peewee.CharField(max_length=20)
+    stage = peewee.CharField(max_length=10)
+    sent_at = peewee.DateTimeField(default=now)
+
+    class Meta:
+        table_name = "accountability_report_reminder"
+        indexes = ((("department", "period", "stage"), True),)
+
+
+MODELS = MODELS + [Report, ReportReminder]

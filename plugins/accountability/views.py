@@ -2,13 +2,14 @@
 and its items (their steps run through the process kit's one view)."""
 import io
 
+import peewee
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from portal.plugin_api import (Case, Department, Field, InputError, Problems, StepView, audit, bump, can_see,
                                current_user,
                                database, flash_problems, now, read, requires, run_step, send_download, whole_number)
 
-from plugins.accountability import checklists, parties
+from plugins.accountability import checklists, parties, reports
 from plugins.accountability.models import Evidence, Item, TemplateItem
 from plugins.accountability.regulation import DUTIES, PARTY_GROUP, SCOPES, SOURCES
 from plugins.accountability.workflow import WORKFLOW, owner_or_office
@@ -279,3 +280,79 @@ def evidence_file(item_id, evidence_id):
     if row is None:
         abort(404)
     return send_download(io.BytesIO(bytes(row.data)), content_type=row.content_type, filename=row.filename)
+
+
+# -- regular analysis reports (第七条（三）) -----------------------------------------------------
+
+SCHEDULE_FIELDS = (
+    Field("period", "报送周期", "choice", required=True, choices=[(k, v[0]) for k, v in reports.PERIODS.items()]),
+    Field("due_days", "期满后报送天数", "whole", reports.MAX_DUE_DAYS, required=True,
+          hint=f"每期结束后多少日内报送（0—{reports.MAX_DUE_DAYS}）。"),
+)
+REPORT_FIELDS = (Field("text", "报告内容", "textarea", 5000, required=True, rows=8,
+                       placeholder="本期网络意识形态领域情况、重大事件和重要舆情中倾向性、苗头性问题，以及建议。"),)
+
+
+@bp.route("/reports")
+@requires("accountability.view")
+def report_list():
+    year = chosen_year()
+    unit_list, at = parties.units(), now()
+    rows = []
+    for p in reports.periods(year):
+        done = reports.filed(p)
+        missing = [u for u in unit_list if u.id not in done]
+        rows.append({"period": p, "filed": done, "missing": missing, "late": at >= p.due, "open": p.start <= at})
+    kind, days = reports.schedule()
+    return render_template("accountability/reports.html", year=year, rows=rows, unit_list=unit_list,
+                           fields=SCHEDULE_FIELDS, shown={"period": kind, "due_days": days},
+                           years=range(this_year(), FIRST_YEAR - 1, -1))
+
+
+@bp.route("/reports/schedule", methods=["POST"])
+@requires("accountability.manage")
+def report_schedule():
+    try:
+        values = read(SCHEDULE_FIELDS, request.form)
+    except InputError as exc:
+        flash_problems(exc)
+    else:
+        reports.set_schedule(values["period"], values["due_days"], current_user._get_current_object())
+        flash("报送周期已保存。", "success")
+    return redirect(url_for("accountability.report_list"))
+
+
+@bp.route("/reports/<int:year>/<int:number>/<int:department_id>", methods=["GET", "POST"])
+@requires("accountability.view")
+def report(year, number, department_id):
+    year = year_or_404(year)
+    p = reports.period(year, number)
+    unit = unit_or_404(department_id) if department_id else None
+    if p is None or unit is None:
+        abort(404)
+    user = current_user._get_current_object()
+    existing = reports.filed(p).get(unit.id)
+    status = 200
+    if request.method == "POST":
+        if not reports.may_file(user, unit, year):
+            abort(403)
+        if existing is not None:
+            flash("本期报告已报送，不能重复报送。", "error")
+            return redirect(url_for("accountability.report", year=year, number=number, department_id=unit.id))
+        try:
+            values = read(REPORT_FIELDS, request.form)
+        except InputError as exc:
+            flash_problems(exc)
+            status = 400
+        else:
+            try:
+                reports.file(p, unit, values["text"], user)
+            except peewee.IntegrityError:
+                flash("本期报告已报送，不能重复报送。", "error")
+            else:
+                flash(f"已报送{unit.name}{p.label}分析研判报告。", "success")
+            return redirect(url_for("accountability.report", year=year, number=number, department_id=unit.id))
+    return render_template("accountability/report.html", period=p, unit=unit, report=existing, fields=REPORT_FIELDS,
+                           shown=request.form if status == 400 else {}, may_file=reports.may_file(user, unit, year),
+                           filer=parties.names([existing.filed_by_id]).get(existing.filed_by_id) if existing else None
+                           ), status

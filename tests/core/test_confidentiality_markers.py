@@ -188,6 +188,7 @@ def parameters(app, world) -> dict[str, list]:
                               | {i.id for i in Item.select(Item.id).where(Item.year == now().year).limit(2)}),
             "evidence_id": [e.id for e in Evidence.select(Evidence.id).where(Evidence.case.in_(cases))][:3],
             "decision": ["accept", "reject"],
+            "number": [1],
         }
 
 

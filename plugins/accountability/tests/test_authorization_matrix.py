@@ -25,6 +25,10 @@ route                                                anonymous admin leader offi
 /accountability/items/{item}                         login     403   200    200    200     200  200   200
 /accountability/items/{item}/evidence/{file}         login     403   200    200    200     200  200   200
 /accountability/items/{item}/evidence/{proposal}     login     403   404    404    404     404  404   404
+/accountability/reports                              login     403   200    200    200     200  200   200
+/accountability/reports/{year}/1/{unit}              login     403   200    200    200     200  200   200
+/accountability/reports/{year}/9/{unit}              login     403   404    404    404     404  404   404
+/accountability/reports/{year}/1/0                   login     403   404    404    404     404  404   404
 """
 
 POST = """
@@ -37,6 +41,8 @@ route                                                          anonymous admin l
 /accountability/items/{item}/propose                           login     403   403    ok     403     ok   403   403
 /accountability/items/{item}/evidence/{proposal}/accept        login     403   403    ok     403     ok   403   403
 /accountability/items/{item}/evidence/{proposal}/reject        login     403   403    ok     403     ok   403   403
+/accountability/reports/schedule                               login     403   403    ok     403     403  403   403
+/accountability/reports/{year}/1/{unit}                        login     403   403    ok     403     ok   ok    ok
 """
 
 
