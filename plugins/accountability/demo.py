@@ -7,16 +7,16 @@ from portal.plugin_api import Department, User, database, now
 from plugins.accountability import checklists, parties, reports
 from plugins.accountability.models import Evidence, Item, Report
 
-BRANCHES = [("机关第一党支部", "jiwei"), ("机关第二党支部", "coal_head")]  # branch, its secretary
+BRANCHES = [("综合党支部", "jjw"), ("业务党支部", "coal_head")]  # branch, its secretary
 
 
 def create_demo():
     leader = User.get(User.username == "leader")
     office = User.get(User.username == "office")
     # 机关纪委's member sits in 办公室: not in 局领导, whose members all see every case
-    jiwei = User.create(username="jiwei", name="马清源", department=Department.get(Department.name == "办公室"),
+    jjw = User.create(username="jjw", name="马清源", department=Department.get(Department.name == "办公室"),
                         password_hash=leader.password_hash)
-    jiwei.set_roles(["discipline"])
+    jjw.set_roles(["discipline"])
     last = Department.select().order_by(Department.sort_order.desc()).first()
     for n, (name, _secretary) in enumerate(BRANCHES, start=1):
         Department.create(name=name, kind=parties.BRANCH, sort_order=last.sort_order + n * 10)

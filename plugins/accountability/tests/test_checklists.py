@@ -30,7 +30,7 @@ def test_each_party_gets_its_checklist_and_regenerating_adds_only_what_is_new(ap
         assert Item.select().where((Item.year == future) & Item.department.is_null()).count() == group_items
         for unit in units:
             assert Item.select().where((Item.year == future) & (Item.department == unit.id)).count() == unit_items
-        assert "机关第一党支部" in {u.name for u in units}  # the Party branches answer for their work too
+        assert "综合党支部" in {u.name for u in units}  # the Party branches answer for their work too
         total = Item.select().where(Item.year == future).count()
     # a new template item reaches every unit's checklist on the next generation; nothing is doubled
     added = office_client.post("/accountability/template", data={
@@ -70,7 +70,7 @@ def test_holders_are_kept_per_year(app, office_client, login):
         assert was_set  # the demo set it
         for duty, unit in parties.keys():
             data[f"{duty}-{unit or 0}"] = str(held.get((duty, unit)) or "")
-    assert "第一责任人（党组书记）" in html and "一岗双责" in html and "机关第一党支部" in html
+    assert "第一责任人（党组书记）" in html and "一岗双责" in html and "综合党支部" in html
     data[f"unit_head-{power}"] = str(user("staff").id)
     assert office_client.post(f"/accountability/parties/{YEAR}", data=dict(data)).status_code == 302
     with database.connection_context():
