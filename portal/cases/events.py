@@ -70,14 +70,16 @@ RECIPIENTS = {
 }
 
 
-def notify(case: Case, users, kind: str, message: str, actor=None) -> int:
+def notify(case: Case | None, users, kind: str, message: str, actor=None) -> int:
     """Tell ``users`` (User rows or ids) about ``case``: only those who may see it, never the actor.
-    Every notification about a case, the core's and the plugins', is written here."""
+    Every notification, the core's and the plugins', is written here; ``case`` None is one about
+    no case (a plugin's reminder of its own work), told to every user listed but the actor."""
     ids = {getattr(u, "id", u) for u in users} - ({actor.id} if actor else set())
-    recipients = access.may_see_ids(case, ids)
+    recipients = access.may_see_ids(case, ids) if case is not None else ids
     if recipients:
         Notification.insert_many(
-            [{"user": uid, "case": case.id, "kind": kind, "message": message} for uid in sorted(recipients)]
+            [{"user": uid, "case": case.id if case is not None else None, "kind": kind, "message": message}
+             for uid in sorted(recipients)]
         ).execute()
     return len(recipients)
 

@@ -26,7 +26,8 @@ __all__ = ["Field", "Stale", "Step", "StepView", "Workflow", "WorkflowError", "b
 
 
 def notify(case, users, kind, message, actor=None) -> int:
-    """portal.cases.events.notify: only those who may see the case are told, never the actor."""
+    """portal.cases.events.notify: only those who may see the case are told, never the actor;
+    ``case`` None: a reminder about no case, told to every user listed but the actor."""
     from portal.cases.events import notify as notify_case
 
     return notify_case(case, users, kind, message, actor)

@@ -87,6 +87,16 @@ def _grade(case):
                    stage="spreading", impact="可能引发关注。", response="核实并答复。")
 
 
+def _propose_as_evidence():
+    """The accountability plugin proposes the 研判 of the 内部 case as evidence of the Party group's
+    item (第七条（三）): its item pages are crawled with it."""
+    from plugins.accountability import checklists
+    from plugins.accountability.models import Item
+
+    for item in Item.select().where((Item.year == now().year) & (Item.source == "assessment")):
+        checklists.propose(item, None)
+
+
 def _issue_bulletins(office_client, start, end):
     """As the office, draft the 通报 of overdue cases (and the restricted one where the portal offers
     it), then 核稿 (by a second office user), 签发, 印发 each."""
@@ -130,6 +140,7 @@ def world(app, db):
         internal = _drive(internal, texts=True)
         secret = _drive(secret, texts=secret_accepted)
         _grade(internal)
+        _propose_as_evidence()
     day = posted_at.date()
     with app.app_context():
         circulars = _issue_bulletins(office_client, day, now().date())
@@ -172,6 +183,8 @@ def parameters(app, world) -> dict[str, list]:
     from portal.jobs.models import Job
     from portal.org.models import WorkingGroup, WorkingGroupMember
     from plugins.circulars import workflow as circulars
+    from plugins.accountability import workflow as accountability
+    from plugins.accountability.models import Evidence, Item, TemplateItem
 
     with app.app_context(), database.connection_context():
         cases = [world["internal"].id, world["secret"].id, Case.get(Case.number.endswith("-0001")).id]
@@ -188,7 +201,14 @@ def parameters(app, world) -> dict[str, list]:
             "member_id": [m.id for m in WorkingGroupMember.select(WorkingGroupMember.id)][:2],
             "kind_name": list(documents.document_kinds()),
             "object_id": sorted(set(cases + circular_ids)),
-            "action": sorted(set(workflow.ACTIONS) | set(circulars.ACTIONS)),
+            "action": sorted(set(workflow.ACTIONS) | set(circulars.ACTIONS) | set(accountability.ACTIONS)),
+            "year": [now().year],
+            "template_id": [t.id for t in TemplateItem.select(TemplateItem.id)][:2],
+            "item_id": sorted({e.item_id for e in Evidence.select(Evidence.item).where(Evidence.case.in_(cases))}
+                              | {i.id for i in Item.select(Item.id).where(Item.year == now().year).limit(2)}),
+            "evidence_id": [e.id for e in Evidence.select(Evidence.id).where(Evidence.case.in_(cases))][:3],
+            "decision": ["accept", "reject"],
+            "number": [1],
             "name": [p.name for p in app.extensions["portal_plugins"]],
             "job_id": [j.id for j in Job.select(Job.id)],
         }

@@ -1,0 +1,123 @@
+"""Accountability (网络意识形态工作责任制, 《网络意识形态工作责任制实施细则》第三—十条): who answers
+for what each year, and each party's yearly checklist with its evidence. Only hooks; the core
+never imports it. See README.md in this folder."""
+from flask import render_template
+from markupsafe import Markup
+
+from portal.plugin_api import NavItem, Permission, Section, Widget, database, hookimpl, now
+
+from plugins.accountability import checklists, reports, views
+from plugins.accountability.models import MODELS, Item
+from plugins.accountability.parties import BRANCH
+
+EVERYONE = ("leader", "office", "monitor", "dept_head", "staff", "liaison", "discipline")
+PERMISSIONS = [
+    Permission("accountability.view", "查看网络意识形态工作责任制（责任人、责任清单）", EVERYONE),
+    Permission("accountability.work", "办理本人负责的责任清单事项（佐证材料、自评）", EVERYONE),
+    Permission("accountability.manage", "设定责任人、维护清单模板、生成责任清单、退回事项", ("office",)),
+]
+
+AUDIT_LABELS = {
+    "accountability.parties_set": "设定年度网络意识形态工作责任人",
+    "accountability.template_added": "责任清单模板新增事项",
+    "accountability.template_edited": "修改责任清单模板事项",
+    "accountability.checklists_generated": "生成年度责任清单",
+    "accountability.item_assigned": "调整清单事项责任人和期限",
+    "accountability.item_completed": "清单事项提交自评",
+    "accountability.item_reopened": "清单事项退回重做",
+    "accountability.evidence_uploaded": "上传清单事项佐证材料",
+    "accountability.evidence_proposed": "系统提出清单事项佐证记录",
+    "accountability.evidence_accepted": "采用清单事项佐证记录",
+    "accountability.evidence_rejected": "不采用清单事项佐证记录",
+    "accountability.report_schedule": "设定分析研判报告报送周期",
+    "accountability.report_filed": "报送网络意识形态分析研判报告",
+}
+
+
+@hookimpl
+def portal_blueprints():
+    return views.bp
+
+
+@hookimpl
+def portal_models():
+    return MODELS
+
+
+@hookimpl
+def portal_migrations():
+    return f"{__name__}.migrations"
+
+
+@hookimpl
+def portal_permissions():
+    return PERMISSIONS
+
+
+@hookimpl
+def portal_roles():
+    return {"discipline": "机关纪委"}
+
+
+@hookimpl
+def portal_department_kinds():
+    return {BRANCH: "党支部"}
+
+
+@hookimpl
+def portal_audit_labels():
+    return AUDIT_LABELS
+
+
+@hookimpl
+def portal_nav_items(user):
+    return NavItem("责任制", "/accountability/", order=70, permission="accountability.view")
+
+
+@hookimpl
+def portal_dashboard_widgets(user):
+    if not user.can("accountability.work"):
+        return None
+    items = list(Item.select().where((Item.owner == user.id) & (Item.state == "open")).order_by(Item.due_at).limit(10))
+    if not items:
+        return None
+    html = render_template("accountability/widget.html", items=items)
+    return Widget("我的责任清单事项", Markup(html), order=40)
+
+
+@hookimpl
+def portal_department_sections(department, user):
+    if not user.can("accountability.view"):
+        return None
+    year = now().year
+    items = list(Item.select(Item.state, Item.due_at).where((Item.year == year) & (Item.department == department.id)))
+    if not items:
+        return None
+    done, total = checklists.progress(items)
+    html = render_template("accountability/section.html", year=year, department=department, done=done, total=total,
+                           overdue=sum(1 for i in items if i.overdue))
+    return Section("网络意识形态工作责任清单", Markup(html), order=60)
+
+
+@hookimpl
+def portal_tick(at):
+    return {"分析研判报告提醒": reports.remind(at)}
+
+
+@hookimpl
+def portal_schema_setup():
+    return seed
+
+
+def seed(app, migrated):
+    """The regulation's default items fill an empty template (a new database)."""
+    with app.app_context(), database.atomic():
+        made = checklists.seed_template()
+    return f"责任清单模板：已按《网络意识形态工作责任制实施细则》写入{made}项默认事项。" if made else None
+
+
+@hookimpl
+def portal_demo_data(app):
+    from plugins.accountability.demo import create_demo
+
+    create_demo()

@@ -1,0 +1,53 @@
+"""Demo data: two Party branches, a 机关纪委 member, the responsible parties of last year and this
+year, and both years' checklists in several states."""
+from datetime import timedelta
+
+from portal.plugin_api import Department, User, database, now
+
+from plugins.accountability import checklists, parties, reports
+from plugins.accountability.models import Evidence, Item, Report
+
+BRANCHES = [("综合党支部", "jjw"), ("业务党支部", "coal_head")]  # branch, its secretary
+
+
+def create_demo():
+    leader = User.get(User.username == "leader")
+    office = User.get(User.username == "office")
+    # 机关纪委's member sits in 办公室: not in 局领导, whose members all see every case
+    jjw = User.create(username="jjw", name="马清源", department=Department.get(Department.name == "办公室"),
+                        password_hash=leader.password_hash)
+    jjw.set_roles(["discipline"])
+    last = Department.select().order_by(Department.sort_order.desc()).first()
+    for n, (name, _secretary) in enumerate(BRANCHES, start=1):
+        Department.create(name=name, kind=parties.BRANCH, sort_order=last.sort_order + n * 10)
+    year = now().year
+    for y in (year - 1, year):
+        held, _ = parties.holders(y)
+        held[("secretary", None)] = leader.id
+        held[("direct", None)] = User.get(User.username == "deputy").id
+        for name, secretary in BRANCHES:
+            branch = Department.get(Department.name == name)
+            held[("unit_head", branch.id)] = User.get(User.username == secretary).id
+        with database.atomic():
+            parties.save(y, held)
+        checklists.generate(y, office)
+    # last year: nearly all done, each with its evidence; this year: some done, some proposed evidence
+    for y, share in ((year - 1, 0.9), (year, 0.3)):
+        items = list(Item.select().where(Item.year == y).order_by(Item.id))
+        for i, item in enumerate(items):
+            if i % 10 >= share * 10:
+                continue
+            Evidence.create(item=item.id, filename="工作台账.txt", content_type="text/plain",
+                            data="工作台账（演示）".encode(), note="本项工作台账", added_by=item.owner_id)
+            Item.update(state="done", completed_at=now() - timedelta(days=30 * (year - y) + 3),
+                        self_assessment="已按要求落实，相关台账、记录齐全。", version=2).where(Item.id == item.id).execute()
+    for item in Item.select().where((Item.year == year) & (Item.state == "open") & (Item.source != "")):
+        checklists.propose(item, None)
+    # last year's reports all filed; this year's first period by two units
+    for p in reports.periods(year - 1) + reports.periods(year)[:1]:
+        units = parties.units() if p.year < year else parties.units()[2:4]
+        held, _ = parties.holders(p.year)
+        for unit in units:
+            filer = held.get(("unit_head", unit.id)) or office.id
+            Report.create(department=unit.id, period=reports.key(p), filed_by=filer, filed_at=p.due - timedelta(days=2),
+                          text=f"{unit.name}{p.label}：本单位网络阵地运行正常，未发现错误思潮和苗头性问题。")

@@ -1,0 +1,1 @@
+"""The accountability plugin's migrations, applied in order by ``portal migrate`` (see ``portal.migrate``)."""

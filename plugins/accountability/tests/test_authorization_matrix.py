@@ -1,0 +1,70 @@
+"""Every accountability route × every role × anonymous (the core's table format, tests/matrix.py).
+
+{item} is an open item of 电力科's checklist this year (owned by `head`, 电力科's head), {file} a
+file of its evidence, {proposal} a record proposed for it; {unit} is 电力科, {template} the first
+template item. The office manages; every role but the administrator reads and works its own items.
+"""
+import pytest
+
+from portal.plugin_api import Case, Department, database, now
+
+from plugins.accountability.models import Evidence, Item, TemplateItem
+from tests.matrix import check_get, check_post, unlisted_routes
+
+GET = """
+route                                                anonymous admin leader office monitor head staff liaison
+/accountability/                                     login     403   200    200    200     200  200   200
+/accountability/?year=2020                           login     403   200    200    200     200  200   200
+/accountability/parties/{year}                       login     403   200    200    200     200  200   200
+/accountability/parties/1900                         login     403   404    404    404     404  404   404
+/accountability/template                             login     403   403    200    403     403  403   403
+/accountability/template/{template}                  login     403   403    200    403     403  403   403
+/accountability/checklists/{year}/0                  login     403   200    200    200     200  200   200
+/accountability/checklists/{year}/{unit}             login     403   200    200    200     200  200   200
+/accountability/checklists/{year}/999999             login     403   404    404    404     404  404   404
+/accountability/items/{item}                         login     403   200    200    200     200  200   200
+/accountability/items/{item}/evidence/{file}         login     403   200    200    200     200  200   200
+/accountability/items/{item}/evidence/{proposal}     login     403   404    404    404     404  404   404
+/accountability/reports                              login     403   200    200    200     200  200   200
+/accountability/reports/{year}/1/{unit}              login     403   200    200    200     200  200   200
+/accountability/reports/{year}/9/{unit}              login     403   404    404    404     404  404   404
+/accountability/reports/{year}/1/0                   login     403   404    404    404     404  404   404
+"""
+
+POST = """
+route                                                          anonymous admin leader office monitor head staff liaison
+/accountability/parties/{year}                                 login     403   403    ok     403     403  403   403
+/accountability/template                                       login     403   403    ok     403     403  403   403
+/accountability/template/{template}                            login     403   403    ok     403     403  403   403
+/accountability/checklists/{year}/generate                     login     403   403    ok     403     403  403   403
+/accountability/items/{item}/do/complete                       login     403   ok     ok     ok      ok   ok    ok
+/accountability/items/{item}/propose                           login     403   403    ok     403     ok   403   403
+/accountability/items/{item}/evidence/{proposal}/accept        login     403   403    ok     403     ok   403   403
+/accountability/items/{item}/evidence/{proposal}/reject        login     403   403    ok     403     ok   403   403
+/accountability/reports/schedule                               login     403   403    ok     403     403  403   403
+/accountability/reports/{year}/1/{unit}                        login     403   403    ok     403     ok   ok    ok
+"""
+
+
+@pytest.fixture
+def ids(app):
+    with database.connection_context():
+        power = Department.get(Department.name == "电力科")
+        item = Item.get((Item.year == now().year) & (Item.department == power.id) & (Item.state == "open")
+                        & (Item.source == "cases"))
+        file = Evidence.create(item=item.id, filename="台账.txt", content_type="text/plain", data=b"x")
+        proposal = Evidence.create(item=item.id, state="proposed", source="cases", case=Case.select().first().id)
+        return {"year": now().year, "unit": power.id, "item": item.id, "file": file.id, "proposal": proposal.id,
+                "template": TemplateItem.select().first().id}
+
+
+def test_get_matrix(app, ids):
+    assert check_get(app, GET, ids) == []
+
+
+def test_post_matrix(app, ids):
+    assert check_post(app, POST, ids, data={}) == []
+
+
+def test_every_accountability_route_is_in_the_matrix(app):
+    assert unlisted_routes(app, [GET, POST], {"accountability"}) == [], "routes without a row in the matrix"
