@@ -60,16 +60,20 @@ def portal_schema_setup():
 
 @hookspec
 def portal_permissions():
-    """Return ``Permission(name, label, roles)`` objects the plugin defines.
+    """Return ``Permission(name, label, roles, departments=(), scope="bureau", everywhere=())``
+    objects the plugin defines.
 
-    ``name`` is ``"<plugin>.<verb>"``, ``label`` is Chinese, ``roles`` are the role
-    codes that hold it by default. A name defined twice stops the start.
+    ``name`` is ``"<plugin>.<verb>"``, ``label`` is Chinese, ``roles`` are the role codes that
+    hold it; ``departments`` limits them to members of those departments, ``scope="department"``
+    to their own department's page or object, and ``everywhere`` roles hold it whatever their
+    department (docs/plugins.md, "Who may use it"). A name defined twice stops the start.
     """
 
 
 @hookspec
 def portal_nav_items(user):
-    """Return ``NavItem(label, url, order)`` entries for the header menu that ``user`` may see.
+    """Return ``NavItem(label, url, order, permission=None)`` entries for the header menu that
+    ``user`` may see (an item naming a ``permission`` is shown only to its holders).
 
     Called on every full page render, so keep it cheap: no queries.
     """
@@ -77,13 +81,15 @@ def portal_nav_items(user):
 
 @hookspec
 def portal_dashboard_widgets(user):
-    """Return ``Widget(title, html, order)`` fragments for ``user``'s home page (``/``)."""
+    """Return ``Widget(title, html, order, permission=None)`` fragments for ``user``'s home page
+    (``/``); one naming a ``permission`` is shown only to its holders."""
 
 
 @hookspec
 def portal_department_sections(department, user):
-    """Return ``Section(title, html, order)`` blocks for the page ``/departments/<id>``
-    of ``department``, as ``user`` may see them."""
+    """Return ``Section(title, html, order, permission=None)`` blocks for the page
+    ``/departments/<id>`` of ``department``, as ``user`` may see them; one naming a ``permission``
+    is shown only to its holders on that department (``user.can(permission, department=…)``)."""
 
 
 @hookspec

@@ -23,6 +23,7 @@ class NavItem:
     label: str
     url: str
     order: int = 100
+    permission: str | None = None  # shown only to holders (on the department's page)
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ class Widget:
     title: str
     html: Markup
     order: int = 100
+    permission: str | None = None  # shown only to holders (on the department's page)
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,7 @@ class Section:
     title: str
     html: Markup
     order: int = 100
+    permission: str | None = None  # shown only to holders (on the department's page)
 
 
 @dataclass(frozen=True)
@@ -125,6 +128,11 @@ def flatten(results) -> list:
 
 
 def collect(hook, **kwargs) -> list:
-    """Call a list-returning hook and sort what it returns by ``order`` when present."""
+    """Call a list-returning hook and sort what it returns by ``order`` when present. An item
+    that names a ``permission`` is kept only when ``user`` holds it (on ``department``, when the
+    hook is about one)."""
     items = flatten(hook(**kwargs))
+    user, department = kwargs.get("user"), kwargs.get("department")
+    items = [item for item in items if getattr(item, "permission", None) is None
+             or (user is not None and user.can(item.permission, department=department))]
     return sorted(items, key=lambda item: getattr(item, "order", 100))

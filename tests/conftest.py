@@ -1,3 +1,5 @@
-"""The fixtures live in tests/fixtures.py (the root conftest.py loads them for plugins too);
+"""The fixtures live in portal/testing.py (shipped with the portal for plugins' tests too);
 these names are re-exported for tests that import them from here."""
-from tests.fixtures import PortalClient, make_app  # noqa: F401
+from portal.testing import PortalClient, make_app
+
+__all__ = ["PortalClient", "make_app"]

@@ -3,9 +3,7 @@ distributed to departments, who acknowledge receipt (签收)."""
 from flask import render_template
 from markupsafe import Markup
 
-from portal.auth.permissions import Permission
-from portal.hookspecs import hookimpl
-from portal.plugins import NavItem, Section, Widget
+from portal.plugin_api import Permission, hookimpl, NavItem, Section, Widget
 
 from plugins.circulars import views, workflow
 from plugins.circulars.models import MODELS, Circular, CircularRecipient

@@ -3,8 +3,7 @@ attachments and two receipts; a notice awaiting a leader's signature; a draft.""
 import hashlib
 from datetime import date, datetime
 
-from portal import audit
-from portal.org.models import Department, User
+from portal.plugin_api import audit, Department, User
 
 from plugins.circulars import demo_texts as seed
 from plugins.circulars import printing, workflow

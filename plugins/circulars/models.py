@@ -1,10 +1,7 @@
 """Circulars (发文): the document, its attachments, who receives it, its frozen PDF, the counter."""
 import peewee
 
-from portal.cases.models import Case
-from portal.db import BaseModel, now
-from portal.documents.gongwen import SECRECY, URGENCY, document_number
-from portal.org.models import Department, User
+from portal.plugin_api import Case, BaseModel, now, SECRECY, URGENCY, document_number, Department, User
 
 KINDS = {
     "notice": "通知", "bulletin": "通报", "minutes": "纪要", "opinion": "意见", "decision": "决定",

@@ -1,6 +1,5 @@
 """A circular as the core's GB/T 9704 document, and its PDF."""
-from portal import documents
-from portal.documents.gongwen import Attachment, Gongwen, secrecy_mark
+from portal.plugin_api import documents, Attachment, Gongwen, secrecy_mark
 
 from plugins.circulars.models import SECRECY_LABELS, URGENCY_LABELS, Circular, CircularAttachment
 

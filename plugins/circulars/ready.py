@@ -3,11 +3,7 @@
 from dataclasses import dataclass
 from datetime import date
 
-from portal import documents
-from portal.cases import access
-from portal.cases.queries import bulletin
-from portal.documents.gongwen import chinese_date
-from portal.org.models import Department
+from portal.plugin_api import documents, access, bulletin, chinese_date, Department
 
 from plugins.circulars import workflow
 from plugins.circulars.workflow import CircularError

@@ -5,14 +5,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from peewee import JOIN, fn
 
-from portal import documents
-from portal.audit import AuditEvent
-from portal.auth.permissions import requires
-from portal.uploads import read_upload
-from portal.db import now
-from portal.downloads import send_download
-from portal.inputs import InputError, Problems, bounded_day, bounded_id, flash_problems, safe_next
-from portal.org.models import Department, User
+from portal.plugin_api import (documents, AuditEvent, requires, read_upload, now, send_download, InputError,
+                              Problems, bounded_day, bounded_id, flash_problems, safe_next, Department, User)
 
 from plugins.circulars import printing, ready, workflow
 from plugins.circulars.models import (

@@ -12,14 +12,9 @@ import hashlib
 import re
 from datetime import date
 
-from portal import audit
-from portal.audit import AuditEvent
-from portal.cases import access
-from portal.cases.models import Case
-from portal.db import database, now
-from portal.inputs import Problems, bounded_id, clean_text
-from portal.org.models import WORKING_KINDS, Department
-from portal.process import Stale, Step, Workflow, WorkflowError, bump, next_number
+from portal.plugin_api import (audit, AuditEvent, access, Case, database, now, Problems, bounded_id,
+                              clean_text, WORKING_KINDS, Department, Stale, Step, Workflow, WorkflowError,
+                              bump, next_number)
 
 from plugins.circulars.models import (
     KINDS, SECRECY_LABELS, URGENCY_LABELS, Circular, CircularAttachment, CircularCase, CircularCounter,

@@ -11,13 +11,9 @@ from peewee import Case as SQLCase
 from plugins.grading import views, workflow
 from plugins.grading.models import MODELS, Grade, GradeChange, review_due_query
 from plugins.grading.rules import CRITICAL, GENERAL, GRADE_LABELS, MAJOR, rank
-from portal.auth.permissions import Permission
-from portal.cases import access, queries
-from portal.cases.models import OPEN_STATES, UNARCHIVED_STATES, Case
-from portal.cases.workflow import read_only
-from portal.db import now
-from portal.hookspecs import hookimpl
-from portal.plugins import CaseAction, CaseFilterOption, NavItem, Panel, Section, Widget
+from portal.plugin_api import (Permission, access, case_queries as queries, OPEN_STATES, UNARCHIVED_STATES,
+                              Case, read_only, now, hookimpl, CaseAction, CaseFilterOption, NavItem, Panel,
+                              Section, Widget)
 
 PERMISSIONS = [
     Permission("grading.record", "记录舆情热度、设置舆情标记", ("monitor", "office")),

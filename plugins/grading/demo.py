@@ -2,8 +2,7 @@
 from datetime import timedelta
 
 from plugins.grading import workflow
-from portal.cases.models import Case
-from portal.org.models import User
+from portal.plugin_api import Case, User
 
 # case title -> snapshots (hours after posting, clicks, comments, mainstream reposts, heat index)
 HEAT = {

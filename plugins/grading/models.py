@@ -2,9 +2,7 @@
 import peewee
 
 from plugins.grading.rules import FLAGS, GRADE_LABELS, GRADES, MAJOR, rank
-from portal.cases.models import ENDED_STATES, Case
-from portal.db import BaseModel, now
-from portal.org.models import User
+from portal.plugin_api import ENDED_STATES, Case, BaseModel, now, User
 
 SOURCES = {"rule": "按规则判定", "escalation": "办公室提级处置", "manual": "局领导人工定级"}
 STAGES = {

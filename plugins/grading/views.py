@@ -6,13 +6,8 @@ from peewee import JOIN
 from plugins.grading import chart, workflow
 from plugins.grading.models import STAGES, Assessment, Grade, GradeChange, Review, Snapshot
 from plugins.grading.rules import FLAGS, GRADE_LABELS, GRADES, Thresholds, rank
-from portal.auth.permissions import public, requires
-from portal.cases import access
-from portal.cases.forms import text
-from portal.cases.models import Case
-from portal.cases.workflow import WorkflowError, read_only
-from portal.inputs import flash_problems
-from portal.org.models import User
+from portal.plugin_api import (public, requires, access, form_text as text, Case, WorkflowError, read_only,
+                              flash_problems, User)
 
 
 class GradingBlueprint(Blueprint):

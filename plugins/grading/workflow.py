@@ -22,14 +22,9 @@ from plugins.grading.models import (
 from plugins.grading.rules import (
     DEFAULT_THRESHOLDS, FLAGS, GENERAL, GRADE_LABELS, GRADES, MAJOR, Thresholds, classify, rank,
 )
-from portal import audit
-from portal.cases import access
-from portal.cases.events import emit, notify, users_with_roles
-from portal.cases.models import ENDED_STATES
-from portal.cases.workflow import WorkflowError, read_only
-from portal.db import database, now
-from portal.inputs import Problems, parse_datetime, whole_number
-from portal.settings import get_settings, set_setting
+from portal.plugin_api import (audit, access, emit, notify, users_with_roles, ENDED_STATES, WorkflowError,
+                              read_only, database, now, Problems, parse_datetime, whole_number, get_settings,
+                              set_setting)
 
 
 class GradingError(WorkflowError):

@@ -8,7 +8,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from flask import current_app
 
-from portal.auth.permissions import role_can, roles
+from portal.auth.permissions import held, roles
 from portal.db import BaseModel, now
 
 # The core's kinds of organisation unit; plugins add theirs with portal_department_kinds
@@ -126,11 +126,14 @@ class User(UserMixin, BaseModel):
         names = roles()
         return "、".join(names.get(r, r) for r in self.roles)
 
-    def can(self, permission: str) -> bool:
+    def can(self, permission: str, department=None) -> bool:
+        """Whether the user holds ``permission`` (on ``department``'s page or object, a
+        Department or its id, for a permission of ``scope="department"``)."""
         answers = self.__dict__.setdefault("_can", {})  # a page asks the same question many times
-        if permission not in answers:
-            answers[permission] = self.active and role_can(self.roles, permission)
-        return answers[permission]
+        key = (permission, getattr(department, "id", department))
+        if key not in answers:
+            answers[key] = self.active and held(permission, self, department)
+        return answers[key]
 
     def has_role(self, *roles) -> bool:
         return bool(set(self.roles) & set(roles))

@@ -4,6 +4,9 @@ import re
 
 from portal.cases.models import Case
 from portal.db import database
+from portal.testing import drive  # shipped with the portal: the fixture make_case
+
+__all__ = ["PNG", "drive", "fetch", "png", "register", "step"]
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
@@ -36,36 +39,3 @@ def step(client, case, action, **fields):
 
 def png(name="shot.png"):
     return (io.BytesIO(PNG), name)
-
-
-def drive(app, title, *, state="handling", host="电力科", posted_at=None) -> Case:
-    """A case driven through the real workflow, each step by its role, up to ``state``
-    (registered, reported, handling, awaiting_approval or replied)."""
-    from datetime import timedelta
-
-    from portal.cases import workflow
-    from portal.db import now
-    from portal.org.models import Department, User
-
-    def user(username):
-        return User.get(User.username == username)
-
-    with app.app_context(), database.connection_context():
-        host_id = Department.get(Department.name == host).id
-        case = workflow.register(user("monitor"), title=title, source="website", url="", category="complaint",
-                                 post_text=f"{title}（测试原帖）", posted_at=posted_at or now() - timedelta(hours=1))
-        if state == "registered":
-            return Case.get_by_id(case.id)
-        workflow.report(case, user("monitor"), version=case.version)
-        if state == "reported":
-            return Case.get_by_id(case.id)
-        workflow.assign(case, user("leader"), version=case.version, host_department_id=host_id,
-                        instruction="请核实后答复。")
-        if state in ("awaiting_approval", "replied"):
-            handler = User.get(User.department == host_id)
-            workflow.submit_reply(case, handler, version=case.version, findings="已核实。", text="网友您好：已处理。")
-        if state == "replied":
-            workflow.approve(case, user("leader"), version=case.version)
-            workflow.record_reply(case, user("office"), version=case.version, reply_url="https://bbs.example.cn/r",
-                                  replied_at=min(case.posted_at + timedelta(days=1), now()))
-        return Case.get_by_id(case.id)

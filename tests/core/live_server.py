@@ -21,17 +21,17 @@ def free_port() -> int:
 
 
 class LiveServer:
-    def __init__(self, instance: Path, port: int | None = None, env: dict | None = None):
-        self.instance, self.port = instance, port or free_port()
+    def __init__(self, instance: Path, port: int | None = None, env: dict | None = None, portal: Path = PORTAL):
+        self.instance, self.port, self.portal = instance, port or free_port(), portal
         self.base = f"http://127.0.0.1:{self.port}"
         self.env = {**os.environ, "PORTAL_INSTANCE_PATH": str(instance), **(env or {})}
         self.process = None
 
     def init_demo(self):
-        subprocess.run([str(PORTAL), "init-db", "--demo"], env=self.env, check=True, capture_output=True)
+        subprocess.run([str(self.portal), "init-db", "--demo"], env=self.env, check=True, capture_output=True)
 
     def start(self, timeout=30):
-        self.process = subprocess.Popen([str(PORTAL), "serve", "--port", str(self.port), "--threads", "4"],
+        self.process = subprocess.Popen([str(self.portal), "serve", "--port", str(self.port), "--threads", "4"],
                                         env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.time() + timeout
         while time.time() < deadline:

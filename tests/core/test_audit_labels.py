@@ -1,6 +1,6 @@
 """The audit log names its events in Chinese: the core's labels and each plugin's
 (``portal_audit_labels``). Every action recorded anywhere in the test suite is also checked by
-the autouse fixture ``audit_actions_have_labels`` (tests/fixtures.py)."""
+the autouse fixture ``audit_actions_have_labels`` (portal/testing.py)."""
 import ast
 import inspect
 import re

@@ -1,0 +1,65 @@
+"""The public plugin API: import everything a plugin needs from here, and nothing else of the core.
+
+    from portal.plugin_api import hookimpl, NavItem, Permission, requires, BaseModel, now
+
+The promise: every name in ``__all__`` keeps its meaning and its call signature. A name may be
+removed or changed only after a release in which it still works and warns
+(``DeprecationWarning``) with its replacement, and a note in docs/plugins.md ("Stability").
+New names and new keyword arguments with a default may come at any time. Everything else in
+``portal.*`` is the core's own and may change without notice; a test
+(tests/core/test_plugin_api.py) checks that the plugins in this repository (``plugins/``,
+``examples/``) import nothing else. The process kit (``portal.process``) is re-exported whole,
+so what it gains comes along.
+
+docs/plugins.md is the tutorial and the hook reference.
+"""
+from flask_login import current_user
+
+from portal import audit, documents
+from portal import process as _process
+from portal.audit import AuditEvent, record
+from portal.auth.permissions import Permission, PluginError, public, requires
+from portal.cases import access
+from portal.cases import queries as case_queries
+from portal.cases.access import can_see, case_or_404, visible
+from portal.cases.queries import bulletin
+from portal.cases.events import emit, users_with_roles
+from portal.cases.forms import text as form_text
+from portal.cases.models import ENDED_STATES, OPEN_STATES, UNARCHIVED_STATES, Case, Notification
+from portal.cases.workflow import read_only
+from portal.db import BaseModel, database, now
+from portal.documents.gongwen import SECRECY, URGENCY, Attachment, Gongwen, chinese_date, document_number, secrecy_mark
+from portal.downloads import send_download
+from portal.hookspecs import hookimpl
+from portal.inputs import (InputError, PortalForm, Problems, bounded_day, bounded_id, clean_text, flash_problems,
+                           optional, parse_datetime, required, safe_next, whole_number)
+from portal.org.models import WORKING_KINDS, Department, User
+from portal.plugins import CaseAction, CaseFilterOption, DocumentKind, NavItem, Panel, Section, Widget
+from portal.settings import get_setting, get_settings, set_setting
+from portal.uploads import read_upload
+
+# the process kit, whole: every name portal.process exports (Step, Workflow, bump, notify …)
+globals().update({name: getattr(_process, name) for name in _process.__all__})
+
+__all__ = [
+    # hooks and what they return
+    "hookimpl", "NavItem", "Widget", "Section", "Panel", "CaseAction", "CaseFilterOption", "DocumentKind",
+    "PluginError",
+    # who may do what
+    "Permission", "requires", "public", "current_user", "User", "Department", "WORKING_KINDS", "users_with_roles",
+    # the database
+    "BaseModel", "database", "now",
+    # input and its problems
+    "Problems", "InputError", "required", "optional", "PortalForm", "flash_problems", "form_text", "clean_text",
+    "parse_datetime",
+    "whole_number", "bounded_id", "bounded_day", "safe_next", "read_upload", "send_download",
+    # the audit log and settings
+    "audit", "record", "AuditEvent", "get_setting", "get_settings", "set_setting",
+    # cases and the one visibility rule
+    "Case", "Notification", "OPEN_STATES", "UNARCHIVED_STATES", "ENDED_STATES", "access", "can_see", "visible",
+    "case_or_404", "read_only", "emit", "case_queries", "bulletin",
+    # documents (docs/documents.md)
+    "documents", "Gongwen", "Attachment", "chinese_date", "document_number", "secrecy_mark", "SECRECY", "URGENCY",
+    # the process kit: everything portal.process exports (Step, Workflow, notify, …)
+    *_process.__all__,
+]
