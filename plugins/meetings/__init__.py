@@ -5,7 +5,7 @@ its host unit, decided matters followed to the report-back. Only hooks; see READ
 from flask import render_template, url_for
 from markupsafe import Markup
 
-from portal.plugin_api import (DocumentKind, NavItem, Panel, Permission, Section, Widget, access, hookimpl, now)
+from portal.plugin_api import (NavItem, Panel, Permission, Section, Widget, access, hookimpl, now)
 
 from plugins.meetings import printing, views, workflow
 from plugins.meetings.models import MODELS, Decision, Item, Meeting

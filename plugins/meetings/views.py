@@ -1,13 +1,11 @@
 """The joint meetings' pages: the list, a meeting with its agenda, minutes and decided matters,
 the members, the supervision of decided matters, the case panel, the calendar file."""
-from datetime import datetime, timedelta
-
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from peewee import JOIN
 
 from portal.plugin_api import (AuditEvent, Case, Department, InputError, Problems, StepView, User, access, audit,
-                               bounded_id, bump, can_see, clean_text, database, flash_problems, now, read, read_upload,
+                               bounded_id, can_see, clean_text, database, flash_problems, now, read, read_upload,
                                requires, run_step, send_download, set_setting)
 
 from plugins.meetings import calendar, workflow

@@ -119,10 +119,10 @@ def _unit_of(record, user) -> bool:
 
 # -- meetings ---------------------------------------------------------------------------------
 
-def _advance(workflow, record, version, name, action, summary, **changes):
+def _advance(workflow, record, version, name, action, said, **changes):
     with database.atomic():
         workflow.advance(record, version, name, **changes)
-        audit.record(action, summary, obj=record, **{k: str(v) for k, v in changes.items() if k != "state"})
+        audit.record(action, said, obj=record, changed=sorted(changes))
     return record
 
 
