@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta
 
 from peewee import fn
 
-from portal.plugin_api import (Case, Department, Field, Notification, Stale, Step, User, Workflow, WorkflowError,
+from portal.plugin_api import (Case, Department, Field, Notification, Stale, Step, User, Workflow, quiet, WorkflowError,
                                WORKING_KINDS, access, audit, bump, can_see, database, get_setting, notify, now,
                                users_with_roles)
 
@@ -145,6 +145,7 @@ def _plan_recorded(meeting, user):
     return None
 
 
+@quiet
 def _emergency(meeting, user):
     return None if meeting.kind == "emergency" else "只有局领导紧急会议记录应对方案。"
 
@@ -383,6 +384,7 @@ def _has_minutes(item, user):
     return None if item.minutes_state == "draft" and item.minutes.strip() else "请先记录本事项纪要。"
 
 
+@quiet
 def _before_meeting(item, user):
     return None if item.meeting.state in ("approved", "scheduled") else "会议已召开，不能再调整议程。"
 

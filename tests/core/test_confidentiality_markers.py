@@ -87,10 +87,30 @@ def _grade(case):
                    stage="spreading", impact="可能引发关注。", response="核实并答复。")
 
 
+def _meet(case):
+    """The leaders' emergency meeting on the case, with its measure; an item about the case on the
+    demo's regular meeting, with its material and a decided matter (the meetings plugin)."""
+    from plugins.meetings import workflow as meetings
+    from plugins.meetings.models import Decision, Item, ItemFile, Meeting
+
+    office = _user("office")
+    coal = Department.get(Department.name == "煤炭科")
+    emergency = meetings.create_emergency(case, office)
+    Meeting.update(plan=f"应对方案：{case.number}").where(Meeting.id == emergency.id).execute()
+    regular = Meeting.get(Meeting.kind == "regular")
+    for meeting in (emergency, regular):
+        item = Item.create(meeting=meeting.id, department=coal.id, title=f"研究{case.number}", case=case.id,
+                           opinion=f"处理{case.number}", basis="制度", state="accepted", position=9,
+                           minutes=f"纪要{case.number}", minutes_state="confirmed")
+        ItemFile.create(item=item.id, file_name=f"{MARKERS['file']}M.pdf", content_type="application/pdf", data=b"%PDF")
+        Decision.create(item=item.id, text=f"办理{case.number}", department=coal.id, due_on=now().date())
+
+
 def _issue_bulletins(office_client, start, end):
     """As the office, draft the 通报 of overdue cases (and the restricted one where the portal offers
     it), then 核稿 (by a second office user), 签发, 印发 each."""
     from plugins.circulars import workflow as circulars
+    from plugins.meetings import workflow as meetings
     from plugins.circulars.models import Circular
 
     before = {c.id for c in Circular.select(Circular.id)}
@@ -130,6 +150,7 @@ def world(app, db):
         internal = _drive(internal, texts=True)
         secret = _drive(secret, texts=secret_accepted)
         _grade(internal)
+        _meet(internal)
     day = posted_at.date()
     with app.app_context():
         circulars = _issue_bulletins(office_client, day, now().date())
@@ -152,6 +173,8 @@ def parameters(app, world) -> dict[str, list]:
     from portal import documents
     from portal.org.models import WorkingGroup, WorkingGroupMember
     from plugins.circulars import workflow as circulars
+    from plugins.meetings import workflow as meetings
+    from plugins.meetings.models import Meeting
 
     with app.app_context(), database.connection_context():
         cases = [world["internal"].id, world["secret"].id, Case.get(Case.number.endswith("-0001")).id]
@@ -167,9 +190,20 @@ def parameters(app, world) -> dict[str, list]:
             "group_id": [g.id for g in WorkingGroup.select(WorkingGroup.id)][:2],
             "member_id": [m.id for m in WorkingGroupMember.select(WorkingGroupMember.id)][:2],
             "kind_name": list(documents.document_kinds()),
-            "object_id": sorted(set(cases + circular_ids)),
-            "action": sorted(set(workflow.ACTIONS) | set(circulars.ACTIONS)),
+            "object_id": sorted(set(cases + circular_ids + [m.id for m in Meeting.select(Meeting.id)])),
+            "action": sorted(set(workflow.ACTIONS) | set(circulars.ACTIONS) | set(meetings.MEETING.steps)
+                             | set(meetings.ITEM.steps) | set(meetings.DECISION.steps)),
+            **_meeting_parameters(),
         }
+
+
+def _meeting_parameters() -> dict[str, list]:
+    from plugins.meetings.models import Decision, Item, ItemFile, Meeting, Report
+
+    return {"meeting_id": [m.id for m in Meeting.select(Meeting.id)], "item_id": [i.id for i in Item.select(Item.id)],
+            "file_id": [f.id for f in ItemFile.select(ItemFile.id)],
+            "decision_id": [d.id for d in Decision.select(Decision.id)],
+            "report_id": [r.id for r in Report.select(Report.id)]}
 
 
 def urls(app, world) -> tuple[list[tuple[str, str, str]], list[str]]:
