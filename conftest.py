@@ -1,6 +1,7 @@
 """Load the portal's fixtures (portal/testing.py) for every test directory, the plugins' own
 included. An installed portal registers them through the ``pytest11`` entry point already;
 pytest then skips this (the plugin's name is the same)."""
+import os
 import sys
 import tempfile
 from importlib import metadata
@@ -28,6 +29,8 @@ def _in_repo_plugins_found():
     (dist / "entry_points.txt").write_text(
         "[portal.plugins]\n" + "".join(f"{name} = {value}\n" for name, value in missing.items()))
     sys.path.append(str(site))
+    # and for the servers the end-to-end tests start
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [os.environ.get("PYTHONPATH"), str(site)]))
 
 
 _in_repo_plugins_found()

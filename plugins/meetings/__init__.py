@@ -5,7 +5,7 @@ its host unit, decided matters followed to the report-back. Only hooks; see READ
 from flask import render_template, url_for
 from markupsafe import Markup
 
-from portal.plugin_api import (NavItem, Panel, Permission, Section, Widget, access, hookimpl, now)
+from portal.plugin_api import (CaseAction, NavItem, Panel, Permission, Section, Widget, access, hookimpl, now)
 
 from plugins.meetings import printing, views, workflow
 from plugins.meetings.models import MODELS, Decision, Item, Meeting
@@ -92,6 +92,14 @@ def portal_case_panels(case, user):
     if not Meeting.select().where(Meeting.case == case.id).exists():
         return None
     return Panel("联席会议与应对方案", url_for("meetings.case_panel", case_id=case.id), order=12)
+
+
+@hookimpl
+def portal_case_actions(case, user):
+    """第六条: the office may ask for an ad hoc joint meeting on a case (after its 研判)."""
+    if user.can("meetings.manage") and not access.register_only(case):
+        return CaseAction("申请召开临时联席会议", url_for("meetings.new", case=case.id), order=70)
+    return None
 
 
 @hookimpl

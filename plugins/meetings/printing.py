@@ -1,7 +1,7 @@
 """The meeting notice (会议通知) and the 会议纪要 as documents of the core's document service, laid
 out as GB/T 9704 公文: the notice under the office's mark; the 纪要 under the 纪要标志
 (“……会议纪要”) with its 出席/请假/列席 lists and the confirmed minutes of each item."""
-from portal.plugin_api import Department, DocumentKind, Gongwen, User, documents
+from portal.plugin_api import Department, DocumentKind, Gongwen, User, current_user, documents
 
 from plugins.meetings import workflow
 from plugins.meetings.models import Attendee, Decision, Item, Meeting
@@ -22,8 +22,12 @@ def _can_view(user, object_id) -> bool:
 
 
 def _agenda(meeting) -> list[Item]:
-    return list(Item.select(Item, Department).join(Department)
-                .where((Item.meeting == meeting.id) & (Item.state == "accepted")).order_by(Item.position, Item.id))
+    """The accepted items, without those about a case the reader may not see."""
+    query = (Item.select(Item, Department).join(Department)
+             .where((Item.meeting == meeting.id) & (Item.state == "accepted")).order_by(Item.position, Item.id))
+    if current_user and current_user.is_authenticated:
+        query = query.where(Item.case.is_null() | Item.case.not_in(workflow.hidden_cases(current_user)))
+    return list(query)
 
 
 def notice(meeting: Meeting) -> Gongwen:

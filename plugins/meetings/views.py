@@ -56,8 +56,7 @@ def meeting_context(meeting: Meeting, form=None, refused=None) -> dict:
     attendees = list(Attendee.select(Attendee, User).join(User).where(Attendee.meeting == meeting.id)
                      .order_by(Attendee.invited, User.id))
     timeline = list(AuditEvent.select(AuditEvent, User).join(User, JOIN.LEFT_OUTER, on=(AuditEvent.actor == User.id))
-                    .where((AuditEvent.object_type == "meeting") & (AuditEvent.object_id == meeting.id))
-                    .order_by(AuditEvent.id))
+                    .where(_about(meeting)).order_by(AuditEvent.id))
     departments = {d.id: d.name for d in Department.select(Department.id, Department.name)}
     return dict(meeting=meeting, items=items, decisions=decisions, attendees=attendees, timeline=timeline,
                 case=Case.get_by_id(meeting.case_id) if meeting.case_id else None,
@@ -69,6 +68,16 @@ def meeting_context(meeting: Meeting, form=None, refused=None) -> dict:
                 unit_choices=_submit_units(user), case_choices=_case_choices(user), today=now().date(),
                 ATTENDANCE=ATTENDANCE, people=workflow._people(meeting),
                 carry=meeting.state in ("approved", "scheduled") and user.can("meetings.manage"))
+
+
+def _about(meeting):
+    """The meeting's events: its own, or those recorded on its case (workflow._audit)."""
+    own = (AuditEvent.object_type == "meeting") & (AuditEvent.object_id == meeting.id)
+    if meeting.case_id:
+        return own | ((AuditEvent.object_type == "case") & (AuditEvent.object_id == meeting.case_id)
+                      & AuditEvent.action.startswith("meetings.")
+                      & (AuditEvent.data.contains(f'"meeting": {meeting.id},') | AuditEvent.data.contains(f'"meeting": {meeting.id}}}')))
+    return own
 
 
 def _submit_units(user) -> list[Department]:

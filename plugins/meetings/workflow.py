@@ -117,12 +117,39 @@ def _unit_of(record, user) -> bool:
     return bool(user.department_id) and record.department_id == user.department_id
 
 
+# -- the audit log ----------------------------------------------------------------------------
+
+def linked_case(record) -> int | None:
+    """The case a meeting, item or decision is about (an item's own, else its meeting's)."""
+    if isinstance(record, Meeting):
+        return record.case_id
+    if isinstance(record, Item):
+        return record.case_id or record.meeting.case_id
+    if isinstance(record, Decision):
+        return linked_case(record.item)
+    return None
+
+
+_CURRENT = object()  # the audit log's own default: the logged-in user
+
+
+def _audit(action, said, *, obj, actor=_CURRENT, **data):
+    """An event about a record linked to a case is recorded on the case, so the audit log hides
+    it from whoever may not see that case (portal.cases.access.redact_events)."""
+    options = {} if actor is _CURRENT else {"actor": actor}
+    case_id = linked_case(obj)
+    if case_id:
+        data[type(obj).__name__.lower()] = obj.id
+        return audit.record(action, said, object_type="case", object_id=case_id, **options, **data)
+    return audit.record(action, said, obj=obj, **options, **data)
+
+
 # -- meetings ---------------------------------------------------------------------------------
 
 def _advance(workflow, record, version, name, action, said, **changes):
     with database.atomic():
         workflow.advance(record, version, name, **changes)
-        audit.record(action, said, obj=record, changed=sorted(changes))
+        _audit(action, said, obj=record, changed=sorted(changes))
     return record
 
 
@@ -262,12 +289,12 @@ def create_meeting(user, *, kind, title, reason="", case=None, invited=()) -> Me
         _invite(meeting, member_attendees())
         _invite(meeting, invited, invited=True)
         if kind == "adhoc":
-            audit.record("meetings.requested", f"申请召开临时会议：{title}（{reason}）", obj=meeting)
+            _audit("meetings.requested", f"申请召开临时会议：{title}（{reason}）", obj=meeting)
             chosen = convener()
             tell([chosen] if chosen else users_with_roles(("leader",)), "meetings_request",
                  f"联席会议办公室申请召开临时会议：{title}，请审批。", case=case, actor=user)
         else:
-            audit.record("meetings.created", f"发起联席会议例会：{title}", obj=meeting)
+            _audit("meetings.created", f"发起联席会议例会：{title}", obj=meeting)
     return meeting
 
 
@@ -287,7 +314,7 @@ def create_emergency(case, actor=None) -> Meeting:
     Item.create(meeting=meeting.id, department=host.id, title="研判舆情并制定应对方案", case=case.id,
                 opinion="由信息中心提供信息、办公室作出研判，局领导研究制定应对方案。", basis=PLAN_BASIS,
                 state="accepted", position=1, submitted_by=actor.id if actor else None)
-    audit.record("meetings.emergency_created", f"提请局领导召开紧急会议：{meeting.title}", actor=actor, obj=meeting,
+    _audit("meetings.emergency_created", f"提请局领导召开紧急会议：{meeting.title}", actor=actor, obj=meeting,
                  case=case.id)
     return meeting
 
@@ -309,7 +336,7 @@ def set_attendance(meeting, user, rows: dict[int, tuple[str, str]], version) -> 
             Attendee.update(attendance=value, note=note.strip()[:200]).where(
                 (Attendee.id == attendee_id) & (Attendee.meeting == meeting.id)).execute()
         counts = {v: sum(1 for a, _ in rows.values() if a == v) for v in ("present", "leave", "observer")}
-        audit.record("meetings.attendance", f"登记出席情况：出席{counts['present']}人、请假{counts['leave']}人、"
+        _audit("meetings.attendance", f"登记出席情况：出席{counts['present']}人、请假{counts['leave']}人、"
                      f"列席{counts['observer']}人", obj=meeting)
 
 
@@ -320,7 +347,7 @@ def invite(meeting, user, user_ids, version) -> None:
     with database.atomic():
         bump(meeting, version, StaleRecord)
         _invite(meeting, user_ids, invited=True)
-        audit.record("meetings.invited", f"邀请列席：{len(user_ids)}人", obj=meeting)
+        _audit("meetings.invited", f"邀请列席：{len(user_ids)}人", obj=meeting)
 
 
 # -- agenda items -----------------------------------------------------------------------------
@@ -349,14 +376,14 @@ def submit_item(meeting, user, values, *, department_id, case=None, upload=None)
                            submitted_by=user.id, **values)
         if upload is not None:
             _store_file(item, upload, user)
-        audit.record("meetings.item_submitted", f"报送研究事项：{item.title}", obj=item, meeting=meeting.id)
+        _audit("meetings.item_submitted", f"报送研究事项：{item.title}", obj=item, meeting=meeting.id)
     return item
 
 
 def _store_file(item, upload, user):
     ItemFile.create(item=item.id, file_name=upload.filename[:200], content_type=upload.content_type,
                     data=upload.data, added_by=user.id)
-    audit.record("meetings.file_added", f"添加材料：{upload.filename[:80]}", obj=item)
+    _audit("meetings.file_added", f"添加材料：{upload.filename[:80]}", obj=item)
 
 
 def add_file(item, user, upload):
@@ -412,7 +439,7 @@ def move_up(item, user, version, values):
         mine = item.position
         bump(item, version, StaleRecord, position=above.position)
         Item.update(position=mine).where(Item.id == above.id).execute()
-        audit.record("meetings.item_moved", f"议程调整：{item.title}上移一项", obj=item)
+        _audit("meetings.item_moved", f"议程调整：{item.title}上移一项", obj=item)
     return item
 
 
@@ -473,7 +500,7 @@ def add_decision(item, user, values) -> Decision:
         decision = Decision.create(item=item.id, text=values["text"], department=values["department"],
                                    co_units=",".join(str(d) for d in co), due_on=values["due_on"].date())
         unit = Department.get_by_id(values["department"])
-        audit.record("meetings.decision_added", f"议定事项：{values['text'][:60]}（责任单位：{unit.name}，"
+        _audit("meetings.decision_added", f"议定事项：{values['text'][:60]}（责任单位：{unit.name}，"
                      f"{decision.due_on:%Y-%m-%d}前）", obj=decision, item=item.id)
         tell(unit_people(unit.id), "meetings_decision",
              f"联席会议议定事项交由本单位办理，{decision.due_on:%Y-%m-%d}前完成：{values['text'][:60]}",
@@ -492,7 +519,7 @@ def report(decision, user, version, values):
         Report.create(decision=decision.id, text=values["text"], by=user.id,
                       file_name=upload.filename[:200] if upload else "", content_type=upload.content_type if upload else "",
                       data=upload.data if upload else None)
-        audit.record("meetings.reported", f"报告办理情况：{values['text'][:80]}", obj=decision)
+        _audit("meetings.reported", f"报告办理情况：{values['text'][:80]}", obj=decision)
     return decision
 
 
@@ -507,7 +534,7 @@ def send_back(decision, user, version, values):
         latest = decision.reports.order_by(Report.id.desc()).first()
         if latest:
             Report.update(review=values["review"]).where(Report.id == latest.id).execute()
-        audit.record("meetings.decision_returned", f"办理情况退回：{values['review']}", obj=decision)
+        _audit("meetings.decision_returned", f"办理情况退回：{values['review']}", obj=decision)
     tell(unit_people(decision.department_id), "meetings_decision_returned",
          f"议定事项的办理情况被退回：{values['review']}", case=decision.item.case, actor=user)
     return decision
@@ -549,7 +576,7 @@ def carry_over(meeting, user, version) -> int:
                                basis=f"{REGULATION}第九条；原议定事项（{decision.item.meeting.title}）",
                                state="accepted", position=position, submitted_by=user.id)
             Decision.update(carried_to=item.id).where(Decision.id == decision.id).execute()
-        audit.record("meetings.carried_over", f"结转未办结事项{len(unfinished)}项", obj=meeting)
+        _audit("meetings.carried_over", f"结转未办结事项{len(unfinished)}项", obj=meeting)
     return len(unfinished)
 
 
@@ -580,7 +607,7 @@ def urge_overdue(at: datetime) -> int:
                 message = f"联席会议议定事项已超过完成时限（{decision.due_on:%Y-%m-%d}），请抓紧办理并报告：{decision.text[:60]}"
                 tell(unit_people(decision.department_id) + users_with_roles(("office",)), "meetings_overdue",
                      message, case=decision.item.case)
-                audit.record("meetings.urged", f"超期提醒：{decision.text[:60]}", actor=None, obj=decision)
+                _audit("meetings.urged", f"超期提醒：{decision.text[:60]}", actor=None, obj=decision)
                 sent += 1
     return sent
 

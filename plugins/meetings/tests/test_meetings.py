@@ -230,6 +230,9 @@ def test_grading_request_makes_the_leaders_emergency_meeting(app, make_case, off
     panel = leader_client.get(f"/meetings/cases/{case.id}/panel").get_data(as_text=True)
     assert "应对方案" in panel and "电力科两小时内发布情况说明" in panel and "发布情况说明" in panel
     assert "联席会议与应对方案" in leader_client.get(f"/cases/{case.id}").get_data(as_text=True)
+    # its steps are recorded on the case (the audit log hides them from who may not see it), and
+    # the meeting's own record shows them
+    assert "应对方案：一、电力科两小时内" in office_client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
 
 
 @pytest.mark.parametrize("username", ["monitor", "staff"])
@@ -246,3 +249,14 @@ def test_the_portal_works_with_the_plugin_disabled(tmp_path, demo_template):
     assert client.login("office").status_code == 302
     assert client.get("/").status_code == 200
     assert client.get("/meetings/").status_code == 404
+
+
+def test_the_office_asks_for_an_ad_hoc_meeting_from_the_case_page(make_case, office_client, leader_client):
+    case = make_case("某光伏项目补贴问题", state="handling")
+    page = office_client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "申请召开临时联席会议" in page
+    assert "申请召开临时联席会议" not in leader_client.get(f"/cases/{case.id}").get_data(as_text=True)
+    form = office_client.get(f"/meetings/new?case={case.id}").get_data(as_text=True)
+    assert f'value="{case.id}" selected' in form
+    meeting_id = _new(office_client, case=str(case.id), title="光伏补贴舆情临时会商", reason="研判认为有扩大迹象")
+    assert _meeting(meeting_id).case_id == case.id and _meeting(meeting_id).state == "request"
