@@ -110,7 +110,6 @@ def _issue_bulletins(office_client, start, end):
     """As the office, draft the 通报 of overdue cases (and the restricted one where the portal offers
     it), then 核稿 (by a second office user), 签发, 印发 each."""
     from plugins.circulars import workflow as circulars
-    from plugins.meetings import workflow as meetings
     from plugins.circulars.models import Circular
 
     before = {c.id for c in Circular.select(Circular.id)}
