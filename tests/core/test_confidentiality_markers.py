@@ -95,6 +95,23 @@ def _propose_as_evidence():
 
     for item in Item.select().where((Item.year == now().year) & (Item.source == "assessment")):
         checklists.propose(item, None)
+def _meet(case):
+    """The leaders' emergency meeting on the case, with its measure; an item about the case on the
+    demo's regular meeting, with its material and a decided matter (the meetings plugin)."""
+    from plugins.meetings import workflow as meetings
+    from plugins.meetings.models import Decision, Item, ItemFile, Meeting
+
+    office = _user("office")
+    coal = Department.get(Department.name == "煤炭科")
+    emergency = meetings.create_emergency(case, office)
+    Meeting.update(plan=f"应对方案：{case.number}").where(Meeting.id == emergency.id).execute()
+    regular = Meeting.get(Meeting.kind == "regular")
+    for meeting in (emergency, regular):
+        item = Item.create(meeting=meeting.id, department=coal.id, title=f"研究{case.number}", case=case.id,
+                           opinion=f"处理{case.number}", basis="制度", state="accepted", position=9,
+                           minutes=f"纪要{case.number}", minutes_state="confirmed")
+        ItemFile.create(item=item.id, file_name=f"{MARKERS['file']}M.pdf", content_type="application/pdf", data=b"%PDF")
+        Decision.create(item=item.id, text=f"办理{case.number}", department=coal.id, due_on=now().date())
 
 
 def _issue_bulletins(office_client, start, end):
@@ -141,6 +158,7 @@ def world(app, db):
         secret = _drive(secret, texts=secret_accepted)
         _grade(internal)
         _propose_as_evidence()
+        _meet(internal)
     day = posted_at.date()
     with app.app_context():
         circulars = _issue_bulletins(office_client, day, now().date())
@@ -185,6 +203,8 @@ def parameters(app, world) -> dict[str, list]:
     from plugins.circulars import workflow as circulars
     from plugins.accountability import workflow as accountability
     from plugins.accountability.models import Evidence, Item, TemplateItem
+    from plugins.meetings import workflow as meetings
+    from plugins.meetings.models import Meeting
 
     with app.app_context(), database.connection_context():
         cases = [world["internal"].id, world["secret"].id, Case.get(Case.number.endswith("-0001")).id]
@@ -200,18 +220,31 @@ def parameters(app, world) -> dict[str, list]:
             "group_id": [g.id for g in WorkingGroup.select(WorkingGroup.id)][:2],
             "member_id": [m.id for m in WorkingGroupMember.select(WorkingGroupMember.id)][:2],
             "kind_name": list(documents.document_kinds()),
-            "object_id": sorted(set(cases + circular_ids)),
-            "action": sorted(set(workflow.ACTIONS) | set(circulars.ACTIONS) | set(accountability.ACTIONS)),
+            "object_id": sorted(set(cases + circular_ids + [m.id for m in Meeting.select(Meeting.id)])),
+            "action": sorted(set(workflow.ACTIONS) | set(circulars.ACTIONS) | set(accountability.ACTIONS)
+                             | set(meetings.MEETING.steps) | set(meetings.ITEM.steps) | set(meetings.DECISION.steps)),
+            **_meeting_parameters(),
             "year": [now().year],
             "template_id": [t.id for t in TemplateItem.select(TemplateItem.id)][:2],
+            # both plugins name an item_id: the accountability checklist's and the meeting agenda's
             "item_id": sorted({e.item_id for e in Evidence.select(Evidence.item).where(Evidence.case.in_(cases))}
-                              | {i.id for i in Item.select(Item.id).where(Item.year == now().year).limit(2)}),
+                              | {i.id for i in Item.select(Item.id).where(Item.year == now().year).limit(2)}
+                              | set(_meeting_parameters()["item_id"])),
             "evidence_id": [e.id for e in Evidence.select(Evidence.id).where(Evidence.case.in_(cases))][:3],
             "decision": ["accept", "reject"],
             "number": [1],
             "name": [p.name for p in app.extensions["portal_plugins"]],
             "job_id": [j.id for j in Job.select(Job.id)],
         }
+
+
+def _meeting_parameters() -> dict[str, list]:
+    from plugins.meetings.models import Decision, Item, ItemFile, Meeting, Report
+
+    return {"meeting_id": [m.id for m in Meeting.select(Meeting.id)], "item_id": [i.id for i in Item.select(Item.id)],
+            "file_id": [f.id for f in ItemFile.select(ItemFile.id)],
+            "decision_id": [d.id for d in Decision.select(Decision.id)],
+            "report_id": [r.id for r in Report.select(Report.id)]}
 
 
 def urls(app, world) -> tuple[list[tuple[str, str, str]], list[str]]:

@@ -1,0 +1,180 @@
+"""Joint meetings (联席会议) under 《网络舆情信息通报共享和联席会商工作制度》: member units, regular,
+ad hoc and the leaders' emergency meetings, agenda items with 处理意见 and 依据, minutes per item by
+its host unit, decided matters followed to the report-back. Only hooks; see README.md here.
+"""
+from flask import render_template, url_for
+from markupsafe import Markup
+
+from portal.plugin_api import (CaseAction, NavItem, Panel, Permission, Section, Widget, access, hookimpl, now)
+
+from plugins.meetings import printing, views, workflow
+from plugins.meetings.models import MODELS, Decision, Item, Meeting
+
+PERMISSIONS = [
+    Permission("meetings.view", "查看联席会议", ("leader", "office", "dept_head", "liaison")),
+    Permission("meetings.manage", "联席会议办公室：发起会议、审核研究事项、记录议定事项", ("office",)),
+    Permission("meetings.convene", "召集人：审批临时会议", ("leader",)),
+    Permission("meetings.unit", "成员单位：报送研究事项、记录事项纪要、报告办理情况", ("dept_head", "liaison"),
+               scope="department"),
+]
+
+AUDIT_LABELS = {
+    "meetings.created": "发起联席会议例会",
+    "meetings.requested": "申请召开临时会议",
+    "meetings.emergency_created": "提请局领导紧急会议",
+    "meetings.approved": "批准召开临时会议",
+    "meetings.refused": "不同意召开临时会议",
+    "meetings.scheduled": "安排会议",
+    "meetings.invited": "邀请列席",
+    "meetings.attendance": "登记出席情况",
+    "meetings.held": "会议召开",
+    "meetings.plan": "记录应对方案",
+    "meetings.compiled": "汇总会议纪要",
+    "meetings.closed": "会议结束",
+    "meetings.item_submitted": "报送研究事项",
+    "meetings.item_accepted": "研究事项列入议程",
+    "meetings.item_returned": "退回研究事项",
+    "meetings.item_moved": "调整议程顺序",
+    "meetings.file_added": "添加研究事项材料",
+    "meetings.minutes_written": "记录事项纪要",
+    "meetings.minutes_confirmed": "确认事项纪要",
+    "meetings.decision_added": "记录议定事项",
+    "meetings.reported": "报告议定事项办理情况",
+    "meetings.decision_closed": "议定事项办结",
+    "meetings.decision_returned": "退回议定事项办理情况",
+    "meetings.carried_over": "结转未办结事项",
+    "meetings.urged": "议定事项超期提醒",
+    "meetings.members": "设置联席会议成员单位",
+}
+
+
+@hookimpl
+def portal_blueprints():
+    return views.bp
+
+
+@hookimpl
+def portal_models():
+    return MODELS
+
+
+@hookimpl
+def portal_migrations():
+    return f"{__name__}.migrations"
+
+
+@hookimpl
+def portal_permissions():
+    return PERMISSIONS
+
+
+@hookimpl
+def portal_audit_labels():
+    return AUDIT_LABELS
+
+
+@hookimpl
+def portal_nav_items(user):
+    return NavItem("联席会议", "/meetings/", order=70, permission="meetings.view")
+
+
+@hookimpl
+def portal_case_event(case, event):
+    """Grading's request for the leaders' emergency meeting (预案四（二）) creates the meeting."""
+    if event.name == "emergency_meeting_requested":
+        workflow.create_emergency(case, event.actor)
+
+
+@hookimpl
+def portal_case_panels(case, user):
+    if access.register_only(case) or not user.can("meetings.view"):
+        return None
+    if not Meeting.select().where(Meeting.case == case.id).exists():
+        return None
+    return Panel("联席会议与应对方案", url_for("meetings.case_panel", case_id=case.id), order=12)
+
+
+@hookimpl
+def portal_case_actions(case, user):
+    """第六条: the office may ask for an ad hoc joint meeting on a case (after its 研判)."""
+    if user.can("meetings.manage") and not access.register_only(case):
+        return CaseAction("申请召开临时联席会议", url_for("meetings.new", case=case.id), order=70)
+    return None
+
+
+@hookimpl
+def portal_tick(at):
+    return {"联席会议议定事项超期提醒": workflow.urge_overdue(at)}
+
+
+@hookimpl
+def portal_documents():
+    return printing.KINDS
+
+
+def _widget_rows(user) -> dict:
+    """What ``user`` must do about joint meetings, grouped."""
+    today, groups = now().date(), {}
+    meetings = workflow.visible_meetings(Meeting.select(), user)
+    if user.can("meetings.convene"):
+        rows = [m for m in meetings.where(Meeting.state == "request") if workflow.is_convener(m, user)]
+        if rows:
+            groups["待审批的临时会议申请"] = [(m.title, url_for("meetings.detail", meeting_id=m.id)) for m in rows]
+    if user.can("meetings.manage"):
+        items = workflow.visible_items(Item.select(Item, Meeting).join(Meeting), user).where(Item.state == "submitted")
+        if items.count():
+            groups["待审核的研究事项"] = [(i.title, url_for("meetings.detail", meeting_id=i.meeting_id)) for i in items.limit(10)]
+        overdue = workflow.visible_items(workflow.overdue_query(today).join(Meeting), user)
+        if overdue.count():
+            groups["超期未办结的议定事项"] = [(f"{d.text[:40]}（{d.due_on:%m-%d}）", url_for("meetings.supervision"))
+                                           for d in overdue.limit(10)]
+    if user.department_id and user.can("meetings.unit", department=user.department_id):
+        mine = workflow.visible_items(Item.select(Item, Meeting).join(Meeting), user).where(
+            (Item.department == user.department_id) & (Item.state == "accepted") & (Meeting.state == "held")
+            & (Item.minutes_state != "confirmed"))
+        if mine.count():
+            groups["本单位待记录的事项纪要"] = [(i.title, url_for("meetings.detail", meeting_id=i.meeting_id)) for i in mine]
+        due = workflow.visible_items(Decision.select(Decision, Item).join(Item).join(Meeting), user).where(
+            (Decision.department == user.department_id) & (Decision.state == "open"))
+        if due.count():
+            groups["本单位待办的议定事项"] = [(f"{d.text[:40]}（{d.due_on:%m-%d}前）",
+                                         url_for("meetings.detail", meeting_id=d.item.meeting_id)) for d in due.limit(10)]
+        open_meetings = meetings.where(Meeting.state.in_(("approved", "scheduled")))
+        rows = [m for m in open_meetings if not m.items_due_at or m.items_due_at >= now()]
+        if rows:
+            groups["可报送研究事项的会议"] = [(m.title, url_for("meetings.detail", meeting_id=m.id)) for m in rows]
+    return groups
+
+
+@hookimpl
+def portal_dashboard_widgets(user):
+    if not user.can("meetings.view"):
+        return None
+    groups = _widget_rows(user)
+    warning = workflow.half_year_warning(now().date()) if user.can("meetings.manage") else None
+    if not groups and not warning:
+        return None
+    html = render_template("meetings/widget.html", groups=groups, warning=warning)
+    return Widget("联席会议", Markup(html), order=25)
+
+
+@hookimpl
+def portal_department_sections(department, user):
+    if not user.can("meetings.view"):
+        return None
+    items = list(workflow.visible_items(Item.select(Item, Meeting).join(Meeting), user)
+                 .where(Item.department == department.id).order_by(Item.id.desc()).limit(20))
+    decisions = list(workflow.visible_items(Decision.select(Decision, Item).join(Item).join(Meeting), user)
+                     .where((Decision.department == department.id) & (Decision.state != "closed"))
+                     .order_by(Decision.due_on))
+    if not items and not decisions:
+        return None
+    html = render_template("meetings/section.html", items=items, decisions=decisions, today=now().date())
+    return Section("联席会议：研究事项与议定事项", Markup(html), order=40)
+
+
+@hookimpl(trylast=True)  # after the core's demo cases and grading's
+def portal_demo_data(app):
+    from plugins.meetings.demo import create_demo_meetings
+
+    create_demo_meetings()
