@@ -68,9 +68,9 @@ def embedded_fonts(app=None) -> list[str]:
                 if isinstance(obj, dict) and str(obj.get("Type", "")) == "/Font" and "BaseFont" in obj:
                     names.add(str(obj["BaseFont"]).lstrip("/").split("+", 1)[-1])
 
-        sample = Gongwen(mark="鄂尔多斯市能源局文件", number="鄂能局发〔2026〕1号", title="关于字体检测的通知",
+        sample = Gongwen(mark="某市能源局文件", number="某能局发〔2026〕1号", title="关于字体检测的通知",
                          recipients="各科室", body="一、总体要求\n（一）工作安排。事项编号YQ-2026-0009，共12件。",
-                         signature="鄂尔多斯市能源局", date_of_writing=date(2026, 1, 1))
+                         signature="某市能源局", date_of_writing=date(2026, 1, 1))
         report = font_report(app)
         write_pdf(gongwen_html(sample, report), css=print_css(app), font_files=report.extra_files, finisher=collect)
         found = app.extensions["portal_embedded_fonts"] = sorted(names)
