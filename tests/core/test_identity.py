@@ -111,3 +111,19 @@ def test_a_portal_without_an_identity_names_no_bureau(tmp_path, demo_template):
     login_page = page(app.test_client(), "/login")
     assert "<footer class=\"footer\">网络舆情工作平台 · 内网使用</footer>" in login_page
     assert "<title>登录 · 网络舆情工作平台</title>" in login_page
+
+
+def test_no_bureau_name_is_written_in_the_code():
+    """The bureau's name comes from its identity settings: outside the demo data and the tests,
+    no Python file or template of the portal, its plugins or the examples names it."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    found = []
+    for folder in ("portal", "plugins", "examples", "templates"):
+        for path in (root / folder).rglob("*"):
+            if path.suffix not in (".py", ".html", ".tmpl") or "tests" in path.parts or "demo" in path.name:
+                continue
+            text = path.read_text(encoding="utf-8")
+            found += [f"{path.relative_to(root)}: {word}" for word in ("鄂尔多斯", "鄂能局") if word in text]
+    assert not found, found
