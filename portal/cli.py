@@ -97,6 +97,10 @@ def serve(host, port, threads, worker):
 
     app = create_app()
     consumer = subprocess.Popen([sys.executable, "-m", "portal.cli", "worker"]) if worker else None
+    if consumer is not None:  # a service manager stops the portal with SIGTERM: stop the worker with it
+        import signal
+
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     click.echo(f"门户已启动：http://{host}:{port}/ （Ctrl+C 停止）")
     try:
         # waitress drops X-Forwarded-* by default: behind trusted proxies the app's ProxyFix reads them

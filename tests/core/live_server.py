@@ -21,8 +21,10 @@ def free_port() -> int:
 
 
 class LiveServer:
-    def __init__(self, instance: Path, port: int | None = None, env: dict | None = None, portal: Path = PORTAL):
-        self.instance, self.port, self.portal = instance, port or free_port(), portal
+    def __init__(self, instance: Path, port: int | None = None, env: dict | None = None, portal: Path = PORTAL,
+                 worker: bool = False):
+        """``worker``: `portal serve --worker`, the background jobs beside it (as `make run` starts it)."""
+        self.instance, self.port, self.portal, self.worker = instance, port or free_port(), portal, worker
         self.base = f"http://127.0.0.1:{self.port}"
         self.env = {**os.environ, "PORTAL_INSTANCE_PATH": str(instance), **(env or {})}
         self.process = None
@@ -31,8 +33,8 @@ class LiveServer:
         subprocess.run([str(self.portal), "init-db", "--demo"], env=self.env, check=True, capture_output=True)
 
     def start(self, timeout=30):
-        self.process = subprocess.Popen([str(self.portal), "serve", "--port", str(self.port), "--threads", "4"],
-                                        env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.process = subprocess.Popen([str(self.portal), "serve", "--port", str(self.port), "--threads", "4",
+                                         *(["--worker"] if self.worker else [])], env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.time() + timeout
         while time.time() < deadline:
             try:

@@ -221,15 +221,18 @@ def parameters(app, world) -> dict[str, list]:
             "member_id": [m.id for m in WorkingGroupMember.select(WorkingGroupMember.id)][:2],
             "kind_name": list(documents.document_kinds()),
             "object_id": sorted(set(cases + circular_ids + [m.id for m in Meeting.select(Meeting.id)])),
-            "action": sorted(set(workflow.ACTIONS) | set(circulars.ACTIONS) | set(accountability.ACTIONS)
-                             | set(meetings.MEETING.steps) | set(meetings.ITEM.steps) | set(meetings.DECISION.steps)),
             **_meeting_parameters(),
             "year": [now().year],
             "template_id": [t.id for t in TemplateItem.select(TemplateItem.id)][:2],
-            # both plugins name an item_id: the accountability checklist's and the meeting agenda's
-            "item_id": sorted({e.item_id for e in Evidence.select(Evidence.item).where(Evidence.case.in_(cases))}
-                              | {i.id for i in Item.select(Item.id).where(Item.year == now().year).limit(2)}
-                              | set(_meeting_parameters()["item_id"])),
+            # a blueprint's own values where two mean different things by one name (BY_BLUEPRINT)
+            ("cases", "action"): sorted(workflow.ACTIONS),
+            ("circulars", "action"): sorted(circulars.ACTIONS),
+            ("accountability", "action"): sorted(accountability.ACTIONS),
+            ("meetings", "action"): sorted(set(meetings.MEETING.steps) | set(meetings.ITEM.steps)
+                                           | set(meetings.DECISION.steps)),
+            ("accountability", "item_id"): sorted(
+                {e.item_id for e in Evidence.select(Evidence.item).where(Evidence.case.in_(cases))}
+                | {i.id for i in Item.select(Item.id).where(Item.year == now().year).limit(2)}),
             "evidence_id": [e.id for e in Evidence.select(Evidence.id).where(Evidence.case.in_(cases))][:3],
             "decision": ["accept", "reject"],
             "number": [1],
@@ -255,12 +258,14 @@ def urls(app, world) -> tuple[list[tuple[str, str, str]], list[str]]:
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
         if rule.endpoint in EXEMPT:
             continue
-        if any(arg not in values for arg in rule.arguments):
+        blueprint = rule.endpoint.partition(".")[0]
+        values_of = {n: values.get((blueprint, n), values.get(n)) for n in rule.arguments}
+        if any(v is None for v in values_of.values()):
             unfilled.append(rule.rule)
             continue
         method = "GET" if "GET" in rule.methods else "POST"
         names = sorted(rule.arguments)
-        for combo in product(*(values[n] for n in names)):
+        for combo in product(*(values_of[n] for n in names)):
             try:
                 url = app.url_map.bind("localhost").build(rule.endpoint, dict(zip(names, combo)), method=method)
             except Exception:

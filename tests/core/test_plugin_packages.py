@@ -1,13 +1,17 @@
 """A plugin as a department makes one: ``portal plugin new``, or the example in examples/,
 pip-installed into a virtual environment of its own beside the portal; its own tests pass there
-and its page answers from a real server. About half a minute each; CI runs them in both passes
-(SQLite, and PostgreSQL when PORTAL_TEST_DATABASE_URL is set, which the plugin's tests inherit)."""
+and its page answers from a real server. About half a minute each; run in the SQLite pass only
+(packaging does not depend on the database; the plugins' fixtures run on PostgreSQL in its pass)."""
+import os
 import shutil
 
 import pytest
 
 from tests.core.live_server import Browser, LiveServer
 from tests.core.plugin_venv import ROOT, Venv
+
+pytestmark = pytest.mark.skipif(bool(os.environ.get("PORTAL_TEST_DATABASE_URL")),
+                                reason="插件打包与安装与数据库无关：只在 SQLite 一轮运行（已设置 PORTAL_TEST_DATABASE_URL）")
 
 
 @pytest.fixture(scope="module")

@@ -4,6 +4,8 @@ against every rule of ``layout_check``. All PDFs are rendered once for the modul
 second each, measuring included)."""
 from datetime import date
 
+import os
+
 import pytest
 
 from portal import documents
@@ -11,6 +13,9 @@ from portal.documents.gongwen import Gongwen
 from portal.documents.measure import MeasuredPdf
 from tests.documents.layout_check import Spec, check, natural_end
 from tests.fixtures import make_app
+
+pytestmark = pytest.mark.skipif(bool(os.environ.get("PORTAL_TEST_DATABASE_URL")),
+                                reason="版式检查只看 PDF 的排版，与数据库无关：只在 SQLite 一轮运行（已设置 PORTAL_TEST_DATABASE_URL）")
 
 SENTENCES = (
     "各单位要高度重视网民留言办理工作，严格按照规定时限调查核实、提出办理意见并及时答复。",

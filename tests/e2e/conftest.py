@@ -65,7 +65,8 @@ class LoggedServer(LiveServer):
         self.log = self.instance / "server.log"
         self._log_file = self.log.open("ab")
         self.process = subprocess.Popen(
-            [str(PORTAL), "serve", "--host", "127.0.0.1", "--port", str(self.port), "--threads", "4"],
+            [str(PORTAL), "serve", "--host", "127.0.0.1", "--port", str(self.port), "--threads", "4",
+             *(["--worker"] if self.worker else [])],
             env=self.env, stdout=self._log_file, stderr=subprocess.STDOUT)
         deadline = time.time() + timeout
         while time.time() < deadline:
@@ -93,7 +94,7 @@ class LoggedServer(LiveServer):
 def server(tmp_path_factory):
     """`portal serve` with the demo data (users admin, leader, office, monitor, head, … password Demo2026)."""
     instance = tmp_path_factory.mktemp("e2e-instance")
-    live = LoggedServer(instance)
+    live = LoggedServer(instance, worker=True)  # PDFs beyond the cache are background jobs
     for key in ("PORTAL_DATABASE_URL", "DATABASE_URL"):  # always its own SQLite file
         live.env.pop(key, None)
     live.init_demo()
