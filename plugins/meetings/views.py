@@ -116,6 +116,12 @@ def _page(meeting, status=200, refused=None):
     return render_template("meetings/detail.html", **meeting_context(meeting, request.form, refused)), status
 
 
+def _refused(meeting, exc: MeetingError):
+    """The meeting's page again with every problem flashed (409 when stale, else 400)."""
+    flash_problems(exc)
+    return _page(meeting, 409 if isinstance(exc, StaleRecord) else 400)
+
+
 # -- the list and new meetings ------------------------------------------------------------------
 
 @bp.route("/")
@@ -206,8 +212,7 @@ def attendance(meeting_id):
     try:
         workflow.set_attendance(meeting, _user(), rows, request.form.get("version"))
     except MeetingError as exc:
-        flash_problems(exc)
-        return _page(meeting, 409 if isinstance(exc, StaleRecord) else 400)
+        return _refused(meeting, exc)
     flash("出席情况已登记。", "success")
     return redirect(url_for("meetings.detail", meeting_id=meeting.id))
 
@@ -223,8 +228,7 @@ def invite(meeting_id):
             raise MeetingError("请选择要邀请列席的人员。")
         workflow.invite(meeting, _user(), ids, request.form.get("version"))
     except MeetingError as exc:
-        flash_problems(exc)
-        return _page(meeting, 409 if isinstance(exc, StaleRecord) else 400)
+        return _refused(meeting, exc)
     flash("已邀请列席。", "success")
     return redirect(url_for("meetings.detail", meeting_id=meeting.id))
 
@@ -236,8 +240,7 @@ def carry_over(meeting_id):
     try:
         count = workflow.carry_over(meeting, _user(), request.form.get("version"))
     except MeetingError as exc:
-        flash_problems(exc)
-        return _page(meeting, 409 if isinstance(exc, StaleRecord) else 400)
+        return _refused(meeting, exc)
     flash(f"已将{count}项未办结的议定事项列入本次会议议程。", "success")
     return redirect(url_for("meetings.detail", meeting_id=meeting.id))
 
