@@ -17,7 +17,8 @@ from portal.org.models import User
 from tests.core import job_kinds  # the test's kinds of job, here and in the consumer
 from tests.fixtures import make_app
 
-REDIS_URL = "redis://127.0.0.1:6379/6"
+# CI runs the SQLite and PostgreSQL passes side by side: each gives its own Redis database.
+REDIS_URL = os.environ.get("PORTAL_TEST_REDIS_URL", "redis://127.0.0.1:6379/6")
 ROOT = Path(__file__).resolve().parents[2]
 
 
