@@ -39,15 +39,26 @@ def check_get(app, table: str, ids: dict) -> list[str]:
 
 
 def check_post(app, table: str, ids: dict, data=None) -> list[str]:
-    wrong = []
+    wrong, users, tokens = [], clients(app), {}
     for route, cells in parse(table).items():
-        users = clients(app)  # fresh sessions: some rows log the user out
+        users["anonymous"], tokens["anonymous"] = app.test_client(), None
+        for name in USERS[1:]:
+            if not _signed_in(users[name]):  # a row logged them out (or ended their sessions)
+                users[name], tokens[name] = app.test_client(), None
+                assert users[name].login(name).status_code == 302
         for user, want in cells.items():
-            got = outcome(users[user].post(route.format(**ids), data=dict(data or {"version": "0"})))
+            tokens[user] = tokens.get(user) or users[user].csrf_token()
+            form = dict(data or {"version": "0"}, csrf_token=tokens[user])
+            got = outcome(users[user].post(route.format(**ids), data=form))
             got = "ok" if want == "ok" and got not in ("login", "403", "404") else got
             if got != want:
                 wrong.append(f"POST {route} as {user}: expected {want}, got {got}")
     return wrong
+
+
+def _signed_in(client) -> bool:
+    """Cheaper than signing in again (scrypt) for every row: the sessions live on between rows."""
+    return client.get("/account/password").status_code == 200
 
 
 def same_shape(rule: str, row: str) -> bool:
