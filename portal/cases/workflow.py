@@ -274,7 +274,7 @@ def register(actor, *, title, source, url, post_text, category, posted_at: datet
     title = p.read(required, title, "事项标题", 120)
     post_text = p.read(required, post_text, "原帖内容")
     url = (url or "").strip()
-    if len(url) > 500 or (url and not url.startswith(("http://", "https://"))):
+    if len(url) > 500 or (url and not url.lower().startswith(("http://", "https://"))):
         p.add("原帖链接须以 http:// 或 https:// 开头，且不超过500个字符。")
     for value, choices, label in ((source, SOURCES, "来源"), (category, CATEGORIES, "类别"),
                                   (confidentiality, CONFIDENTIALITY, "密级")):

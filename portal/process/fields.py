@@ -91,7 +91,7 @@ def _text(f: Field, raw, record) -> str:
     if f.limit and len(value) > f.limit:
         raise InputError(f.refusal(value, record, f"{f.label}不能超过{f.limit}个字。")
                          if f.kind == "url" else f"{f.label}不能超过{f.limit}个字。")
-    if f.kind == "url" and value and not value.startswith(("http://", "https://")):
+    if f.kind == "url" and value and not value.lower().startswith(("http://", "https://")):
         raise InputError(f.refusal(value, record, f"{f.label}须以 http:// 或 https:// 开头。"))
     return value
 

@@ -338,3 +338,11 @@ def test_todo_counts_every_case_not_only_the_first_hundred(app, login):
     assert re.search(rf'待立卷归档</a> <span class="count">{waiting}</span>', dashboard)
     todo = office.get("/cases/todo").get_data(as_text=True)
     assert f"共 {waiting} 件，此处按回复时限列出前 100 件" in todo
+
+
+def test_a_link_typed_with_its_scheme_in_capitals_is_accepted(client):
+    """HTTPS://… is the same link as https://… (schemes are case-insensitive): a monitor pasting
+    one from a monitoring service's export is not refused."""
+    assert client.login("monitor").status_code == 302
+    case = register(client, url="HTTPS://BBS.example.cn/t/77")
+    assert case.url == "HTTPS://BBS.example.cn/t/77"
