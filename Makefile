@@ -18,6 +18,9 @@ test: $(VENV)/.installed-test
 	bash scripts/system-deps.sh --with-browser
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
+# The portal's pages beside the bare list, a Flask hello and Django admin (docs/performance.md);
+# installs wrk (as root), gunicorn, and Django in its own environment under .bench/. Not part of `make test`.
+# BENCH_ARGS="--cases 100000" for the province-scale database.
 bench: $(VENV)/.installed-bench
 	$(PY) benchmarks/run.py $(BENCH_ARGS)
 

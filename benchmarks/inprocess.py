@@ -40,7 +40,9 @@ def main():
     parser.add_argument("pages", nargs="*")
     parser.add_argument("--user", default="office")
     parser.add_argument("--requests", type=int, default=40)
-    parser.add_argument("--profile", help="profile this page with pyinstrument (pip install pyinstrument)")
+    parser.add_argument("--profile", help="profile this page (cProfile)")
+    parser.add_argument("--sort", default="cumulative", help="the profile's order: cumulative or tottime")
+    parser.add_argument("--top", type=int, default=45, help="lines of the profile")
     args = parser.parse_args()
     app = create_app()
     with database.connection_context():
@@ -56,14 +58,15 @@ def main():
             client.get(urls[name])
         cpu_ms = 1000 * (time.process_time() - started) / args.requests
         print(f"{name:11} {cpu_ms:7.2f} ms CPU  {len(response.data):>7} bytes  {urls[name]}")
-    if args.profile:
-        from pyinstrument import Profiler
+    if args.profile:  # the standard library's profiler: nothing to install
+        import cProfile
+        import pstats
 
-        profiler = Profiler(interval=0.0005)
+        profiler = cProfile.Profile()
         with profiler:
-            for _ in range(10):
+            for _ in range(20):
                 client.get(urls[args.profile])
-        print(profiler.output_text(unicode=True, color=False))
+        pstats.Stats(profiler).sort_stats(args.sort).print_stats(args.top)
 
 
 if __name__ == "__main__":

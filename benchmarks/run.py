@@ -1,8 +1,17 @@
-"""`make bench`: the portal as it runs in production, on a province-scale database, driven over
-loopback by wrk from another process. Every figure is a ratio against a floor measured in the
-same run (the trivial /healthz route of the same app and server), so the noisy machine cancels out.
+"""`make bench`: the portal as it runs in production, driven over loopback by wrk from another
+process, beside the stack's limit and a peer served the same way in the same run, on the same
+SQLite file:
 
-    python benchmarks/run.py [--cases 100000] [--duration 10] [--workers 2] [--reuse]
+- the bare list (benchmarks/bare.py): the same 50 rows of the case list with one raw query and
+  one Jinja template, and a Flask hello;
+- Django admin's changelist over the same rows (benchmarks/peer/, in its own virtual environment
+  under .bench/), with its defaults and tuned.
+
+Rounds are interleaved (every page once per round), so a machine that gets busier mid-run slows
+every page alike. Beside requests per second, the server's CPU per request (the gunicorn workers'
+utime + stime from /proc over the requests served) is steadier on a shared machine.
+
+    python benchmarks/run.py [--cases 10000] [--duration 5] [--rounds 3] [--workers 2] [--reuse] [--pages-only]
 """
 import argparse
 import json
@@ -11,9 +20,11 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from http.cookiejar import CookieJar
@@ -21,6 +32,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 WORK = ROOT / "benchmarks" / ".work"
+BENCH = ROOT / ".bench"  # what the bench installs for itself: the peer's environment, gunicorn
 VENV_BIN = Path(sys.executable).parent
 USER_AGENT = "portal-bench/1"  # the same for login and load: Flask-Login ties sessions to it
 
@@ -32,17 +44,41 @@ def sh(*args, **kwargs):
 def ensure_wrk():
     if shutil.which("wrk"):
         return
-    if os.geteuid() == 0 and shutil.which("apt-get"):
-        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True,
+    if os.geteuid() == 0 and shutil.which("apt-get"):  # as scripts/system-deps.sh does
+        subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", "wrk"], check=True,
                        env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
     if not shutil.which("wrk"):
-        sys.exit("需要 wrk（Debian 软件包 wrk）来施加负载，请先安装。")
+        sys.exit("需要 wrk（Debian 软件包 wrk）来施加负载，请以 root 运行：apt-get install wrk")
+
+
+def ensure_peer() -> Path:
+    """Django and gunicorn in their own virtual environment (.bench/peer): never in the portal's."""
+    python = BENCH / "peer" / "bin" / "python"
+    if not python.exists():
+        subprocess.run([os.environ.get("PYTHON", "python3"), "-m", "venv", str(BENCH / "peer")], check=True)
+    if subprocess.run([str(python), "-c", "import django, gunicorn"], capture_output=True).returncode:
+        subprocess.run([str(python), "-m", "pip", "install", "-q", "Django>=5.0,<5.2", "gunicorn>=22"], check=True)
+    return python
+
+
+def gunicorn_for_portal(env) -> list[str]:
+    """The portal's own gunicorn (`make bench` installs it: .[bench]); else one beside it in .bench/."""
+    python = str(VENV_BIN / "python")
+    if subprocess.run([python, "-c", "import gunicorn"], capture_output=True).returncode:
+        target = BENCH / "gunicorn"
+        if not (target / "gunicorn").exists():
+            subprocess.run([str(ensure_peer()), "-m", "pip", "install", "-q", "--target", str(target), "gunicorn>=22"],
+                           check=True)
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), str(target), env.get("PYTHONPATH")]))
+    return [python, "-m", "gunicorn"]
 
 
 def build_database(cases, env, reuse):
     marker = WORK / f"generated-{cases}"
     if reuse and marker.exists():
         return json.loads(marker.read_text())
+    for old in WORK.glob("generated-*"):
+        old.unlink()
     shutil.rmtree(WORK / "instance", ignore_errors=True)
     started = time.perf_counter()
     out = sh(str(VENV_BIN / "portal"), "demo", "--cases", str(cases), env=env).stdout
@@ -57,15 +93,15 @@ def free_port():
         return s.getsockname()[1]
 
 
-def wait_until_up(base, timeout=60):
+def wait_until_up(url, timeout=60):
     deadline = time.time() + timeout
     while time.time() < deadline:
         try:
-            if urllib.request.urlopen(base + "/healthz", timeout=2).status == 200:
+            if urllib.request.urlopen(url, timeout=2).status == 200:
                 return
         except OSError:
             time.sleep(0.3)
-    raise RuntimeError("server did not start")
+    raise RuntimeError(f"server did not start: {url}")
 
 
 def login(base, username="office", password="Demo2026"):
@@ -79,6 +115,20 @@ def login(base, username="office", password="Demo2026"):
     return "; ".join(f"{c.name}={c.value}" for c in jar)
 
 
+def django_login(base, username="bench", password="Bench-2026"):
+    jar = CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    opener.addheaders = [("User-Agent", USER_AGENT)]
+    page = opener.open(base + "/admin/login/").read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    opener.open(base + "/admin/login/?next=/admin/", urllib.parse.urlencode(
+        {"csrfmiddlewaretoken": token, "username": username, "password": password, "next": "/admin/"}).encode())
+    cookie = "; ".join(f"{c.name}={c.value}" for c in jar)
+    if "sessionid=" not in cookie:
+        raise RuntimeError("Django admin login failed")
+    return cookie
+
+
 def wrk(url, cookie, duration, connections):
     out = sh("wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--timeout", "10s", "-H", f"Cookie: {cookie}",
              "-H", f"User-Agent: {USER_AGENT}", "-s", str(ROOT / "benchmarks" / "wrk_report.lua"), url).stdout
@@ -87,8 +137,37 @@ def wrk(url, cookie, duration, connections):
     return result
 
 
-def targets(env):
-    """The pages to measure, with ids looked up in the generated database."""
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def check_page(url, cookie):
+    request = urllib.request.Request(url, headers={"Cookie": cookie, "User-Agent": USER_AGENT})
+    try:
+        status = urllib.request.build_opener(NoRedirect).open(request, timeout=30).status
+    except urllib.error.HTTPError as answer:
+        status = answer.code
+    if status != 200:
+        raise RuntimeError(f"{url}: HTTP {status}, not the page")
+
+
+def workers(master_pid) -> list[int]:
+    return [int(p) for p in Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()]
+
+
+def workers_cpu_s(master_pid) -> float:
+    """utime + stime of the server's worker processes, in seconds."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in workers(master_pid):
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+    return total / ticks
+
+
+def lookups(env):
+    """The department and case the pages show, looked up in the generated database."""
     code = (
         "from portal import create_app\nfrom portal.db import database\n"
         "from portal.cases.models import Case\nfrom portal.org.models import Department\n"
@@ -96,19 +175,109 @@ def targets(env):
         "with database.connection_context():\n"
         "    d = Department.get(Department.name == '电力科').id\n"
         "    c = Case.select(Case.id).order_by(Case.id.desc()).scalar()\n"
-        "print(d, c)\n"
+        "print(d, c, app.config['DATABASE_URL'])\n"
     )
-    dept, case = sh(str(VENV_BIN / "python"), "-c", code, env=env).stdout.split()
+    dept, case, url = sh(str(VENV_BIN / "python"), "-c", code, env=env).stdout.split()
+    return int(dept), int(case), url.split("sqlite:///", 1)[1]
+
+
+def targets(dept, case):
+    """(server, name, path): the limit and the peer first, then every portal page."""
+    q = urllib.parse.quote
     return [
-        ("floor: /healthz", "/healthz"),
-        ("case list: department + state, by due date, 50 rows", f"/cases/?department={dept}&state=archived&sort=due"),
-        ("case page: 50-event timeline, every plugin's panels", f"/cases/{case}"),
-        ("the grading panel of that case (htmx, after the page)", f"/grading/cases/{case}/panel"),
-        ("home dashboard", "/"),
-        ("department page", f"/departments/{dept}"),
-        ("search: 4-character Chinese substring", "/cases/?q=" + urllib.parse.quote("光伏并网")),
-        ("search: 2-character Chinese substring", "/cases/?q=" + urllib.parse.quote("停电")),
+        ("bare", "bare list (the limit): same 50 rows, one raw query, one template",
+         f"/bare/cases?department={dept}&state=archived"),
+        ("bare", "Flask hello", "/hello"),
+        ("django", "Django admin changelist, defaults (same filter, order, 50 rows)",
+         f"/admin/cases/case/?host_department__id__exact={dept}&state__exact=archived"),
+        ("django", "Django admin changelist, tuned (select_related, no full count)",
+         f"/tuned/cases/case/?host_department__id__exact={dept}&state__exact=archived"),
+        ("portal", "portal /healthz", "/healthz"),
+        ("portal", "case list: department + state, by due date, 50 rows", f"/cases/?department={dept}&state=archived&sort=due"),
+        ("portal", "case page: timeline, every plugin's panels", f"/cases/{case}"),
+        ("portal", "the grading panel of that case (htmx)", f"/grading/cases/{case}/panel"),
+        ("portal", "home dashboard", "/"),
+        ("portal", "department page", f"/departments/{dept}"),
+        ("portal", "search: 4-character Chinese substring", "/cases/?q=" + q("光伏并网")),
+        ("portal", "search: 2-character Chinese substring", "/cases/?q=" + q("停电")),
     ]
+
+
+def start_servers(env, workers_n, portal_db):
+    """{server: (process, base url)}: the portal, the bare apps and Django admin, each under gunicorn."""
+    peer_python = ensure_peer()
+    portal_env = dict(env)
+    portal_cmd = gunicorn_for_portal(portal_env)
+    bare_env = {**portal_env, "PORTAL_BENCH_DB": portal_db}
+    bare_env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), bare_env.get("PYTHONPATH")]))
+    peer_dir = ROOT / "benchmarks" / "peer"
+    peer_env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    peer_env.update(PORTAL_BENCH_DB=portal_db, PEER_DB=str(WORK / "peer.db"), DJANGO_SETTINGS_MODULE="settings")
+    (WORK / "peer.db").unlink(missing_ok=True)
+    subprocess.run([str(peer_python), "-c", (
+        "import django; django.setup()\nfrom django.core.management import call_command\n"
+        "call_command('migrate', verbosity=0)\nfrom django.contrib.auth.models import User\n"
+        "User.objects.create_superuser('bench', 'bench@example.invalid', 'Bench-2026')\n")],
+        cwd=peer_dir, env=peer_env, check=True)
+    specs = {
+        "portal": (portal_cmd + ["portal.wsgi:app"], portal_env, ROOT, "/healthz"),
+        "bare": (portal_cmd + ["benchmarks.bare:app"], bare_env, ROOT, "/hello"),
+        "django": ([str(peer_python), "-m", "gunicorn", "wsgi:application"], peer_env, peer_dir, "/admin/login/"),
+    }
+    servers = {}
+    try:
+        for name, (cmd, server_env, cwd, probe) in specs.items():
+            port = free_port()
+            process = subprocess.Popen(cmd + ["-w", str(workers_n), "-b", f"127.0.0.1:{port}", "--log-level", "warning"],
+                                       env=server_env, cwd=cwd)
+            servers[name] = (process, f"http://127.0.0.1:{port}")
+            wait_until_up(servers[name][1] + probe)
+    except BaseException:
+        stop_servers(servers)
+        raise
+    return servers
+
+
+def stop_servers(servers):
+    for process, _ in servers.values():
+        process.send_signal(signal.SIGTERM)
+    for process, _ in servers.values():
+        process.wait(timeout=30)
+
+
+def measure(servers, pages, cookies, args):
+    """Every page once per round, `args.rounds` rounds; medians of req/s and CPU ms per request."""
+    runs = {name: [] for _, name, _ in pages}
+    for server, name, path in pages:  # a redirect to a login page would count as served
+        check_page(servers[server][1] + path, cookies[server])
+    for server, name, path in pages:  # warm-up: templates compiled, caches filled
+        process, base = servers[server]
+        wrk(base + path, cookies[server], 1, args.connections)
+    for round_no in range(args.rounds):
+        for server, name, path in pages:
+            process, base = servers[server]
+            before = workers_cpu_s(process.pid)
+            result = wrk(base + path, cookies[server], args.duration, args.connections)
+            result["cpu_ms"] = round(1000 * (workers_cpu_s(process.pid) - before) / max(result["requests"], 1), 2)
+            runs[name].append(result)
+            print(f"round {round_no + 1}: {result['rps']:>8} req/s {result['cpu_ms']:>6} ms CPU  {name}", flush=True)
+    rows = []
+    for server, name, path in pages:
+        r = runs[name]
+        rows.append({"server": server, "name": name, "path": path,
+                     "rps": round(statistics.median(x["rps"] for x in r), 1),
+                     "cpu_ms": round(statistics.median(x["cpu_ms"] for x in r), 2),
+                     "p95_ms": round(statistics.median(x["p95_ms"] for x in r), 2),
+                     "errors": sum(x["socket_errors"] + x["non_2xx_3xx"] for x in r),
+                     "rounds": [{"rps": x["rps"], "cpu_ms": x["cpu_ms"]} for x in r]})
+    by_name = {row["name"]: row for row in rows}
+    bare, hello, django = (by_name[pages[i][1]] for i in (0, 1, 2))
+    for row in rows:
+        row["to_bare"] = round(row["rps"] / bare["rps"], 3)
+        row["to_hello"] = round(row["rps"] / hello["rps"], 3)
+        row["to_django"] = round(row["rps"] / django["rps"], 2)
+        row["cpu_to_bare"] = round(row["cpu_ms"] / bare["cpu_ms"], 1) if bare["cpu_ms"] else None
+    return rows
 
 
 def worker_peak_rss_mb(master_pid):
@@ -150,17 +319,22 @@ def durability_figures(env):
 
 
 def markdown(results):
-    lines = ["| page | req/s | ratio to floor | p95 ms (8 clients) | errors |", "|---|---:|---:|---:|---:|"]
+    lines = ["| page | req/s | ÷ bare list | ÷ hello | ÷ Django admin | CPU ms/request | CPU ÷ bare | p95 ms | errors |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for row in results["pages"]:
-        lines.append(f"| {row['name']} | {row['rps']} | {row['ratio']} | {row['p95_ms']} | "
-                     f"{row['socket_errors'] + row['non_2xx_3xx']} |")
-    s = results["startup"]
+        lines.append(f"| {row['name']} | {row['rps']} | {row['to_bare']} | {row['to_hello']} | {row['to_django']} | "
+                     f"{row['cpu_ms']} | {row['cpu_to_bare']} | {row['p95_ms']} | {row['errors']} |")
+    m = results["machine"]
     lines += ["", f"- Database: {results['database']['cases']:,} cases, generated in {results['database']['seconds']} s",
-              f"- Server: gunicorn, {results['workers']} sync workers; load: wrk, 2 threads, "
-              f"{results['connections']} connections, {results['duration_s']} s per page",
-              f"- Peak RSS per worker: {', '.join(str(m) for m in results['worker_peak_rss_mb'])} MB",
-              f"- Start-up: create_app {s['create_app_s']} s with all plugins ({s['ratio_to_bare_flask']}× a bare Flask app); "
-              f"importing portal {s['import_s']} s"]
+              f"- Servers: gunicorn, {results['workers']} sync workers each; load: wrk, 2 threads, "
+              f"{results['connections']} connections, {results['duration_s']} s per page and round, "
+              f"{results['rounds']} interleaved rounds (medians)",
+              f"- Machine: {m['cpus']} cores; load average {m['load_before']} before, {m['load_after']} after",
+              f"- Peak RSS per portal worker: {', '.join(str(x) for x in results['worker_peak_rss_mb'])} MB"]
+    s = results.get("startup")
+    if s:
+        lines.append(f"- Start-up: create_app {s['create_app_s']} s with all plugins ({s['ratio_to_bare_flask']}× a bare "
+                     f"Flask app); importing portal {s['import_s']} s")
     if results.get("durability"):
         d = results["durability"]
         lines.append(f"- One write (a transaction appending an audit event), SQLite WAL: synchronous=FULL {d['full_ms']} ms, "
@@ -174,45 +348,42 @@ def markdown(results):
     return "\n".join(lines) + "\n"
 
 
+def load_average() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--cases", type=int, default=100_000)
-    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--cases", type=int, default=10_000, help="100000 for the province-scale database")
+    parser.add_argument("--duration", type=int, default=5, help="seconds per page and round")
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--reuse", action="store_true", help="keep the database of an earlier run")
+    parser.add_argument("--pages-only", action="store_true", help="skip start-up, PDF and durability figures")
     args = parser.parse_args()
 
     ensure_wrk()
     WORK.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "PORTAL_INSTANCE_PATH": str(WORK / "instance")}
     database = build_database(args.cases, env, args.reuse)
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen([str(VENV_BIN / "gunicorn"), "-w", str(args.workers), "-b", f"127.0.0.1:{port}",
-                               "--log-level", "warning", "portal.wsgi:app"], env=env, cwd=ROOT)
+    dept, case, portal_db = lookups(env)
+    load_before = load_average()
+    servers = start_servers(env, args.workers, portal_db)
     try:
-        wait_until_up(base)
-        cookie = login(base)
-        pages = []
-        for name, path in targets(env):
-            wrk(base + path, cookie, 2, args.connections)  # warm-up
-            row = {"name": name, "path": path, **wrk(base + path, cookie, args.duration, args.connections)}
-            pages.append(row)
-            print(f"{row['rps']:>8} req/s  p95 {row['p95_ms']:>7} ms  {name}", flush=True)
-        floor = pages[0]["rps"]
-        for row in pages:
-            row["ratio"] = round(row["rps"] / floor, 3)
-        rss = worker_peak_rss_mb(server.pid)
+        cookies = {"portal": login(servers["portal"][1]), "django": django_login(servers["django"][1]), "bare": ""}
+        pages = measure(servers, targets(dept, case), cookies, args)
+        rss = worker_peak_rss_mb(servers["portal"][0].pid)
     finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
+        stop_servers(servers)
     results = {
-        "machine": {"cpus": os.cpu_count(), "uname": " ".join(os.uname()), "python": sys.version.split()[0]},
+        "machine": {"cpus": os.cpu_count(), "uname": " ".join(os.uname()), "python": sys.version.split()[0],
+                    "load_before": load_before, "load_after": load_average()},
         "database": database, "workers": args.workers, "connections": args.connections,
-        "duration_s": args.duration, "pages": pages, "worker_peak_rss_mb": rss,
-        "startup": startup_seconds(env), "pdf": pdf_figures(env), "durability": durability_figures(env),
+        "duration_s": args.duration, "rounds": args.rounds, "pages": pages, "worker_peak_rss_mb": rss,
     }
+    if not args.pages_only:
+        results.update(startup=startup_seconds(env), pdf=pdf_figures(env), durability=durability_figures(env))
     (ROOT / "benchmarks" / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n")
     (ROOT / "benchmarks" / "results.md").write_text(markdown(results))
     print(markdown(results))

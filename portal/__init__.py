@@ -117,7 +117,15 @@ def _init_login(app):
 
     @login.user_loader
     def load_user(session_id):
-        return org_models.User.from_session(session_id)
+        from portal.cases.pages import unread_subquery
+
+        # A page shows the unread count in its header: read with the user, in the same statement. Not
+        # for a POST (its step may notify the user after this) nor an htmx fragment (it shows none).
+        shows_header = request.method == "GET" and not request.headers.get("HX-Request")
+        user = org_models.User.from_session(session_id, unread_subquery() if shows_header else None)
+        if user is not None and shows_header:
+            g.unread_notifications = user.unread_count
+        return user
 
 
 def _register_blueprints(app, pm):

@@ -12,6 +12,7 @@ database (`portal.audit_anchor`).
 import hashlib
 import hmac
 import json
+from typing import NamedTuple
 
 import peewee
 from flask import current_app, has_request_context, request
@@ -61,6 +62,27 @@ class AuditLegacy(BaseModel):
 
     class Meta:
         table_name = "audit_legacy"
+
+
+class Actor(NamedTuple):
+    name: str
+
+
+class TimelineEntry(NamedTuple):
+    """One event as a page's timeline shows it (``e.at``, ``e.actor.name``, ``e.summary``)."""
+    at: object
+    summary: str
+    actor: Actor | None
+
+
+def timeline(object_type: str, object_id: int) -> list[TimelineEntry]:
+    """An object's events, oldest first, read as the timeline shows them: not the chain's hashes,
+    the data or the actor's whole row (a model object per event cost a case page 1.3 ms for 57)."""
+    rows = (AuditEvent.select(AuditEvent.at, AuditEvent.summary, User.name)
+            .join(User, peewee.JOIN.LEFT_OUTER, on=(AuditEvent.actor == User.id))
+            .where((AuditEvent.object_type == object_type) & (AuditEvent.object_id == object_id))
+            .order_by(AuditEvent.id).tuples())
+    return [TimelineEntry(at, summary, None if name is None else Actor(name)) for at, summary, name in rows]
 
 
 def legacy_boundary() -> int:

@@ -31,6 +31,7 @@ DEFAULTS = {
     "JOBS_DIR": None,  # None: instance/jobs; several servers: a shared folder
     # PostgreSQL: connections kept open per process (peewee's pooled database)
     "DATABASE_POOL_SIZE": 10,
+    "DATABASE_KEEP_CONNECTION": True,  # SQLite: one connection per worker thread, kept between requests
 }
 
 

@@ -1,5 +1,6 @@
 """The peewee database: SQLite by default, PostgreSQL through DATABASE_URL."""
 import datetime as dt
+import os
 
 import peewee
 from flask import g
@@ -51,9 +52,13 @@ def open_database(url: str, pool_size: int = 10) -> peewee.Database:
 
 
 def init_app(app, models):
-    """Bind the database to the app: a connection per request (PostgreSQL: from the pool)."""
-    open_database(app.config["DATABASE_URL"], int(app.config.get("DATABASE_POOL_SIZE") or 0))
+    """Bind the database to the app. SQLite: one connection per worker thread, opened at its first
+    query and kept (its PRAGMAs set once); PostgreSQL: one from the pool per request."""
+    db = open_database(app.config["DATABASE_URL"], int(app.config.get("DATABASE_POOL_SIZE") or 0))
     app.extensions["portal_models"] = models
+    if isinstance(db, peewee.SqliteDatabase) and app.config.get("DATABASE_KEEP_CONNECTION", True):
+        _keep_connection(app, db)
+        return
 
     @app.before_request
     def _connect():
@@ -64,6 +69,30 @@ def init_app(app, models):
         # Close only what this request opened: a CLI command or a test may hold its own.
         if g.pop("opened_db_connection", False) and not database.is_closed():
             database.close()
+
+
+_inherited = []  # connections a forked child must neither use nor close (they are its parent's)
+
+
+def _forget_after_fork():
+    db = database.obj
+    if isinstance(db, peewee.SqliteDatabase) and not db.is_closed():
+        _inherited.append(db._state.conn)
+        db._state.reset()
+
+
+os.register_at_fork(after_in_child=_forget_after_fork)
+
+
+def _keep_connection(app, db):
+    """Opening SQLite and setting its four PRAGMAs was 58% of /healthz and 10% of the case list
+    (docs/performance.md). peewee keeps connection state per thread, and connects on the first
+    query, so a page that reads nothing (/healthz) opens nothing."""
+    @app.teardown_appcontext
+    def _end_transaction(exc):
+        # a request never leaves a transaction open for the next one on this connection
+        if not db.is_closed() and db._state.conn.in_transaction and not db._state.transactions:
+            db._state.conn.rollback()
 
 
 def is_sqlite() -> bool:

@@ -116,7 +116,8 @@ def portal_case_actions(case, user):
 def portal_case_badges(cases, user):
     """Return ``{case_id: Markup}``: small labels shown beside each case wherever cases are
     listed (the case list, 我的待办, department pages, supervision). Called once per list with
-    all its cases, so look them up in one query, never one per case."""
+    all its cases, so look them up in one query, never one per case. Each case is a list row
+    (the columns a list shows, ``cases.queries.LIST_COLUMNS``, with a Case's labels), not a model."""
 
 
 @hookspec

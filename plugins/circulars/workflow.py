@@ -58,6 +58,8 @@ def can_see(user, circular: Circular) -> bool:
 
 def without_hidden_cases(query, user):
     """Leave out the circulars naming a case ``user`` may not see: in every list of circulars."""
+    if access.sees_every_case(user):
+        return query
     seen = access.visible(Case.select(Case.id), user)
     naming_hidden = CircularCase.select(CircularCase.circular).where(CircularCase.case.not_in(seen))
     return query.where(Circular.id.not_in(naming_hidden))

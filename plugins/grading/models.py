@@ -67,8 +67,10 @@ class Grade(BaseModel):
 
     @classmethod
     def for_cases(cls, case_ids) -> dict[int, "Grade"]:
+        """The grades of a list's cases, read as the list's badge shows them (grade, eliminated)."""
         ids = list(case_ids)
-        return {g.case_id: g for g in cls.select().where(cls.case.in_(ids))} if ids else {}
+        query = cls.select(cls.case, cls.grade, cls.eliminated_at).where(cls.case.in_(ids))
+        return {g.case_id: g for g in query} if ids else {}
 
 
 class Snapshot(BaseModel):

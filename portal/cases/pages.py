@@ -3,6 +3,7 @@ from datetime import date
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
+from peewee import fn
 from werkzeug.local import LocalProxy
 
 from portal import audit
@@ -42,6 +43,14 @@ def unread_notifications():
     if not current_user.is_authenticated:
         return {}
     return {"unread_notifications": LocalProxy(unread_count)}
+
+
+def unread_subquery():
+    """The signed-in user's unread notifications, counted inside the statement that reads the user."""
+    from portal.org.models import User
+
+    mine = Notification.alias("unread")
+    return mine.select(fn.COUNT(mine.id)).where((mine.user == User.id) & mine.read_at.is_null())
 
 
 def unread_count() -> int:

@@ -2,15 +2,14 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
-from peewee import JOIN
 
-from portal import scheduled, uploads
+from portal import audit, scheduled, uploads
 from portal.auth.permissions import requires
 from portal.cases import access, attachments, deadlines, queries, workflow
 from portal.cases.access import PERMISSIONS
 from portal.cases.forms import text
 from portal.cases.models import (
-    CATEGORIES, CONFIDENTIALITY, MODELS, SOURCES, STATES, UNARCHIVED_STATES, Attachment, Case, CaseCoDepartment, ReplyDraft,
+    CATEGORIES, CONFIDENTIALITY, MODELS, SOURCES, STATES, UNARCHIVED_STATES, Attachment, Case, ReplyDraft,
 )
 from portal.db import database, now
 from portal.downloads import send_download
@@ -58,7 +57,7 @@ def portal_dashboard_widgets(user):
 @hookimpl
 def portal_department_sections(department, user):
     f = queries.CaseFilter(department=department.id, sort="due")
-    rows = list(queries.search(f, user).where(Case.state.in_(UNARCHIVED_STATES)).limit(20))
+    rows = queries.rows_of(queries.search(f, user).where(Case.state.in_(UNARCHIVED_STATES)).limit(20))
     html = render_template("cases/section_department.html", cases=rows, department=department,
                            counts=queries.counts_by_state(user, department.id), view=deadlines.view)
     return Section("本科室舆情事项", Markup(html), order=10)
@@ -105,7 +104,8 @@ def index():
     result = queries.page(f, current_user)
     context = dict(cases=result.rows, result=result, f=f, filter_options=options,
                    view=deadlines.view, STATES=STATES, CATEGORIES=CATEGORIES, SOURCES=SOURCES,
-                   DUE_FILTERS=queries.DUE_FILTERS, departments=list(Department.listed()))
+                   DUE_FILTERS=queries.DUE_FILTERS,
+                   departments=list(Department.listed().select(Department.id, Department.name)))
     if partial_request():
         return render_template("cases/_results.html", **context)
     return render_template("cases/index.html", **context)
@@ -173,15 +173,9 @@ def people_named(case, records) -> dict[int, str]:
 
 
 def case_context(case, form=None):
-    from portal.audit import AuditEvent
-    from portal.org.models import User
-
     pm = current_app.extensions["portal_pm"]
     user = current_user._get_current_object()
-    timeline = (AuditEvent.select(AuditEvent, User).join(User, on=(AuditEvent.actor == User.id), join_type=JOIN.LEFT_OUTER)
-                .where((AuditEvent.object_type == "case") & (AuditEvent.object_id == case.id))
-                .order_by(AuditEvent.id))
-    co = [row.department.name for row in case.co_rows.select(CaseCoDepartment, Department).join(Department)]
+    co = [name for (name,) in case.co_rows.select(Department.name).join(Department).tuples()]
     records = dict(
         drafts=list(case.drafts.order_by(ReplyDraft.version)), extensions=list(case.extensions),
         explanations=list(case.explanations), urgings=list(case.urgings), supervisions=list(case.supervisions),
@@ -191,7 +185,7 @@ def case_context(case, form=None):
         case=case, deadline=deadlines.view(case), steps=workflow.WORKFLOW.allowed_steps(case, user),
         workflow=workflow.WORKFLOW, withheld=workflow.WORKFLOW.withheld(case, user), read_only=workflow.read_only(case),
         show_contact=access.can_see_contact(user, case) and not access.register_only(case),
-        register_only=access.register_only(case), co_departments=co, timeline=list(timeline), **records,
+        register_only=access.register_only(case), co_departments=co, timeline=audit.timeline("case", case.id), **records,
         names=people_named(case, records),
         pending_extension=next((e for e in records["extensions"] if e.decision == ""), None),
         panels=collect(pm.hook.portal_case_panels, case=case, user=user),

@@ -11,6 +11,7 @@ import hashlib
 import logging
 import mimetypes
 import os
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -141,7 +142,10 @@ def cached_pdf(html: str, *, css: str = "", attachments=(), cache_dir=None, font
         data = cached.read_bytes()
     except OSError:
         return None
-    os.utime(cached)
+    try:
+        os.utime(cached)  # recently used: pruned last
+    except OSError:  # pruned by another worker since: what was read is whole
+        pass
     return data
 
 
@@ -187,13 +191,32 @@ def _layout(html, base_url, static_folder, options):
 
 
 def _store(cache_dir: Path, key: str, pdf: bytes):
+    """Put a PDF in the cache, beside other workers (threads and forked processes) doing the same:
+    written under a name no other writer has (a thread id is not: forked workers share them), then
+    renamed into place, so a reader sees the whole file or none."""
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
-        tmp = cache_dir / f".{key}.{threading.get_ident()}.tmp"
-        tmp.write_bytes(pdf)
-        tmp.replace(cache_dir / f"{key}.pdf")
-        files = sorted(cache_dir.glob("*.pdf"), key=lambda p: p.stat().st_mtime)
-        for old in files[:-CACHE_FILES]:
-            old.unlink(missing_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=cache_dir, prefix=f".{key}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(pdf)
+            os.replace(tmp, cache_dir / f"{key}.pdf")
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        _prune(cache_dir)
     except OSError as exc:  # a full disk must not stop printing
         log.warning("PDF 缓存写入失败：%s", exc)
+
+
+def _prune(cache_dir: Path):
+    """Keep the CACHE_FILES most recently used; another worker may be pruning the same files."""
+    aged = []
+    for path in cache_dir.glob("*.pdf"):
+        try:
+            aged.append((path.stat().st_mtime, path.name))
+        except FileNotFoundError:
+            continue
+    aged.sort()
+    for _, name in aged[:-CACHE_FILES]:
+        (cache_dir / name).unlink(missing_ok=True)

@@ -83,18 +83,36 @@ class User(UserMixin, BaseModel):
         User.update(session_token=self.session_token).where(User.id == self.id).execute()
 
     @classmethod
-    def from_session(cls, session_id: str):
+    def shown_fields(cls) -> list:
+        return [f for f in cls._meta.sorted_fields if f is not cls.password_hash]
+
+    @classmethod
+    def from_session(cls, session_id: str, unread=None):
+        """The signed-in user in one statement: with their department (every page's header names
+        it) and roles, and ``unread`` (a correlated count, read as ``unread_count``) when given;
+        without the password hash, which ``check_password`` reads when it is asked."""
         user_id, _, token = (session_id or "").partition(":")
         if not user_id.isdigit() or not token:
             return None
-        # with the department joined: every page's header names it
-        return (cls.select(cls, Department).join(Department, peewee.JOIN.LEFT_OUTER)
-                .where((cls.id == int(user_id)) & (cls.session_token == token) & cls.active).first())
+        fields = cls.shown_fields()
+        extra = [] if unread is None else [unread.alias("unread_count")]
+        rows = list(cls.select(*fields, Department, UserRole.role, *extra)
+                    .join(Department, peewee.JOIN.LEFT_OUTER).switch(cls)
+                    .join(UserRole, peewee.JOIN.LEFT_OUTER, on=(UserRole.user == cls.id), attr="role_row")
+                    .where((cls.id == int(user_id)) & (cls.session_token == token) & cls.active)
+                    .order_by(UserRole.id))
+        if not rows:
+            return None
+        user = rows[0]
+        user._roles = [row.role_row.role for row in rows if getattr(row, "role_row", None) and row.role_row.role]
+        return user
 
     def set_password(self, password: str):
         self.password_hash = generate_password_hash(password)  # scrypt
 
     def check_password(self, password: str) -> bool:
+        if "password_hash" not in self.__data__ and self.id:  # a session's user is read without it
+            self.__data__["password_hash"] = User.select(User.password_hash).where(User.id == self.id).scalar()
         return check_password_hash(self.password_hash, password)
 
     @property
@@ -105,8 +123,10 @@ class User(UserMixin, BaseModel):
 
     @classmethod
     def listing(cls, query=None) -> list["User"]:
-        """People with their department and roles in two queries, not two per person."""
-        users = list((query or cls.select()).select_extend(Department).join(Department, peewee.JOIN.LEFT_OUTER))
+        """People with their department and roles in two queries, not two per person; without their
+        password hashes, which no list shows (``check_password`` reads one when asked)."""
+        users = list((query or cls.select()).select(*cls.shown_fields(), Department)
+                     .join(Department, peewee.JOIN.LEFT_OUTER))
         by_id = {u.id: u for u in users}
         for u in users:
             u._roles = []

@@ -1,0 +1,47 @@
+"""Every signed-in page reads its user once: department, roles and the header's unread count in
+one statement, never the password hash (docs/performance.md)."""
+import logging
+from contextlib import contextmanager
+
+from portal.cases.models import Notification
+from portal.db import database
+from portal.org.models import User
+
+
+@contextmanager
+def statements():
+    seen = []
+
+    class Collect(logging.Handler):
+        def emit(self, record):
+            seen.append(str(record.msg[0]) if isinstance(record.msg, tuple) else str(record.msg))
+
+    logger, handler = logging.getLogger("peewee"), Collect(logging.DEBUG)
+    level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    try:
+        yield seen
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+
+
+def test_the_header_counts_unread_notifications_read_with_the_user(app, login):
+    client = login("liaison")
+    with app.app_context(), database.connection_context():
+        user = User.get(User.username == "liaison")
+        before = Notification.select().where((Notification.user == user.id) & Notification.read_at.is_null()).count()
+        Notification.insert_many([{"user": user.id, "kind": "test", "message": f"通知{i}"} for i in range(3)]).execute()
+    with statements() as seen:
+        page = client.get("/cases/todo").get_data(as_text=True)
+    assert f"{before + 3}条未读通知" in page
+    reading_user = [s for s in seen if 'FROM "user" AS' in s and '"user_role"' in s]
+    assert len(reading_user) == 1 and '"notification"' in reading_user[0]
+    assert not [s for s in seen if s.startswith('SELECT "t1"."id", "t1"."user_id", "t1"."role" FROM "user_role"')]
+    assert not [s for s in seen if "password_hash" in s]
+
+
+def test_roles_read_with_the_user_still_decide_what_a_page_allows(login):
+    assert login("monitor").get("/cases/new").status_code == 200  # 网络评论员 registers cases
+    assert login("staff").get("/cases/new").status_code == 403
