@@ -29,6 +29,10 @@ DEFAULTS = {
     "QUEUE_WORKERS": 2,  # threads of `portal worker`
     "QUEUE_TICK": True,  # the worker runs the scheduled check every minute (no cron needed)
     "JOBS_DIR": None,  # None: instance/jobs; several servers: a shared folder
+    "JOBS_HEARTBEAT": 10,  # seconds between a running job's signs of life
+    "JOBS_STUCK_AFTER": 120,  # seconds without one: its worker died; the scheduled check retries it
+    "JOBS_ATTEMPTS": 2,  # times a job is taken before a dead worker fails it
+    "JOBS_RETENTION_DAYS": 7,  # result files are deleted this long after the job finished
     # PostgreSQL: connections kept open per process (peewee's pooled database)
     "DATABASE_POOL_SIZE": 10,
 }
