@@ -28,7 +28,7 @@ DEFAULTS = {
     "QUEUE_IMMEDIATE": None,  # None: run jobs inside the request only when TESTING
     "QUEUE_WORKERS": 2,  # threads of `portal worker`
     "QUEUE_TICK": True,  # the worker runs the scheduled check every minute (no cron needed)
-    "QUEUE_NICE": 10,  # the worker's lower CPU priority (os.nice), so that PDFs never starve the pages
+    "QUEUE_NICE": 5,  # the worker's lower CPU priority (os.nice): pages first, PDFs still progress
     "JOBS_DIR": None,  # None: instance/jobs; several servers: a shared folder
     "JOBS_HEARTBEAT": 10,  # seconds between a running job's signs of life
     "JOBS_STUCK_AFTER": 120,  # seconds without one: its worker died; the scheduled check retries it
