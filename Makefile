@@ -24,9 +24,10 @@ test: $(VENV)/.installed-test
 bench: $(VENV)/.installed-bench
 	$(PY) benchmarks/run.py $(BENCH_ARGS)
 
-# PostgreSQL against SQLite, page by page (docs/performance.md); needs a PostgreSQL server.
-bench-pg: $(VENV)/.installed-test
-	$(PY) benchmarks/pg_vs_sqlite.py $(BENCH_ARGS)
+# PostgreSQL against SQLite, page by page, each served by gunicorn and loaded by wrk in the same
+# run, then the case list while PDFs are made (docs/performance.md); needs a PostgreSQL server.
+bench-pg: $(VENV)/.installed-test $(VENV)/.installed-bench
+	$(PY) benchmarks/served_pg_sqlite.py $(BENCH_ARGS)
 
 # PDF speed: Chinese documents against their Latin twins, side by side (docs/documents.md).
 bench-pdf: $(VENV)/.installed-test

@@ -35,6 +35,20 @@ def build(name, cases, env, reuse):
     return info
 
 
+def fresh_postgres(url):
+    """Empty instance folders and an empty PostgreSQL database (dropped and re-made)."""
+    import psycopg2
+
+    shutil.rmtree(WORK / "compare-sqlite", ignore_errors=True)
+    shutil.rmtree(WORK / "compare-pg", ignore_errors=True)
+    admin = psycopg2.connect(urlunsplit(urlsplit(url)._replace(path="/postgres")))
+    admin.autocommit = True
+    name = urlsplit(url).path.lstrip("/")
+    admin.cursor().execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.cursor().execute(f'CREATE DATABASE "{name}"')
+    admin.close()
+
+
 def measure(requests):
     """In the child: median wall ms per page."""
     sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -73,22 +87,13 @@ def main():
     if args.measure:
         return measure(args.requests)
 
-    import psycopg2
-
     WORK.mkdir(parents=True, exist_ok=True)
     sqlite_env = {**os.environ, "PORTAL_INSTANCE_PATH": str(WORK / "compare-sqlite")}
     pg_env = {**os.environ, "PORTAL_INSTANCE_PATH": str(WORK / "compare-pg"), "PORTAL_DATABASE_URL": args.postgres}
     for env in (sqlite_env, pg_env):
         env.pop("DATABASE_URL", None)
     if not args.reuse:
-        shutil.rmtree(WORK / "compare-sqlite", ignore_errors=True)
-        shutil.rmtree(WORK / "compare-pg", ignore_errors=True)
-        admin = psycopg2.connect(urlunsplit(urlsplit(args.postgres)._replace(path="/postgres")))
-        admin.autocommit = True
-        name = urlsplit(args.postgres).path.lstrip("/")
-        admin.cursor().execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.cursor().execute(f'CREATE DATABASE "{name}"')
-        admin.close()
+        fresh_postgres(args.postgres)
     built = {"sqlite": build("sqlite", args.cases, sqlite_env, args.reuse),
              "postgresql": build("pg", args.cases, pg_env, args.reuse)}
     times = {}

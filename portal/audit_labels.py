@@ -21,6 +21,7 @@ CORE_LABELS = {
     "group.member_changed": "调整小组成员职务",
     "group.member_removed": "移出小组成员",
     "audit.restored": "从备份恢复",
+    "job.interrupted": "后台任务中断",
     "case.registered": "受理登记",
     "case.reported": "报送",
     "case.rejected": "不予受理",

@@ -127,6 +127,8 @@ def worker_command(workers, no_tick):
     huey = app.extensions["portal_queue"]
     huey.immediate = False
     count = workers or int(app.config["QUEUE_WORKERS"])
+    if int(app.config["QUEUE_NICE"]) > 0:  # pages first: a machine busy with PDFs still serves them
+        os.nice(int(app.config["QUEUE_NICE"]))
     click.echo(f"后台任务处理程序已启动：队列 {describe(app)}，{count} 个线程"
                f"{'' if no_tick or not app.config.get('QUEUE_TICK', True) else '，每分钟执行定时检查'}。")
     huey.create_consumer(workers=count, worker_type="thread", periodic=not no_tick).run()

@@ -28,7 +28,12 @@ DEFAULTS = {
     "QUEUE_IMMEDIATE": None,  # None: run jobs inside the request only when TESTING
     "QUEUE_WORKERS": 2,  # threads of `portal worker`
     "QUEUE_TICK": True,  # the worker runs the scheduled check every minute (no cron needed)
+    "QUEUE_NICE": 5,  # the worker's lower CPU priority (os.nice): pages first, PDFs still progress
     "JOBS_DIR": None,  # None: instance/jobs; several servers: a shared folder
+    "JOBS_HEARTBEAT": 10,  # seconds between a running job's signs of life
+    "JOBS_STUCK_AFTER": 120,  # seconds without one: its worker died; the scheduled check retries it
+    "JOBS_ATTEMPTS": 2,  # times a job is taken before a dead worker fails it
+    "JOBS_RETENTION_DAYS": 7,  # result files are deleted this long after the job finished
     # PostgreSQL: connections kept open per process (peewee's pooled database)
     "DATABASE_POOL_SIZE": 10,
     "DATABASE_KEEP_CONNECTION": True,  # SQLite: one connection per worker thread, kept between requests

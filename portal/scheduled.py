@@ -28,18 +28,21 @@ LOCK_KEY = 1_900_019  # PostgreSQL advisory lock of the scheduled check
 
 def scheduled_check():
     """What runs every minute: ``tick``, fresh planner statistics on SQLite (PostgreSQL's
-    autovacuum keeps its own), the audit checkpoint. Returns (fired, the audit verdict or None).
+    autovacuum keeps its own), the jobs' upkeep (a job whose worker died, old result files;
+    ``portal.jobs.upkeep``), the audit checkpoint. Returns (fired, the audit verdict or None).
 
     Several servers (or workers) running it at once: each reminder is claimed by one of them
     (a conditional UPDATE in ``workflow.tick``); on PostgreSQL an advisory lock also lets only
     one run the whole check at a time, plugins' reminders included; the others skip this minute."""
     from portal.audit_anchor import advance
+    from portal.jobs.upkeep import upkeep
 
     with database.connection_context():
         if not is_sqlite() and not database.execute_sql("SELECT pg_try_advisory_lock(%s)", (LOCK_KEY,)).fetchone()[0]:
             return {"due_soon": 0, "overdue": 0}, None
         try:
             fired = tick()
+            fired.update(upkeep(current_app))
             if is_sqlite():
                 analyze()
             verdict = advance()

@@ -155,27 +155,34 @@ class Context:
 
     def progress(self, percent: int, message: str = ""):
         percent = max(0, min(99, int(percent)))
-        Job.update(progress=percent, message=message[:200]).where(Job.id == self.job.id).execute()
+        Job.update(progress=percent, message=message[:200], heartbeat_at=now()).where(
+            (Job.id == self.job.id) & (Job.state == "running") & (Job.attempts == self.job.attempts)).execute()
 
 
 def run(app, job_id: int):
     """Do one job (called by the queue's consumer). A job is claimed once: a second delivery of
-    the same message finds it no longer queued and does nothing."""
+    the same message finds it no longer queued and does nothing. While it runs, a heartbeat tells
+    the scheduled check that its worker is alive (``portal.jobs.upkeep``); a job the check gave
+    up on meanwhile (taken again, or failed) keeps what the check wrote."""
+    from portal.jobs.upkeep import Heartbeat
+
     with app.app_context(), database.connection_context():
-        claimed = (Job.update(state="running", started_at=now(), progress=1)
+        claimed = (Job.update(state="running", started_at=now(), heartbeat_at=now(), progress=1,
+                              attempts=Job.attempts + 1)
                    .where((Job.id == job_id) & (Job.state == "queued")).execute())
         if not claimed:
             return
         job = Job.get_by_id(job_id)
+        mine = (Job.id == job_id) & (Job.state == "running") & (Job.attempts == job.attempts)
         spec = _KINDS.get(job.kind)
         try:
             if spec is None:
                 raise JobError(f"无法处理此类任务（{job.kind}）：相应功能未启用。")
-            with app.test_request_context("/"):
+            with Heartbeat(app, job_id, job.attempts), app.test_request_context("/"):
                 g._login_user = job.owner  # render as the person who asked (flask_login's current_user)
                 result = spec.run(Context(app, job), **job.arguments)
             fields = _store(app, job, result) if result is not None else {}
-            Job.update(state="done", progress=100, message="", finished_at=now(), **fields).where(Job.id == job_id).execute()
+            Job.update(state="done", progress=100, message="", finished_at=now(), **fields).where(mine).execute()
         except Exception as exc:
             from portal.documents.render import RenderError
 
@@ -184,7 +191,7 @@ def run(app, job_id: int):
             else:
                 log.exception("后台任务 %s（%s）失败", job_id, job.kind)
                 reason = FAILED
-            Job.update(state="failed", error=reason, message="", finished_at=now()).where(Job.id == job_id).execute()
+            Job.update(state="failed", error=reason, message="", finished_at=now()).where(mine).execute()
 
 
 def _store(app, job: Job, result: Result) -> dict:

@@ -23,6 +23,8 @@ class Job(BaseModel):
     result_type = peewee.CharField(max_length=100, default="")
     created_at = peewee.DateTimeField()
     started_at = peewee.DateTimeField(null=True)
+    attempts = peewee.IntegerField(default=0)  # times a worker took it (a retry after a worker died adds one)
+    heartbeat_at = peewee.DateTimeField(null=True)  # the running worker's latest sign of life
     finished_at = peewee.DateTimeField(null=True)
 
     class Meta:

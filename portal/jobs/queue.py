@@ -28,6 +28,14 @@ def make_queue(app):
         jobs.run(app, job_id)
 
     huey.portal_run = run_job
+
+    @huey.on_startup(name="portal.recover")
+    def recover_on_start():  # a worker restarted after a crash takes back its jobs at once
+        from portal.jobs.upkeep import recover
+
+        with app.app_context():
+            recover(app)
+
     if app.config.get("QUEUE_TICK", True):
         @huey.periodic_task(crontab(minute="*"), name="portal.tick")
         def tick():

@@ -6,6 +6,8 @@ from portal import jobs
 from portal.auth.permissions import requires
 from portal.downloads import send_download
 from portal.hookspecs import hookimpl
+from portal.jobs import upkeep
+from portal.jobs.upkeep import STALLED
 
 bp = Blueprint("jobs", __name__, url_prefix="/jobs", template_folder="templates")
 
@@ -27,7 +29,8 @@ def _job(job_id):
 def show(job_id):
     job = _job(job_id)
     template = "jobs/_status.html" if request.headers.get("HX-Request") else "jobs/job.html"
-    return render_template(template, job=job, has_file=jobs.result_path(current_app, job) is not None)
+    return render_template(template, job=job, has_file=jobs.result_path(current_app, job) is not None,
+                           stalled=STALLED if upkeep.stalled(current_app, job) else "")
 
 
 @bp.route("/<int:job_id>/file")

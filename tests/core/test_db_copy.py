@@ -58,6 +58,8 @@ def _fill(app):
                                  url="https://bbs.example.cn/copy/1", post_text="原帖：选址离村庄太近。",
                                  posted_at=now())
         workflow.attach(case, monitor, upload=Upload(PNG, "image/png", "截图.png"), kind="screenshot")
+        # what PostgreSQL's COPY format must escape, copied as it is
+        Case.update(post_text="反斜杠\\N、\\x00与\\\\，制表\t换行\n回车\r。").where(Case.id == case.id).execute()
 
 
 def _digests(url, models):

@@ -3,7 +3,8 @@ nginx over HTTPS with a self-signed certificate, sharing one PostgreSQL and one 
 (keys, attachments). Through the proxy: a session and its CSRF token work on both servers;
 concurrent intake on both numbers the cases without a gap or a repeat; a screenshot uploaded
 through one server downloads through the other; the scheduled check run by both servers at once
-fires each reminder once. Skipped, with the reason, without nginx or PostgreSQL."""
+fires each reminder once; the failed-login throttle counts the attempts made on both servers
+together, however they are spread and however many race. Skipped, with the reason, without nginx or PostgreSQL."""
 import http.cookiejar
 import os
 import re
@@ -235,3 +236,42 @@ def test_two_servers_behind_nginx_over_https(app, servers):
         reminded = AuditEvent.select().where((AuditEvent.action == "case.due_soon")
                                              & (AuditEvent.summary.contains(made[1].number))).count()
     assert reminded == 1, outputs
+
+
+def test_the_login_throttle_counts_attempts_on_both_servers(app, servers):
+    """An account's budget (``throttle.ACCOUNT``: 10 failures, then one every 3 minutes) is one
+    budget whichever server checks the password: 16 wrong guesses raced over both servers get 10
+    answers and 6 refusals, and then even the right password waits, except on the user's own PC."""
+    from portal.auth import throttle
+
+    base, context = servers["base"], servers["context"]
+    own = Browser(base, context)  # the user's own PC: signed in there before (the device cookie)
+    own.login("head")
+    own.request("/logout", urllib.parse.urlencode({"csrf_token": own.token("/logout")}).encode())
+
+    attackers = [Browser(base, context) for _ in range(4)]
+    outcomes = []
+
+    def guess(browser):
+        for _ in range(4):
+            token = browser.token("/login")
+            response, body = browser.request("/login", urllib.parse.urlencode(
+                {"csrf_token": token, "username": "head", "password": "not-the-password"}).encode())
+            outcomes.append((response.status, "用户名或密码错误" in body.decode(), "登录尝试过于频繁" in body.decode()))
+
+    threads = [threading.Thread(target=guess, args=(b,)) for b in attackers]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == [(200, True, False)] * throttle.ACCOUNT.burst + [(429, False, True)] * 6, outcomes
+    checked_on = {s for b in attackers for s in b.served_by[1::2]}  # every other request is the POST
+    assert checked_on == servers["upstreams"], checked_on
+
+    for _ in range(2):  # the right password, from a browser the account never signed in from, on each server
+        stranger = Browser(base, context)
+        token = stranger.token("/login")
+        response, body = stranger.request("/login", urllib.parse.urlencode(
+            {"csrf_token": token, "username": "head", "password": DEMO_PASSWORD}).encode())
+        assert response.status == 429 and "登录尝试过于频繁" in body.decode() and "退出" not in body.decode()
+    own.login("head")  # their own PC is not slowed by the guessing
