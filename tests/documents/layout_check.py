@@ -38,6 +38,7 @@ class Spec:
     latin_font: str = ""               # the face digits and Latin letters of the body are set in
     number_font: str = ""              # the face of the page numbers
     body_font: str = ""                # the 仿宋 face: its lines' digits and letters must be in latin_font
+    sealed: bool = False               # the 加盖印章 layout: the seal over the 署名 and the date
 
 
 COMPRESSED = re.compile("[，。、；：！？）》〕】」』”’](?=[，。、；：！？）》〕】」』”’（《〔【「『“‘])")
@@ -157,6 +158,8 @@ def check(pdf: MeasuredPdf, spec: Spec) -> list[str]:
             if i == 0:
                 add(f"第{page.no}页只有署名和成文日期，没有正文")
 
+    problems += seal_problems(pdf, spec, sig_page)
+
     # -- body pages: full pages, paragraphs broken at a page's foot, headings ---------------
     content = [p for p in pages if p.body]
     for prev, page in zip(content, content[1:]):
@@ -266,6 +269,49 @@ def check(pdf: MeasuredPdf, spec: Spec) -> list[str]:
                 add(f"未签发文稿的第{page.no}页没有“{spec.draft_mark}”标记")
     elif any(spec.draft_mark in t for t in text_pages):
         add("已签发的文件带有草稿标记")
+    return problems
+
+
+# -- the seal ------------------------------------------------------------------------------------
+def seal_problems(pdf: MeasuredPdf, spec: Spec, sig_page: Page | None) -> list[str]:
+    """加盖印章 (GB/T 9704-2012, 7.3.5.1): 成文日期右空四字; the 署名 centred on the date; the
+    seal upright and centred over both, which sit below its centre; its top within one line of
+    the body's last line. Without the layout, no image at all."""
+    images = [(p, im) for p in pages_of(pdf) for im in pdf.pages[p.index].images]
+    if not spec.sealed:
+        return [f"第{p.no}页有不应出现的图片（印章只用于加盖印章版式）" for p, _ in images]
+    problems = []
+    if sig_page is None:
+        return ["加盖印章版式找不到署名"]
+    seals = [im for p, im in images if p is sig_page]
+    if len(images) != 1 or len(seals) != 1:
+        return [f"加盖印章版式应恰有一枚印章，且与署名同页（共{len(images)}枚）"]
+    im = seals[0]
+    x0, x1, top, bottom = (im[k] / PT_PER_MM for k in ("x0", "x1", "top", "bottom"))
+    cx, cy = (x0 + x1) / 2, (top + bottom) / 2
+    if abs(x1 - x0 - G.seal_diameter) > 0.5:
+        problems.append(f"印章直径{x1 - x0:.1f}毫米，应为{G.seal_diameter:.0f}毫米")
+    body = sig_page.body
+    sig = next(i for i, ln in enumerate(body) if ln.text == spec.signature)
+    name, day = body[sig], body[sig + 1] if sig + 1 < len(body) else None
+    if day is None or day.text != spec.date:
+        return problems + ["加盖印章版式的署名下一行不是成文日期"]
+    if abs(RIGHT - day.x1 - 4 * ADV) > 1.0:
+        problems.append(f"成文日期右端距版心右边{RIGHT - day.x1:.1f}毫米，应右空四字（{4 * ADV:.1f}毫米）")
+    for what, ln in (("署名", name), ("成文日期", day)):
+        if abs((ln.x0 + ln.x1) / 2 - cx) > 1.0:
+            problems.append(f"印章未居中压在{what}上（中心相差{(ln.x0 + ln.x1) / 2 - cx:.1f}毫米）")
+    name_top, _ = name.em_box(pdf.fonts)
+    _, day_bottom = day.em_box(pdf.fonts)
+    if not (cy < (name_top + day_bottom) / 2 and top < name_top and day_bottom < bottom + 0.5 * P):
+        problems.append("署名和成文日期应位于印章中心偏下")
+    above = [ln for ln in body[:sig] if ln.em_box(pdf.fonts)[1] < top]
+    if not above:
+        problems.append(f"第{sig_page.no}页印章上方没有正文")
+    else:
+        gap = top - above[-1].em_box(pdf.fonts)[1]
+        if not 0 <= gap <= P:
+            problems.append(f"印章顶端距正文{gap:.1f}毫米，应在一行（{P:.1f}毫米）之内")
     return problems
 
 
