@@ -88,10 +88,18 @@ def pages_of(pdf: MeasuredPdf) -> list[Page]:
 
 
 def body_end(pdf: MeasuredPdf, spec: Spec) -> tuple[int, int] | None:
-    """(page, grid line) of the body's last line, the 署名 and 成文日期 apart."""
-    ends = [(p.no, round(p.line_no(ln))) for p in pages_of(pdf) for ln in p.body
-            if ln.text not in (spec.signature, spec.date)]
-    return ends[-1] if ends else None
+    """(page, grid line) of the body's last line, the 署名 and 成文日期 apart (on a page
+    tightened to hold them, counted in its own pitch)."""
+    for p in reversed(pages_of(pdf)):
+        body = _body_only(p, spec)
+        if not body:
+            continue
+        pitch = tightened(pdf, p, spec)
+        if pitch is None:
+            return p.no, round(p.line_no(body[-1]))
+        tops = _em_tops(pdf, body)
+        return p.no, round(p.line_no(body[0])) + round((tops[-1] - tops[0]) / pitch)
+    return None
 
 
 def natural_end(pdf: MeasuredPdf, spec: Spec) -> tuple[int, int] | None:
@@ -135,6 +143,10 @@ def check(pdf: MeasuredPdf, spec: Spec) -> list[str]:
                 add(f"第{page.no}页“{ln.text[:12]}”超出版心左右边界")
             if width(ln.text) > G.chars:
                 add(f"第{page.no}页“{ln.text[:12]}”一行超过{G.chars}字（{width(ln.text)}）")
+        tight = tightened(pdf, page, spec)
+        if tight is not None:  # the 署名's page, its line pitch tightened to hold the 署名 (7.3.5.4)
+            add_all(problems, tight_problems(pdf, page, spec, tight))
+            continue
         if len(page.body) > G.lines:
             add(f"第{page.no}页超过{G.lines}行")
         if page.index > 0:  # below the head of page 1 every body line sits on the grid
@@ -170,6 +182,8 @@ def check(pdf: MeasuredPdf, spec: Spec) -> list[str]:
         if HEADING.match(last.text) and width(last.text) < G.chars - 2 and not continues(first):
             add(f"标题“{last.text}”孤悬在第{prev.no}页末行")
         keeps_signature = page is sig_page
+        if keeps_signature and (need := tightening_would_hold(pdf, prev, page, spec)) is not None:
+            add(f"第{page.no}页的署名带走了上一页的正文，而第{prev.no}页把行距收紧{need:.0%}就能容下署名")
         if broken and not keeps_signature and round(prev.line_no(last)) != G.lines:
             add(f"第{prev.no}页在段落中间换页，却没有排满{G.lines}行（末行在第{prev.line_no(last):.1f}行）")
 
@@ -270,6 +284,79 @@ def check(pdf: MeasuredPdf, spec: Spec) -> list[str]:
     elif any(spec.draft_mark in t for t in text_pages):
         add("已签发的文件带有草稿标记")
     return problems
+
+
+# -- a page tightened to hold the 署名 (GB/T 9704-2012, 7.3.5.4: 调整行距) ------------------------
+MIN_RATIO = 0.86  # the tightest pitch allowed, of the standard's (portal.documents.tighten)
+
+
+def add_all(problems: list, more: list):
+    problems.extend(more)
+
+
+def _body_only(page: Page, spec: Spec):
+    """The page's running text: not the 署名 and date, nor page 1's head (mark, number, title)."""
+    titles = [ln.baseline for ln in page.lines if abs(ln.size - G.title_size) < 0.1] if page.index == 0 else []
+    below = max(titles, default=0)
+    return [ln for ln in page.body if ln.text not in (spec.signature, spec.date) and ln.baseline > below]
+
+
+def _em_tops(pdf, lines):
+    return [ln.em_box(pdf.fonts)[0] for ln in lines]
+
+
+def tightened(pdf: MeasuredPdf, page: Page, spec: Spec) -> float | None:
+    """The 署名's page's pitch in mm when its body lines stand closer than the standard's, else
+    None (any other page is held to the grid, which a tightened one would miss)."""
+    if not spec.signature or not any(ln.text == spec.signature for ln in page.body):
+        return None
+    tops = _em_tops(pdf, _body_only(page, spec))
+    gaps = [b - a for a, b in zip(tops, tops[1:])]
+    return min(gaps) if gaps and min(gaps) < P - 0.1 else None
+
+
+def tight_problems(pdf: MeasuredPdf, page: Page, spec: Spec, pitch: float) -> list[str]:
+    problems = []
+    body = _body_only(page, spec)
+    tops = _em_tops(pdf, body)
+    names = [ln for ln in page.body if ln.text == spec.signature]
+    if not names:
+        return [f"第{page.no}页行距被收紧，但该页没有署名（只有署名页可调整行距）"]
+    if pitch < MIN_RATIO * P - 0.1:
+        problems.append(f"第{page.no}页行距收紧到{pitch:.2f}毫米，超过允许的{1 - MIN_RATIO:.0%}")
+    for a, b in zip(tops, tops[1:]):
+        if abs((b - a) / pitch - round((b - a) / pitch)) > 0.02 or round((b - a) / pitch) < 1:
+            problems.append(f"第{page.no}页收紧后的行距不均匀（{b - a:.2f}毫米）")
+            break
+    if page.index > 0 and abs(tops[0] - HALF - TOP) > 0.3:
+        problems.append(f"第{page.no}页收紧行距后首行不在第1行")
+    name_top = names[-1].em_box(pdf.fonts)[0]
+    if name_top - tops[-1] < pitch + P - 0.3:
+        problems.append(f"第{page.no}页署名与正文之间没有空一行")
+    if max(ln.em_box(pdf.fonts)[1] for ln in page.body) > BOTTOM - HALF + 0.3:
+        problems.append(f"第{page.no}页收紧行距后仍超出版心")
+    if len(page.body) > int(G.lines / MIN_RATIO):
+        problems.append(f"第{page.no}页超过{int(G.lines / MIN_RATIO)}行")
+    return problems
+
+
+def tightening_would_hold(pdf: MeasuredPdf, prev: Page, page: Page, spec: Spec) -> float | None:
+    """When the 署名 took body lines from ``prev`` to ``page`` though ``prev`` had room: how much
+    tighter ``prev``'s pitch would have held them (None: it had no room, or more than allowed)."""
+    names = [i for i, ln in enumerate(page.body) if ln.text == spec.signature]
+    if not names or names[-1] == 0 or not prev.body:
+        return None
+    carried = names[-1]  # body lines above the 署名 on its page
+    end = round(prev.line_no(prev.body[-1]))
+    free = G.lines - end
+    if free < 1:
+        return None
+    start = round(prev.line_no(_body_only(prev, spec)[0])) if prev.index == 0 else 1
+    block = 4 if spec.sealed else 3  # a blank line (two under a seal), the 署名, the date
+    extra = carried + block - free
+    body = G.lines - start + 1 + extra - block  # body lines the tightened page would hold
+    ratio = (body - extra) / body
+    return 1 - ratio if extra > 0 and ratio >= MIN_RATIO + 0.005 else None
 
 
 # -- the seal ------------------------------------------------------------------------------------

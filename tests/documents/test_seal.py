@@ -21,8 +21,9 @@ def seal_app(tmp_path_factory, demo_template):
     return make_app(tmp_path_factory.mktemp("seal"), demo_template)
 
 
-# bodies ending mid-page, at the foot of page 1 and of page 2, and where the block barely fits
-@pytest.mark.parametrize("length", [30, 180, 300, 465, 552, 650, 900])
+# bodies ending mid-page, at the foot of page 1 and of page 2, where the block barely fits and
+# where its page is tightened to hold it (581, 1045)
+@pytest.mark.parametrize("length", [30, 117, 180, 300, 465, 552, 581, 610, 650, 900, 1045])
 def test_the_seal_sits_over_the_signature_and_date(seal_app, length):
     doc = notice(length, seal=seal_png())
     pdf = render(seal_app, doc)
