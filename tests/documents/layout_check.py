@@ -436,3 +436,59 @@ def title_problems(pdf: MeasuredPdf, organ: str = "") -> list[str]:
     if len(widths) > 1 and not (rising or falling or diamond):
         problems.append("标题各行既不成梯形也不成菱形：" + " / ".join(ln.text for ln in lines))
     return problems
+
+
+# -- the dossier's 附件目录 -----------------------------------------------------------------------
+def cells(pdf: MeasuredPdf, index: int, gap: float = 1.5) -> list[tuple[float, float, float, str]]:
+    """The page's text in table cells: runs of characters on a baseline with no gap wider than
+    ``gap`` mm, as (baseline, x0, x1, text)."""
+    found = []
+    for line in pdf.lines(index):
+        run = [line.chars[0]]
+        for c in line.chars[1:]:
+            if c.x - run[-1].x1 > gap:
+                found.append((line.baseline, run[0].x, run[-1].x1, "".join(ch.text for ch in run)))
+                run = []
+            run.append(c)
+        found.append((line.baseline, run[0].x, run[-1].x1, "".join(ch.text for ch in run)))
+    return found
+
+
+def dossier_index_problems(pdf: MeasuredPdf, rows) -> list[str]:
+    """``rows``: (kind, file name, size text, sha256) of each attachment. The kind and the size
+    stand whole in one cell line; a file name too, or, when longer than its column, broken only
+    where a line is full; the hash only between its groups of 16."""
+    found = [c for i in range(len(pdf.pages)) for c in cells(pdf, i)]
+    texts = [t for *_, t in found]
+    problems = []
+    for kind, name, size, sha in rows:
+        if kind not in texts:
+            problems.append(f"附件目录的类别“{kind}”被拆行")
+        if size.replace(" ", "") not in [t.replace(" ", "") for t in texts]:
+            problems.append(f"附件目录的大小“{size}”被拆行")
+        if name not in texts:
+            if not name_broken_when_full(found, name, size):
+                problems.append(f"附件目录的文件名“{name}”没有排满一行就换行")
+        if not all(any(sha[i:i + 16] in t for t in texts) for i in range(0, 64, 16)):
+            problems.append(f"附件目录的校验值{sha[:8]}…在分组中间换行")
+    return problems
+
+
+def name_broken_when_full(found, name: str, size: str) -> bool:
+    """The name's pieces, one under another in its column, make it up, and each but the last
+    ends within three characters of the column's right edge (the size column's left)."""
+    firsts = [(b, x0, x1, t) for b, x0, x1, t in found if len(t) > 1 and name.startswith(t)]
+    if not firsts:
+        return False
+    baseline, x0, x1, text = firsts[0]
+    sizes = [c for c in found if c[3].replace(" ", "") == size.replace(" ", "") and abs(c[0] - baseline) < 0.5]
+    right = sizes[0][1] - 2 if sizes else None
+    pieces = [(x1, text)]
+    below = sorted((c for c in found if abs(c[1] - x0) < 0.5 and c[0] > baseline), key=lambda c: c[0])
+    for _, _, end, t in below:
+        if "".join(p for _, p in pieces) == name:
+            break
+        pieces.append((end, t))
+    char = 12 / PT_PER_MM  # the dossier's text, 12 pt
+    return "".join(p for _, p in pieces) == name and (right is None or all(
+        right - end <= 3 * char for end, _ in pieces[:-1]))
