@@ -152,3 +152,23 @@ def data_url(data: bytes) -> str:
     import base64
 
     return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
+
+
+def drawn_seal(size: int = 600) -> bytes:
+    """An invented seal, for the demo and the tests: a red ring and a star, no name, on a
+    transparent background."""
+    import math
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGBA", (size, size), (255, 255, 255, 0))
+    draw = ImageDraw.Draw(image)
+    red, ring = (230, 0, 18, 235), size // 28
+    draw.ellipse((ring, ring, size - ring, size - ring), outline=red, width=ring)
+    centre, radius = size / 2, size * 0.16
+    draw.polygon([(centre + (radius if k % 2 == 0 else radius * 0.38) * math.cos(-math.pi / 2 + k * math.pi / 5),
+                   centre * 0.95 + (radius if k % 2 == 0 else radius * 0.38) * math.sin(-math.pi / 2 + k * math.pi / 5))
+                  for k in range(10)], fill=red)
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
