@@ -5,6 +5,7 @@ from flask import current_app
 from werkzeug.security import generate_password_hash
 
 from portal.db import database
+from portal.documents import seals
 from portal.identity import set_identity
 from portal.org.models import WORKING_KINDS, Department, User, WorkingGroup, WorkingGroupMember
 
@@ -109,6 +110,7 @@ def create_demo() -> bool:
              for d in departments.values() if d.kind in WORKING_KINDS]
         ).execute()
         set_identity(IDENTITY)  # before the plugins' demo: their drafts start from it
+        seals.save(IDENTITY["bureau.name"], seals.drawn_seal(), users["admin"])  # for the 加盖印章 layout
         current_app.extensions["portal_pm"].hook.portal_demo_data(app=current_app._get_current_object())
     return True
 

@@ -59,6 +59,7 @@ AUDIT_LABELS = {
     "circular.returned": "退回修改",
     "circular.signed": "签发",
     "circular.issued": "印发",
+    "circular.sealed": "加盖印章",
     "circular.acknowledged": "签收",
 }
 

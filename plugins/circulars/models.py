@@ -55,6 +55,7 @@ class Circular(BaseModel):
     sign_comment = peewee.TextField(default="")        # 签发意见
     issued_by = peewee.ForeignKeyField(User, null=True, backref="+", on_delete="RESTRICT")
     issued_at = peewee.DateTimeField(null=True)
+    sealed = peewee.BooleanField(default=False)        # issued in the 加盖印章 layout
     updated_at = peewee.DateTimeField(default=now)
 
     class Meta:

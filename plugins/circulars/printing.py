@@ -18,7 +18,9 @@ def attachment_text(row: CircularAttachment) -> str:
         return "（该门户文档已被删除。）"
 
 
-def to_gongwen(circular: Circular) -> Gongwen:
+def to_gongwen(circular: Circular, seal: bytes = b"") -> Gongwen:
+    """The circular as a 公文; ``seal`` (the organ's seal image) only when it is being issued in
+    the 加盖印章 layout (``workflow.issue``)."""
     attachments = []
     for row in circular.attachments.order_by(CircularAttachment.position):
         if row.kind == "file":
@@ -35,11 +37,12 @@ def to_gongwen(circular: Circular) -> Gongwen:
         copy_to=circular.copy_to, printed_by=circular.printed_by, date_of_issue=circular.date_of_issue,
         secrecy=secrecy_mark(circular.secrecy, circular.secrecy_term) if SECRECY_LABELS.get(circular.secrecy) else "",
         urgency=URGENCY_LABELS.get(circular.urgency, "") if circular.urgency else "",
+        seal=seal if circular.number else b"",
     )
 
 
-def render(circular: Circular) -> bytes:
-    return documents.render_gongwen(to_gongwen(circular))
+def render(circular: Circular, seal: bytes = b"") -> bytes:
+    return documents.render_gongwen(to_gongwen(circular, seal))
 
 
 def cached(circular: Circular) -> bytes | None:

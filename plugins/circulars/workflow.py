@@ -15,7 +15,7 @@ from datetime import date
 
 from portal.plugin_api import (audit, AuditEvent, access, Case, database, now, Problems, bounded_id, clean_text,
                               WORKING_KINDS, Department, Stale, Step, Workflow, WorkflowError, bump, next_number,
-                              identity, Field, emit)
+                              identity, Field, emit, documents)
 
 from plugins.circulars.models import (
     KINDS, SECRECY_LABELS, URGENCY_LABELS, Circular, CircularAttachment, CircularCase, CircularCounter,
@@ -100,6 +100,13 @@ def _not_before_writing(day: date, circular: Circular) -> str | None:
     return None
 
 
+def _seal_problem(sealed: bool, circular: Circular) -> str | None:
+    if sealed and documents.seal(circular.organ) is None:
+        return (f"发文机关“{circular.organ}”尚未上传印章，不能加盖印章：请系统管理员在“系统管理—印章”上传，"
+                "或不勾选“加盖印章”按普发版式印发。")
+    return None
+
+
 def _returned(step: str, state: str, permission: str) -> Step:
     """退回修改, at review or at signing."""
     return Step(step, "退回修改", (state,), permission, leads_to="draft", style="danger",
@@ -120,7 +127,10 @@ STEPS = [
     _returned("return_sign", "signing", "circulars.sign"),
     Step("issue", "印发", ("signed",), "circulars.issue", leads_to="issued",
          hint="印发时生成定稿 PDF 并记录其校验值，此后不再改动；文件分送各单位签收。",
-         fields=(Field("date_of_issue", "印发日期", "date", default=lambda c: now().date(), check=_not_before_writing),),
+         fields=(Field("date_of_issue", "印发日期", "date", default=lambda c: now().date(), check=_not_before_writing),
+                 Field("sealed", "加盖印章", "bool", check=_seal_problem,
+                       hint="按加盖印章版式印发：署名和成文日期居中，印上本机关的印章（系统管理员上传）。"
+                            "不勾选则按不加盖印章的版式印发。")),
          done="已印发，PDF 已定稿并分送各单位。", run=lambda c, user, version, v: issue(c, user, version=version, **v)),
 ]
 WORKFLOW = Workflow.of("circular", STEPS, noun="该文件", stale=StaleCircular, error=CircularError,
@@ -383,22 +393,31 @@ def sign(circular: Circular, user, *, version, comment: str = "", today: date | 
     return circular
 
 
-def issue(circular: Circular, user, *, version, date_of_issue: date | str | None = None) -> Circular:
+def issue(circular: Circular, user, *, version, date_of_issue: date | str | None = None, sealed: bool = False) -> Circular:
     """印发: the PDF is rendered now, once, and frozen with its SHA-256. ``date_of_issue`` as
-    typed or a date; empty is today."""
+    typed or a date; empty is today. ``sealed``: in the 加盖印章 layout, with the organ's seal
+    (the one place a seal is ever pressed; the use is audited)."""
     from plugins.circulars.printing import render
 
     WORKFLOW.check(circular, user, "issue", version)
-    day = WORKFLOW.read(circular, "issue", {"date_of_issue": date_of_issue})["date_of_issue"]
+    values = WORKFLOW.read(circular, "issue", {"date_of_issue": date_of_issue, "sealed": sealed})
+    day, sealed = values["date_of_issue"], values["sealed"]
+    seal = documents.seal(circular.organ) if sealed else None
+    if sealed and seal is None:  # removed since the form was read
+        raise CircularError(_seal_problem(True, circular))
     circular.date_of_issue = day
-    pdf = render(circular)  # outside the transaction: rendering takes a moment
+    pdf = render(circular, seal=seal[1] if seal else b"")  # outside the transaction: rendering takes a moment
     digest = hashlib.sha256(pdf).hexdigest()
     with database.atomic():
-        WORKFLOW.advance(circular, version, "issue", date_of_issue=day, issued_by=user.id, issued_at=now())
+        WORKFLOW.advance(circular, version, "issue", date_of_issue=day, issued_by=user.id, issued_at=now(),
+                         sealed=bool(seal))
         IssuedPdf.create(circular=circular, data=pdf, sha256=digest, size=len(pdf))
+        if seal:
+            record("circular.sealed", f"加盖印章：{seal[0].organ}（{circular.number}）", circular, user,
+                   organ=seal[0].organ, seal_sha256=seal[0].sha256)
         count = CircularRecipient.select().where(CircularRecipient.circular == circular.id).count()
         record("circular.issued", f"印发 {circular.number}，分送 {count} 个单位", circular, user, sha256=digest,
-               size=len(pdf))
+               size=len(pdf), sealed=bool(seal))
     return circular
 
 

@@ -31,7 +31,7 @@ log = logging.getLogger("portal.documents")
 __all__ = ["RenderError", "Style", "cached_page", "cached_pdf", "check_at_startup", "document_kinds", "embedded_fonts",
            "font_report", "gongwen_html",
            "pdf_response", "print_css", "render_gongwen", "render_page", "render_pdf", "render_template_pdf",
-           "template_html", "with_print_css"]
+           "seal", "template_html", "with_print_css"]
 
 
 def font_report(app=None, refresh=False) -> _fonts.FontReport:
@@ -121,6 +121,14 @@ class Style:
                       f'font-size: {GBT9704.body_size}pt; color: #000; vertical-align: bottom; white-space: nowrap; '
                       f'padding-bottom: {GBT9704.pitch:.2f}pt; }} }}')
 
+    @staticmethod
+    def sealed(doc) -> dict:
+        """The 加盖印章 layout's distances from the right edge, as CSS lengths."""
+        from portal.documents.layout import mm
+
+        found = doc.sealed_offsets(GBT9704.advance, mm(GBT9704.seal_diameter))
+        return {k: Markup(f"{v:.3f}pt") for k, v in found.items()}
+
     def title(self, mark: str) -> Markup:
         """The title's distance from the red rule: two lines, on the page's grid."""
         return Markup(f"margin-top: {GBT9704.title_gap(mark):.3f}pt;")
@@ -194,6 +202,17 @@ def gongwen_html(gongwen, report=None) -> str:
 def render_gongwen(gongwen) -> bytes:
     """An official document (``portal.documents.gongwen.Gongwen``) laid out by GB/T 9704."""
     return render_pdf(gongwen_html(gongwen), css=print_css(), attachments=gongwen.file_attachments)
+
+
+def seal(organ: str):
+    """``(Seal, png bytes)`` of the seal the administrator uploaded for ``organ`` (a 发文机关), or
+    None when there is none (or its file is missing or was changed outside the portal). Put the
+    bytes in ``Gongwen.seal`` for the 加盖印章 layout, at issue only, and audit the use."""
+    from portal.documents import seals
+
+    found = seals.seal_for(organ)
+    data = seals.image(found) if found else None
+    return (found, data) if data else None
 
 
 def pdf_response(pdf: bytes, filename: str, *, download=False, sha256: str | None = None):

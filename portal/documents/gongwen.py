@@ -69,6 +69,7 @@ class Gongwen:
     urgency: str = ""               # "特急"
     copy_no: str = ""               # 份号
     draft_mark: str = ""            # "草稿": at the top of every page of an unsigned document
+    seal: bytes = b""               # the 发文机关's seal (PNG): the 加盖印章 layout, only when issued
 
     @property
     def title_html(self) -> Markup:
@@ -115,3 +116,25 @@ class Gongwen:
     @property
     def issue_text(self) -> str:
         return f"{chinese_date(self.date_of_issue)}印发" if self.date_of_issue else ""
+
+    # -- the 加盖印章 layout (GB/T 9704-2012, 7.3.5.1) ---------------------------------------------
+    @property
+    def seal_src(self) -> str:
+        from portal.documents.seals import data_url
+
+        return data_url(self.seal) if self.seal else ""
+
+    def sealed_offsets(self, advance: float, diameter: float) -> dict:
+        """Distances from the type area's right edge, in pt: the date ends four characters in
+        (右空四字), the 署名 is centred on the date (never past the right edge), the seal is
+        centred on them."""
+        date_w = text_width(self.date_text) * advance
+        sig_w = text_width(self.signature) * advance
+        centre = 4 * advance + date_w / 2
+        return {"date": 4 * advance, "signature": max(0.0, centre - sig_w / 2),
+                "seal": centre - diameter / 2}
+
+
+def text_width(text: str) -> float:
+    """A line's width in characters: digits and Latin letters count half."""
+    return sum(0.5 if ord(c) < 0x2E80 else 1 for c in text)

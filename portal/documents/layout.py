@@ -42,6 +42,8 @@ class Geometry:
     colophon_thick: float = 0.35  # mm
     colophon_thin: float = 0.25
     red: str = "#e60012"
+    seal_diameter: float = 42.0   # mm: a bureau's round seal
+    seal_drop: float = 0.1        # lines between the body's last line and the seal's top (一行之内)
 
     @property
     def right(self) -> float:
@@ -199,6 +201,10 @@ ul, ol {{ margin: 0; padding-left: {_pt(2 * adv)}; }}
   break-before: avoid; }}
 .gw-signature p {{ text-indent: 0; white-space: nowrap; }}
 .gw-signature .gw-date {{ padding-left: {_pt(2 * adv)}; }}
+/* 加盖印章: two lines for the seal's top half, then the 署名 and the date, the seal over them */
+.gw-sealed {{ position: relative; padding-top: {_pt(2 * p)}; break-inside: avoid; break-before: avoid; }}
+.gw-sealed p {{ text-indent: 0; white-space: nowrap; text-align: right; }}
+.gw-seal {{ position: absolute; top: {_pt(g.seal_drop * p)}; width: {g.seal_diameter}mm; height: auto; }}
 .gw-note {{ text-indent: {_pt(2 * adv)}; }}
 
 /* attachments: each on a new page, "附件1" on the first line, its title on the third */

@@ -17,8 +17,9 @@ import time
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from portal.documents import pagination
+from portal.documents import pagination, tighten
 from portal.documents.justify import justify
+from portal.documents.layout import GBT9704, mm
 
 log = logging.getLogger("portal.documents")
 
@@ -169,10 +170,20 @@ def write_pdf(html: str, *, css: str = "", font_files=(), base_url="http://porta
                        stylesheets=[_kept_stylesheet(css)] if css else None)
         try:
             document = _layout(html, base_url, static_folder, options)
+            squeezed = tighten.plan(document, GBT9704.pitch)
+            if squeezed is not None:  # the 署名 took body lines to the next page: tighten this one instead
+                roomy = tighten.with_room(html, squeezed, mm(GBT9704.bottom))
+                second = _layout(roomy, base_url, static_folder, options)
+                if tighten.holds(second, squeezed):
+                    html, document = roomy, second
+                else:
+                    squeezed = None
             again = pagination.arrange(document, html)
             if again is not None:  # the 版记 belongs on another page: lay out once more
                 document = _layout(again, base_url, static_folder, options)
                 pagination.arrange(document, again)
+            if squeezed is not None:
+                tighten.squeeze(document, squeezed)
             justify(document)
             pdf = document.write_pdf(attachments=pdf_attachments, finisher=finisher)
         except Exception as exc:

@@ -1,4 +1,4 @@
-"""The document service's pages: any declared kind as PDF, and the administrator's fonts page.
+"""The document service's pages: any declared kind as PDF, and the administrator's fonts and seals pages.
 
 Registered through the core's own hooks, like a plugin.
 """
@@ -36,7 +36,13 @@ def portal_blueprints():
 
 @hookimpl
 def portal_permissions():
-    return [Permission("documents.fonts", "查看PDF字体与生成状态", ("admin",))]
+    return [Permission("documents.fonts", "查看PDF字体与生成状态", ("admin",)),
+            Permission("documents.seals", "上传和删除公文印章", ("admin",))]
+
+
+@hookimpl
+def portal_audit_labels():
+    return {"seal.uploaded": "上传印章", "seal.removed": "删除印章"}
 
 
 @hookimpl
@@ -119,3 +125,42 @@ def refresh_fonts():
     flash("已重新检测字体。" + ("一切正常。" if not report.problems else f"发现 {len(report.problems)} 项需要注意。"),
           "success" if not report.problems else "warning")
     return redirect(url_for("documents.fonts_page"))
+
+
+@bp.route("/admin/seals", methods=["GET", "POST"])
+@requires("documents.seals")
+def seals_page():
+    """Each 发文机关's seal (印章): upload or replace one, see those kept."""
+    from portal.documents import seals
+    from portal.identity import identity
+
+    status = 200
+    if request.method == "POST":
+        upload = request.files.get("image")
+        organ = request.form.get("organ", "")
+        try:
+            data = upload.stream.read(seals.MAX_BYTES + 1) if upload is not None and upload.filename else b""
+            seal = seals.save(organ, data, current_user._get_current_object())
+        except seals.SealError as error:
+            flash(str(error), "error")
+            status = 400
+        else:
+            flash(f"已保存“{seal.organ}”的印章。", "success")
+            return redirect(url_for("documents.seals_page"))
+    kept = [(s, seals.image(s)) for s in seals.all_seals()]
+    shown = [(s, seals.data_url(data) if data else "") for s, data in kept]
+    return render_template("documents/seals.html", seals=shown, organ=request.form.get("organ") or identity().name,
+                           max_kb=seals.MAX_BYTES // 1024, min_px=seals.MIN_PIXELS, max_px=seals.MAX_PIXELS), status
+
+
+@bp.route("/admin/seals/remove", methods=["POST"])
+@requires("documents.seals")
+def remove_seal():
+    from portal.documents import seals
+
+    organ = request.form.get("organ", "")
+    if seals.remove(organ, current_user._get_current_object()):
+        flash(f"已删除“{organ}”的印章。", "success")
+    else:
+        flash("该印章不存在或已删除。", "error")
+    return redirect(url_for("documents.seals_page"))

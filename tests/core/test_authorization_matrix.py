@@ -74,6 +74,7 @@ route                                          anonymous admin leader office mon
 /admin/audit/verify                            login     200   403    200    403     403  403   403
 /admin/calendar                                login     200   403    200    403     403  403   403
 /admin/fonts                                   login     200   403    403    403     403  403   403
+/admin/seals                                   login     200   403    403    403     403  403   403
 /documents/cases.dossier/{normal}.pdf          login     200   200    200    200     200  200   200
 /documents/cases.dossier/{internal}.pdf        login     404   200    200    200     404  404   404
 /documents/no.such.kind/{normal}.pdf           login     404   404    404    404     404  404   404
@@ -102,6 +103,8 @@ route                                          anonymous admin leader office mon
 /admin/groups/{group}/delete                   login     ok    403    403    403     403  403   403
 /admin/calendar                                login     ok    403    ok     403     403  403   403
 /admin/fonts/refresh                           login     ok    403    403    403     403  403   403
+/admin/seals                                   login     400   403    403    403     403  403   403
+/admin/seals/remove                            login     ok    403    403    403     403  403   403
 /admin/plugins/circulars/state                 login     ok    403    403    403     403  403   403
 /admin/plugins/circulars/settings              login     404   403    403    403     403  403   403
 /admin/identity                                login     ok    403    403    403     403  403   403

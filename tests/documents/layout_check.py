@@ -38,6 +38,7 @@ class Spec:
     latin_font: str = ""               # the face digits and Latin letters of the body are set in
     number_font: str = ""              # the face of the page numbers
     body_font: str = ""                # the 仿宋 face: its lines' digits and letters must be in latin_font
+    sealed: bool = False               # the 加盖印章 layout: the seal over the 署名 and the date
 
 
 COMPRESSED = re.compile("[，。、；：！？）》〕】」』”’](?=[，。、；：！？）》〕】」』”’（《〔【「『“‘])")
@@ -87,10 +88,18 @@ def pages_of(pdf: MeasuredPdf) -> list[Page]:
 
 
 def body_end(pdf: MeasuredPdf, spec: Spec) -> tuple[int, int] | None:
-    """(page, grid line) of the body's last line, the 署名 and 成文日期 apart."""
-    ends = [(p.no, round(p.line_no(ln))) for p in pages_of(pdf) for ln in p.body
-            if ln.text not in (spec.signature, spec.date)]
-    return ends[-1] if ends else None
+    """(page, grid line) of the body's last line, the 署名 and 成文日期 apart (on a page
+    tightened to hold them, counted in its own pitch)."""
+    for p in reversed(pages_of(pdf)):
+        body = _body_only(p, spec)
+        if not body:
+            continue
+        pitch = tightened(pdf, p, spec)
+        if pitch is None:
+            return p.no, round(p.line_no(body[-1]))
+        tops = _em_tops(pdf, body)
+        return p.no, round(p.line_no(body[0])) + round((tops[-1] - tops[0]) / pitch)
+    return None
 
 
 def natural_end(pdf: MeasuredPdf, spec: Spec) -> tuple[int, int] | None:
@@ -134,6 +143,10 @@ def check(pdf: MeasuredPdf, spec: Spec) -> list[str]:
                 add(f"第{page.no}页“{ln.text[:12]}”超出版心左右边界")
             if width(ln.text) > G.chars:
                 add(f"第{page.no}页“{ln.text[:12]}”一行超过{G.chars}字（{width(ln.text)}）")
+        tight = tightened(pdf, page, spec)
+        if tight is not None:  # the 署名's page, its line pitch tightened to hold the 署名 (7.3.5.4)
+            add_all(problems, tight_problems(pdf, page, spec, tight))
+            continue
         if len(page.body) > G.lines:
             add(f"第{page.no}页超过{G.lines}行")
         if page.index > 0:  # below the head of page 1 every body line sits on the grid
@@ -157,6 +170,8 @@ def check(pdf: MeasuredPdf, spec: Spec) -> list[str]:
             if i == 0:
                 add(f"第{page.no}页只有署名和成文日期，没有正文")
 
+    problems += seal_problems(pdf, spec, sig_page)
+
     # -- body pages: full pages, paragraphs broken at a page's foot, headings ---------------
     content = [p for p in pages if p.body]
     for prev, page in zip(content, content[1:]):
@@ -167,6 +182,8 @@ def check(pdf: MeasuredPdf, spec: Spec) -> list[str]:
         if HEADING.match(last.text) and width(last.text) < G.chars - 2 and not continues(first):
             add(f"标题“{last.text}”孤悬在第{prev.no}页末行")
         keeps_signature = page is sig_page
+        if keeps_signature and (need := tightening_would_hold(pdf, prev, page, spec)) is not None:
+            add(f"第{page.no}页的署名带走了上一页的正文，而第{prev.no}页把行距收紧{need:.0%}就能容下署名")
         if broken and not keeps_signature and round(prev.line_no(last)) != G.lines:
             add(f"第{prev.no}页在段落中间换页，却没有排满{G.lines}行（末行在第{prev.line_no(last):.1f}行）")
 
@@ -269,6 +286,122 @@ def check(pdf: MeasuredPdf, spec: Spec) -> list[str]:
     return problems
 
 
+# -- a page tightened to hold the 署名 (GB/T 9704-2012, 7.3.5.4: 调整行距) ------------------------
+MIN_RATIO = 0.86  # the tightest pitch allowed, of the standard's (portal.documents.tighten)
+
+
+def add_all(problems: list, more: list):
+    problems.extend(more)
+
+
+def _body_only(page: Page, spec: Spec):
+    """The page's running text: not the 署名 and date, nor page 1's head (mark, number, title)."""
+    titles = [ln.baseline for ln in page.lines if abs(ln.size - G.title_size) < 0.1] if page.index == 0 else []
+    below = max(titles, default=0)
+    return [ln for ln in page.body if ln.text not in (spec.signature, spec.date) and ln.baseline > below]
+
+
+def _em_tops(pdf, lines):
+    return [ln.em_box(pdf.fonts)[0] for ln in lines]
+
+
+def tightened(pdf: MeasuredPdf, page: Page, spec: Spec) -> float | None:
+    """The 署名's page's pitch in mm when its body lines stand closer than the standard's, else
+    None (any other page is held to the grid, which a tightened one would miss)."""
+    if not spec.signature or not any(ln.text == spec.signature for ln in page.body):
+        return None
+    tops = _em_tops(pdf, _body_only(page, spec))
+    gaps = [b - a for a, b in zip(tops, tops[1:])]
+    return min(gaps) if gaps and min(gaps) < P - 0.1 else None
+
+
+def tight_problems(pdf: MeasuredPdf, page: Page, spec: Spec, pitch: float) -> list[str]:
+    problems = []
+    body = _body_only(page, spec)
+    tops = _em_tops(pdf, body)
+    names = [ln for ln in page.body if ln.text == spec.signature]
+    if not names:
+        return [f"第{page.no}页行距被收紧，但该页没有署名（只有署名页可调整行距）"]
+    if pitch < MIN_RATIO * P - 0.1:
+        problems.append(f"第{page.no}页行距收紧到{pitch:.2f}毫米，超过允许的{1 - MIN_RATIO:.0%}")
+    for a, b in zip(tops, tops[1:]):
+        if abs((b - a) / pitch - round((b - a) / pitch)) > 0.02 or round((b - a) / pitch) < 1:
+            problems.append(f"第{page.no}页收紧后的行距不均匀（{b - a:.2f}毫米）")
+            break
+    if page.index > 0 and abs(tops[0] - HALF - TOP) > 0.3:
+        problems.append(f"第{page.no}页收紧行距后首行不在第1行")
+    name_top = names[-1].em_box(pdf.fonts)[0]
+    if name_top - tops[-1] < pitch + P - 0.3:
+        problems.append(f"第{page.no}页署名与正文之间没有空一行")
+    if max(ln.em_box(pdf.fonts)[1] for ln in page.body) > BOTTOM - HALF + 0.3:
+        problems.append(f"第{page.no}页收紧行距后仍超出版心")
+    if len(page.body) > int(G.lines / MIN_RATIO):
+        problems.append(f"第{page.no}页超过{int(G.lines / MIN_RATIO)}行")
+    return problems
+
+
+def tightening_would_hold(pdf: MeasuredPdf, prev: Page, page: Page, spec: Spec) -> float | None:
+    """When the 署名 took body lines from ``prev`` to ``page`` though ``prev`` had room: how much
+    tighter ``prev``'s pitch would have held them (None: it had no room, or more than allowed)."""
+    names = [i for i, ln in enumerate(page.body) if ln.text == spec.signature]
+    if not names or names[-1] == 0 or not prev.body:
+        return None
+    carried = names[-1]  # body lines above the 署名 on its page
+    end = round(prev.line_no(prev.body[-1]))
+    free = G.lines - end
+    if free < 1:
+        return None
+    start = round(prev.line_no(_body_only(prev, spec)[0])) if prev.index == 0 else 1
+    block = 4 if spec.sealed else 3  # a blank line (two under a seal), the 署名, the date
+    extra = carried + block - free
+    body = G.lines - start + 1 + extra - block  # body lines the tightened page would hold
+    ratio = (body - extra) / body
+    return 1 - ratio if extra > 0 and ratio >= MIN_RATIO + 0.005 else None
+
+
+# -- the seal ------------------------------------------------------------------------------------
+def seal_problems(pdf: MeasuredPdf, spec: Spec, sig_page: Page | None) -> list[str]:
+    """加盖印章 (GB/T 9704-2012, 7.3.5.1): 成文日期右空四字; the 署名 centred on the date; the
+    seal upright and centred over both, which sit below its centre; its top within one line of
+    the body's last line. Without the layout, no image at all."""
+    images = [(p, im) for p in pages_of(pdf) for im in pdf.pages[p.index].images]
+    if not spec.sealed:
+        return [f"第{p.no}页有不应出现的图片（印章只用于加盖印章版式）" for p, _ in images]
+    problems = []
+    if sig_page is None:
+        return ["加盖印章版式找不到署名"]
+    seals = [im for p, im in images if p is sig_page]
+    if len(images) != 1 or len(seals) != 1:
+        return [f"加盖印章版式应恰有一枚印章，且与署名同页（共{len(images)}枚）"]
+    im = seals[0]
+    x0, x1, top, bottom = (im[k] / PT_PER_MM for k in ("x0", "x1", "top", "bottom"))
+    cx, cy = (x0 + x1) / 2, (top + bottom) / 2
+    if abs(x1 - x0 - G.seal_diameter) > 0.5:
+        problems.append(f"印章直径{x1 - x0:.1f}毫米，应为{G.seal_diameter:.0f}毫米")
+    body = sig_page.body
+    sig = next(i for i, ln in enumerate(body) if ln.text == spec.signature)
+    name, day = body[sig], body[sig + 1] if sig + 1 < len(body) else None
+    if day is None or day.text != spec.date:
+        return problems + ["加盖印章版式的署名下一行不是成文日期"]
+    if abs(RIGHT - day.x1 - 4 * ADV) > 1.0:
+        problems.append(f"成文日期右端距版心右边{RIGHT - day.x1:.1f}毫米，应右空四字（{4 * ADV:.1f}毫米）")
+    for what, ln in (("署名", name), ("成文日期", day)):
+        if abs((ln.x0 + ln.x1) / 2 - cx) > 1.0:
+            problems.append(f"印章未居中压在{what}上（中心相差{(ln.x0 + ln.x1) / 2 - cx:.1f}毫米）")
+    name_top, _ = name.em_box(pdf.fonts)
+    _, day_bottom = day.em_box(pdf.fonts)
+    if not (cy < (name_top + day_bottom) / 2 and top < name_top and day_bottom < bottom + 0.5 * P):
+        problems.append("署名和成文日期应位于印章中心偏下")
+    above = [ln for ln in body[:sig] if ln.em_box(pdf.fonts)[1] < top]
+    if not above:
+        problems.append(f"第{sig_page.no}页印章上方没有正文")
+    else:
+        gap = top - above[-1].em_box(pdf.fonts)[1]
+        if not 0 <= gap <= P:
+            problems.append(f"印章顶端距正文{gap:.1f}毫米，应在一行（{P:.1f}毫米）之内")
+    return problems
+
+
 # -- titles ------------------------------------------------------------------------------------
 UNBROKEN = re.compile(r"\d+年\d+月\d+日|\d+年\d+月|\d+月\d+日|[0-9A-Za-z][0-9A-Za-z.\-/]*|《[^》]*》")
 
@@ -303,3 +436,59 @@ def title_problems(pdf: MeasuredPdf, organ: str = "") -> list[str]:
     if len(widths) > 1 and not (rising or falling or diamond):
         problems.append("标题各行既不成梯形也不成菱形：" + " / ".join(ln.text for ln in lines))
     return problems
+
+
+# -- the dossier's 附件目录 -----------------------------------------------------------------------
+def cells(pdf: MeasuredPdf, index: int, gap: float = 1.5) -> list[tuple[float, float, float, str]]:
+    """The page's text in table cells: runs of characters on a baseline with no gap wider than
+    ``gap`` mm, as (baseline, x0, x1, text)."""
+    found = []
+    for line in pdf.lines(index):
+        run = [line.chars[0]]
+        for c in line.chars[1:]:
+            if c.x - run[-1].x1 > gap:
+                found.append((line.baseline, run[0].x, run[-1].x1, "".join(ch.text for ch in run)))
+                run = []
+            run.append(c)
+        found.append((line.baseline, run[0].x, run[-1].x1, "".join(ch.text for ch in run)))
+    return found
+
+
+def dossier_index_problems(pdf: MeasuredPdf, rows) -> list[str]:
+    """``rows``: (kind, file name, size text, sha256) of each attachment. The kind and the size
+    stand whole in one cell line; a file name too, or, when longer than its column, broken only
+    where a line is full; the hash only between its groups of 16."""
+    found = [c for i in range(len(pdf.pages)) for c in cells(pdf, i)]
+    texts = [t for *_, t in found]
+    problems = []
+    for kind, name, size, sha in rows:
+        if kind not in texts:
+            problems.append(f"附件目录的类别“{kind}”被拆行")
+        if size.replace(" ", "") not in [t.replace(" ", "") for t in texts]:
+            problems.append(f"附件目录的大小“{size}”被拆行")
+        if name not in texts:
+            if not name_broken_when_full(found, name, size):
+                problems.append(f"附件目录的文件名“{name}”没有排满一行就换行")
+        if not all(any(sha[i:i + 16] in t for t in texts) for i in range(0, 64, 16)):
+            problems.append(f"附件目录的校验值{sha[:8]}…在分组中间换行")
+    return problems
+
+
+def name_broken_when_full(found, name: str, size: str) -> bool:
+    """The name's pieces, one under another in its column, make it up, and each but the last
+    ends within three characters of the column's right edge (the size column's left)."""
+    firsts = [(b, x0, x1, t) for b, x0, x1, t in found if len(t) > 1 and name.startswith(t)]
+    if not firsts:
+        return False
+    baseline, x0, x1, text = firsts[0]
+    sizes = [c for c in found if c[3].replace(" ", "") == size.replace(" ", "") and abs(c[0] - baseline) < 0.5]
+    right = sizes[0][1] - 2 if sizes else None
+    pieces = [(x1, text)]
+    below = sorted((c for c in found if abs(c[1] - x0) < 0.5 and c[0] > baseline), key=lambda c: c[0])
+    for _, _, end, t in below:
+        if "".join(p for _, p in pieces) == name:
+            break
+        pieces.append((end, t))
+    char = 12 / PT_PER_MM  # the dossier's text, 12 pt
+    return "".join(p for _, p in pieces) == name and (right is None or all(
+        right - end <= 3 * char for end, _ in pieces[:-1]))

@@ -11,7 +11,7 @@ import pytest
 from portal import documents
 from portal.documents.gongwen import Gongwen
 from portal.documents.measure import MeasuredPdf
-from tests.documents.layout_check import Spec, check, natural_end
+from tests.documents.layout_check import Spec, check, natural_end, pages_of, tightened
 from tests.fixtures import make_app
 
 pytestmark = pytest.mark.skipif(bool(os.environ.get("PORTAL_TEST_DATABASE_URL")),
@@ -93,3 +93,17 @@ def test_the_sweep_covers_bodies_ending_at_the_foot_of_an_odd_and_an_even_page(s
 def test_every_rule_holds(sweep, sweep_app, length):
     pdf = sweep[length]
     assert check(pdf, spec_for(sweep_app, notice(length))) == []
+
+
+def test_where_the_signature_would_take_body_lines_along_the_page_is_tightened(sweep, sweep_app):
+    """GB/T 9704 7.3.5.4: the page's line spacing is adjusted (at most 14% tighter, checked by
+    ``check``) rather than carrying the body's last lines over with the 署名; among them the
+    bodies ending at the foot of page 2."""
+    tight = {}
+    for n, pdf in sweep.items():
+        spec = spec_for(sweep_app, notice(n))
+        for page in pages_of(pdf):
+            if tightened(pdf, page, spec):
+                tight[n] = page.no
+    assert tight.get(650) == 2, tight
+    assert len(tight) >= 4 and 1 in tight.values(), tight

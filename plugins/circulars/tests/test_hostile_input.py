@@ -69,7 +69,7 @@ CASE_DOCUMENT = DocumentKind(
 class CircularPortal(Portal):
     def __init__(self, app, monkeypatch):
         super().__init__(app, monkeypatch)
-        monkeypatch.setattr("plugins.circulars.printing.render", lambda circular: STAND_IN_PDF)
+        monkeypatch.setattr("plugins.circulars.printing.render", lambda circular, seal=b"": STAND_IN_PDF)
         monkeypatch.setitem(app.extensions["portal_document_kinds"], "case", CASE_DOCUMENT)
         with database.connection_context():
             self.retired = Department.create(name="已撤销科", kind="office", active=False).id
