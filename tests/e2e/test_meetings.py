@@ -1,0 +1,103 @@
+"""The leaders' emergency meeting clicked through (预案四（二）; 《网络舆情信息通报共享和联席会商工作制度》
+第八、九条): a 重大 case's 研判 asks for it, the office schedules and holds it, writes the item's minutes
+and the 应对方案, assigns a measure to 电力科, whose liaison reports back; the office closes the
+measure, confirms the minutes and closes the meeting; the case's panel shows the plan and the measure done."""
+import re
+from datetime import timedelta
+
+import pytest
+
+pytest.importorskip("playwright.sync_api", reason="未安装 playwright：pip install -e '.[test]'")
+from playwright.sync_api import expect
+
+from portal.plugin_api import now
+from tests.e2e.conftest import accessible, plugin_enabled, register_case, settle
+
+pytestmark = pytest.mark.skipif(not (plugin_enabled("meetings") and plugin_enabled("grading")),
+                                reason="插件 meetings 或 grading 未安装或已停用（PORTAL_DISABLED_PLUGINS）")
+
+
+def _open_step(scope, heading):
+    scope.locator("summary", has_text=heading).first.click()
+
+
+def test_emergency_meeting_from_grading_to_closed(pages, http):
+    title = "E2E：紧急会议——某变电站爆炸视频热传"
+    case_id = register_case(http, title, report=True)
+    metrics = {"clicks": "1500", "comments": "40", "reposts": "0", "heat_index": "36.5", "note": "抖音原视频"}
+    assert http("monitor").post(f"/grading/cases/{case_id}/metrics", metrics).status == 302
+
+    # 研判 finds it 重大: the office asks the leaders to meet.
+    office = pages.login("office")
+    office.goto(f"/cases/{case_id}")
+    settle(office)
+    office.get_by_role("button", name="提请局领导召开紧急会议").click()
+    expect(office.locator("#messages")).to_contain_text("已提请局领导召开紧急会议")
+    settle(office)
+    panel = office.locator("#case .plugin-panel", has=office.get_by_role("heading", name="联席会议与应对方案"))
+    expect(panel).to_contain_text("局领导紧急会议")
+    panel.get_by_role("link", name=re.compile("应对处置紧急会议")).click()
+    expect(office.get_by_role("heading", level=1)).to_contain_text("应对处置紧急会议")
+    meeting_url = office.url
+
+    # Scheduled (an hour ago: it has begun) and held.
+    _open_step(office, "安排会议")
+    started = (now() - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+    office.get_by_label("会议时间").fill(started)
+    office.get_by_label("会议地点").fill("局机关五楼会议室")
+    office.get_by_role("button", name="安排会议").click()
+    expect(office.locator("#meeting")).to_contain_text("已安排")
+    _open_step(office, "登记会议已召开")
+    office.get_by_role("button", name="登记会议已召开").click()
+    expect(office.locator("#meeting")).to_contain_text("已召开")
+
+    # The office hosts the meeting's one item: its minutes, then the plan and a measure.
+    item = office.locator("article.meeting-item", has_text="研判舆情并制定应对方案")
+    _open_step(item, "记录本事项纪要")
+    item.get_by_label("事项纪要").fill("局领导研判认为该舆情为重大舆情，同意办公室的处置意见。")
+    item.get_by_role("button", name="保存纪要").click()
+    expect(item).to_contain_text("记录中")
+    _open_step(office, "记录应对方案")
+    office.get_by_label("应对方案").fill("一、两小时内发布权威信息；二、电力科会同供电公司现场核查并答复网民。")
+    office.get_by_role("button", name="记录应对方案").click()
+    expect(office.locator("#meeting")).to_contain_text("两小时内发布权威信息")
+    _open_step(item, "记录议定事项")
+    item.get_by_label("议定事项").fill("现场核查变电站情况并在官网答复网民")
+    item.get_by_label("责任单位").select_option(label="电力科")
+    due = (now() + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
+    item.get_by_label("完成时限").fill(due)
+    item.get_by_role("button", name="记录", exact=True).click()
+    expect(office.locator("#messages")).to_contain_text("议定事项已记录")
+    accessible(office)
+
+    # 电力科's liaison reports back.
+    liaison = pages.login("liaison")
+    liaison.goto(meeting_url)
+    decision = liaison.locator(".decision", has_text="现场核查变电站情况")
+    _open_step(decision, "报告办理情况")
+    decision.get_by_label("办理情况").fill("已现场核查，设备正常，已在官网发布答复。")
+    decision.get_by_role("button", name="提交办理情况").click()
+    expect(liaison.locator(".decision", has_text="现场核查变电站情况")).to_contain_text("已报告待审核")
+
+    # The office closes the measure, confirms the minutes and closes the meeting.
+    office.goto(meeting_url)
+    decision = office.locator(".decision", has_text="现场核查变电站情况")
+    _open_step(decision, "审核办结")
+    decision.get_by_role("button", name="审核办结").click()
+    expect(office.locator(".decision", has_text="现场核查变电站情况")).to_contain_text("已办结")
+    item = office.locator("article.meeting-item", has_text="研判舆情并制定应对方案")
+    _open_step(item, "确认本事项纪要")
+    item.get_by_label("纪要内容已核对无误").check()
+    item.get_by_role("button", name="确认本事项纪要").click()
+    expect(office.locator("article.meeting-item", has_text="研判舆情并制定应对方案")).to_contain_text("已确认")
+    _open_step(office, "结束会议")
+    office.get_by_label("会议纪要已确认无误").check()
+    office.get_by_role("button", name="结束会议").click()
+    expect(office.locator("#meeting")).to_contain_text("已结束")
+
+    # The case shows the plan and its measure done.
+    office.goto(f"/cases/{case_id}")
+    settle(office)
+    expect(panel).to_contain_text("已结束")
+    expect(panel).to_contain_text("两小时内发布权威信息")
+    expect(panel.locator("tr", has_text="现场核查变电站情况")).to_contain_text("已办结")
