@@ -91,8 +91,22 @@ def create_demo_meetings():
                                 case=case if case and case.confidentiality == "normal" else None)
 
 
-DEMO_FILE = SimpleNamespace(filename="上级来文（示例）.pdf", content_type="application/pdf",
-                            data=b"%PDF-1.4\n% demo\n%%EOF\n")
+def _blank_pdf() -> bytes:
+    """A one-page blank PDF (the demo's scanned 来文 stands in for a real one)."""
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for n, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (n, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+DEMO_FILE = SimpleNamespace(filename="上级来文（示例）.pdf", content_type="application/pdf", data=_blank_pdf())
 
 
 def create_demo_follow_up(office, regular):

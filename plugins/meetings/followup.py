@@ -25,7 +25,12 @@ def _people(record=None) -> list[tuple[int, str]]:
 
 
 def _open_decisions(record=None) -> list[tuple[int, str]]:
-    rows = Decision.select(Decision, Item).join(Item).where(Decision.state != "closed").order_by(Decision.due_on)
+    """Open decided matters the person filling the form may see."""
+    from flask_login import current_user
+
+    rows = Decision.select(Decision, Item).join(Item).join(Meeting).where(Decision.state != "closed").order_by(Decision.due_on)
+    if current_user and current_user.is_authenticated:
+        rows = workflow.visible_items(rows, current_user._get_current_object())
     return [(d.id, f"{d.text[:50]}（{d.due_on:%Y-%m-%d}前）") for d in rows.limit(200)]
 
 
