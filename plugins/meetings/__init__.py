@@ -203,3 +203,10 @@ def portal_demo_data(app):
     from plugins.meetings.demo import create_demo_meetings
 
     create_demo_meetings()
+
+
+@hookimpl
+def portal_demo_bulk(app, case_ids):
+    from plugins.meetings.bulk import add_bulk_meetings
+
+    add_bulk_meetings(case_ids)
