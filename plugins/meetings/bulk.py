@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from peewee import fn
 
-from portal.plugin_api import Case, Department, User, WORKING_KINDS, now, users_with_roles
+from portal.plugin_api import Case, Department, WORKING_KINDS, now, users_with_roles
 
 from plugins.meetings.models import Attendee, Decision, Item, Meeting, Report
 

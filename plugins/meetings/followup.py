@@ -59,11 +59,11 @@ SHARE_FIELDS = (
 )
 
 
-def _audit(action, said, *, obj, case_id=None, **data):
+def _audit(action, said, *, obj, actor, case_id=None, **data):
     if case_id:  # about a case: on the case, so the audit log hides it with the case
         data[type(obj).__name__.lower()] = obj.id
-        return audit.record(action, said, object_type="case", object_id=case_id, **data)
-    return audit.record(action, said, obj=obj, **data)
+        return audit.record(action, said, actor=actor, object_type="case", object_id=case_id, **data)
+    return audit.record(action, said, actor=actor, obj=obj, **data)
 
 
 def _manager(user, what):
@@ -102,7 +102,7 @@ def create_group(user, values, *, meeting=None, case=None) -> Group:
             GroupMatter.create(group=group.id, case=case.id)
         leader = User.get_by_id(values["leader"])
         _audit("meetings.group_created", f"派出专项督查组：{group.title}（组长{leader.name}）", obj=group,
-               members=sorted({values["leader"], *values["members"]}))
+               members=sorted({values["leader"], *values["members"]}), actor=user)
         members = list(User.select().where(User.id.in_([values["leader"], *values["members"]])))
         workflow.tell(members, "meetings_group", f"您已被派入专项督查组“{group.title}”：{group.task[:60]}",
                       case=case, actor=user)
@@ -117,7 +117,7 @@ def report_group(group, user, text, version) -> GroupReport:
     with database.atomic():
         bump(group, version, StaleRecord)
         row = GroupReport.create(group=group.id, text=text, by=user.id)
-        _audit("meetings.group_reported", f"督查情况：{text[:80]}", obj=group)
+        _audit("meetings.group_reported", f"督查情况：{text[:80]}", obj=group, actor=user)
     return row
 
 
@@ -129,7 +129,7 @@ def close_group(group, user, conclusion, version) -> Group:
         raise MeetingError("督查组尚未报告督查情况，不能结束。")
     with database.atomic():
         bump(group, version, StaleRecord, state="closed", conclusion=conclusion, closed_at=now())
-        _audit("meetings.group_closed", f"专项督查结束：{conclusion[:80]}", obj=group)
+        _audit("meetings.group_closed", f"专项督查结束：{conclusion[:80]}", obj=group, actor=user)
     return group
 
 
@@ -161,7 +161,7 @@ def record_instruction(user, values) -> Instruction:
             Task.create(instruction=row.id, department=dept_id)
         names = "、".join(d.name for d in Department.select().where(Department.id.in_(values["units"])))
         _audit("meetings.instruction", f"登记并传达上级指示：{row.source}{row.number}《{row.title}》，传达到{names}",
-               obj=row, units=values["units"])
+               obj=row, units=values["units"], actor=user)
         people = [u for d in values["units"] for u in workflow.unit_people(d)]
         due = f"，请于{row.due_on:%Y-%m-%d}前反馈落实情况" if row.due_on else "，请反馈落实情况"
         workflow.tell(people, "meetings_instruction", f"联席会议办公室传达{row.source}的指示：{row.title}{due}。",
@@ -180,7 +180,8 @@ def read_task(task, user, version) -> Task:
         raise MeetingError("本单位已阅。")
     with database.atomic():
         bump(task, version, StaleRecord, state="read", read_by=user.id, read_at=now())
-        _audit("meetings.instruction_read", f"{task.department.name}已阅：{task.instruction.title}", obj=task.instruction)
+        _audit("meetings.instruction_read", f"{task.department.name}已阅：{task.instruction.title}",
+               obj=task.instruction, actor=user)
     return task
 
 
@@ -192,7 +193,7 @@ def report_task(task, user, action, version) -> Task:
         bump(task, version, StaleRecord, state="reported", action=action, reported_at=now(),
              read_by=task.read_by_id or user.id, read_at=task.read_at or now())
         _audit("meetings.instruction_reported", f"{task.department.name}反馈落实情况：{action[:80]}",
-               obj=task.instruction)
+               obj=task.instruction, actor=user)
     return task
 
 
@@ -205,10 +206,12 @@ def review_task(task, user, version, *, close: bool, review="") -> Task:
     with database.atomic():
         if close:
             bump(task, version, StaleRecord, state="closed", closed_at=now())
-            _audit("meetings.instruction_closed", f"{task.department.name}落实情况审核办结", obj=task.instruction)
+            _audit("meetings.instruction_closed", f"{task.department.name}落实情况审核办结",
+                   obj=task.instruction, actor=user)
         else:
             bump(task, version, StaleRecord, state="read", review=review)
-            _audit("meetings.instruction_returned", f"{task.department.name}落实情况退回：{review}", obj=task.instruction)
+            _audit("meetings.instruction_returned", f"{task.department.name}落实情况退回：{review}",
+                   obj=task.instruction, actor=user)
     if not close:
         workflow.tell(workflow.unit_people(task.department_id), "meetings_instruction",
                       f"上级指示《{task.instruction.title}》的落实情况被退回：{review}", actor=user)
@@ -250,7 +253,7 @@ def share(user, values, *, case=None) -> Share:
                            case=case.id if case else None, by=user.id)
         if office:
             ShareRecipient.create(share=row.id, department=office.id)
-        _audit("meetings.shared", f"报送{row.kind_label}：{row.title}", obj=row, case_id=row.case_id)
+        _audit("meetings.shared", f"报送{row.kind_label}：{row.title}", obj=row, case_id=row.case_id, actor=user)
         workflow.tell([u for u in User.select().where(User.active) if u.has_role("office")], "meetings_share",
                       f"{row.department.name}报送{row.kind_label}：{row.title}", case=case, actor=user)
     return row
@@ -274,7 +277,7 @@ def circulate(user, title, text, share_ids) -> Share:
             ShareRecipient.create(share=row.id, department=dept_id)
         Share.update(bulletin=row.id).where(Share.id.in_([s.id for s in taken])).execute()
         _audit("meetings.circulated", f"通报：{title}（{len(units)}个成员单位，汇入报送信息{len(taken)}条）", obj=row,
-               units=units, shares=[s.id for s in taken])
+               units=units, shares=[s.id for s in taken], actor=user)
         people = [u for d in units for u in workflow.unit_people(d)]
         workflow.tell(people, "meetings_share", f"联席会议办公室通报：{title}", actor=user)
     return row
