@@ -192,10 +192,17 @@ def portal_department_sections(department, user):
     decisions = list(workflow.visible_items(Decision.select(Decision, Item).join(Item).join(Meeting), user)
                      .where((Decision.department == department.id) & (Decision.state != "closed"))
                      .order_by(Decision.due_on))
-    if not items and not decisions:
+    tasks = []
+    if user.can("meetings.manage") or user.can("meetings.convene") or user.department_id == department.id:
+        tasks = list(Task.select(Task, Instruction).join(Instruction).where(
+            (Task.department == department.id) & (Task.state != "closed")).order_by(Instruction.due_on))
+    shares = list(followup.visible_shares(user).where((Share.department == department.id) & (Share.kind != "bulletin"))
+                  .order_by(Share.id.desc()).limit(10))
+    if not (items or decisions or tasks or shares):
         return None
-    html = render_template("meetings/section.html", items=items, decisions=decisions, today=now().date())
-    return Section("联席会议：研究事项与议定事项", Markup(html), order=40)
+    html = render_template("meetings/section.html", items=items, decisions=decisions, tasks=tasks, shares=shares,
+                           today=now().date())
+    return Section("联席会议：研究事项、议定事项、上级指示与报送信息", Markup(html), order=40)
 
 
 @hookimpl(trylast=True)  # after the core's demo cases and grading's

@@ -152,3 +152,12 @@ def test_a_unit_late_on_an_instruction_is_reminded_once_a_week(app, office_clien
         assert followup.urge_tasks(now() + timedelta(days=8)) == 1
     assert reminders() == 2
     assert _get(Instruction, Instruction.id == instruction_id).due_on < now().date()
+
+
+def test_a_units_page_shows_its_instructions_and_reports(liaison_client, login):
+    page = liaison_client.get(f"/departments/{_dept('电力科')}").get_data(as_text=True)
+    assert "本单位待落实的上级指示" in page and "关于做好冬季供暖期网络舆情工作的通知（示例）" in page
+    assert "本单位报送的信息" in page and "某小区供暖不热投诉在本地论坛增多（示例）" in page and "已通报" in page
+    # another unit's people do not learn what was relayed to 电力科, nor its lead before it is circulated to them
+    other = login("energy_head").get(f"/departments/{_dept('电力科')}").get_data(as_text=True)
+    assert "关于做好冬季供暖期网络舆情工作的通知（示例）" not in other
