@@ -7,8 +7,8 @@ from markupsafe import Markup
 
 from portal.plugin_api import (CaseAction, NavItem, Panel, Permission, Section, Widget, access, hookimpl, now)
 
-from plugins.meetings import printing, views, workflow
-from plugins.meetings.models import MODELS, Decision, Item, Meeting
+from plugins.meetings import followup, followup_views, printing, views, workflow  # noqa: F401 (followup_views: its routes)
+from plugins.meetings.models import MODELS, Decision, Instruction, Item, Meeting, Share, ShareRecipient, Task
 
 PERMISSIONS = [
     Permission("meetings.view", "查看联席会议", ("leader", "office", "dept_head", "liaison")),
@@ -45,6 +45,16 @@ AUDIT_LABELS = {
     "meetings.carried_over": "结转未办结事项",
     "meetings.urged": "议定事项超期提醒",
     "meetings.members": "设置联席会议成员单位",
+    "meetings.group_created": "派出专项督查组",
+    "meetings.group_reported": "报告督查情况",
+    "meetings.group_closed": "专项督查结束",
+    "meetings.instruction": "登记并传达上级指示",
+    "meetings.instruction_read": "成员单位已阅上级指示",
+    "meetings.instruction_reported": "反馈上级指示落实情况",
+    "meetings.instruction_closed": "上级指示落实情况办结",
+    "meetings.instruction_returned": "退回上级指示落实情况",
+    "meetings.shared": "向联席会议办公室报送信息",
+    "meetings.circulated": "联席会议办公室通报情况",
 }
 
 
@@ -104,7 +114,7 @@ def portal_case_actions(case, user):
 
 @hookimpl
 def portal_tick(at):
-    return {"联席会议议定事项超期提醒": workflow.urge_overdue(at)}
+    return {"联席会议议定事项超期提醒": workflow.urge_overdue(at), "上级指示落实情况超期提醒": followup.urge_tasks(at)}
 
 
 @hookimpl
@@ -128,6 +138,11 @@ def _widget_rows(user) -> dict:
         if overdue.count():
             groups["超期未办结的议定事项"] = [(f"{d.text[:40]}（{d.due_on:%m-%d}）", url_for("meetings.supervision"))
                                            for d in overdue.limit(10)]
+        reported = Task.select(Task, Instruction).join(Instruction).where(Task.state == "reported")
+        if reported.count():
+            groups["待审核的上级指示落实情况"] = [(f"{t.instruction.title}（{t.department.name}）",
+                                              url_for("meetings.instruction", instruction_id=t.instruction_id))
+                                             for t in reported.limit(10)]
     if user.department_id and user.can("meetings.unit", department=user.department_id):
         mine = workflow.visible_items(Item.select(Item, Meeting).join(Meeting), user).where(
             (Item.department == user.department_id) & (Item.state == "accepted") & (Meeting.state == "held")
@@ -139,6 +154,16 @@ def _widget_rows(user) -> dict:
         if due.count():
             groups["本单位待办的议定事项"] = [(f"{d.text[:40]}（{d.due_on:%m-%d}前）",
                                          url_for("meetings.detail", meeting_id=d.item.meeting_id)) for d in due.limit(10)]
+        tasks = Task.select(Task, Instruction).join(Instruction).where(
+            (Task.department == user.department_id) & Task.state.in_(("open", "read")))
+        if tasks.count():
+            groups["本单位待落实的上级指示"] = [(t.instruction.title, url_for("meetings.instruction", instruction_id=t.instruction_id))
+                                          for t in tasks.limit(10)]
+        unread = ShareRecipient.select(ShareRecipient, Share).join(Share).where(
+            (ShareRecipient.department == user.department_id) & ShareRecipient.read_at.is_null()
+            & Share.case.is_null())
+        if unread.count():
+            groups["未阅的通报"] = [(r.share.title, url_for("meetings.share", share_id=r.share_id)) for r in unread.limit(10)]
         open_meetings = meetings.where(Meeting.state.in_(("approved", "scheduled")))
         rows = [m for m in open_meetings if not m.items_due_at or m.items_due_at >= now()]
         if rows:
@@ -167,10 +192,17 @@ def portal_department_sections(department, user):
     decisions = list(workflow.visible_items(Decision.select(Decision, Item).join(Item).join(Meeting), user)
                      .where((Decision.department == department.id) & (Decision.state != "closed"))
                      .order_by(Decision.due_on))
-    if not items and not decisions:
+    tasks = []
+    if user.can("meetings.manage") or user.can("meetings.convene") or user.department_id == department.id:
+        tasks = list(Task.select(Task, Instruction).join(Instruction).where(
+            (Task.department == department.id) & (Task.state != "closed")).order_by(Instruction.due_on))
+    shares = list(followup.visible_shares(user).where((Share.department == department.id) & (Share.kind != "bulletin"))
+                  .order_by(Share.id.desc()).limit(10))
+    if not (items or decisions or tasks or shares):
         return None
-    html = render_template("meetings/section.html", items=items, decisions=decisions, today=now().date())
-    return Section("联席会议：研究事项与议定事项", Markup(html), order=40)
+    html = render_template("meetings/section.html", items=items, decisions=decisions, tasks=tasks, shares=shares,
+                           today=now().date())
+    return Section("联席会议：研究事项、议定事项、上级指示与报送信息", Markup(html), order=40)
 
 
 @hookimpl(trylast=True)  # after the core's demo cases and grading's
@@ -178,3 +210,10 @@ def portal_demo_data(app):
     from plugins.meetings.demo import create_demo_meetings
 
     create_demo_meetings()
+
+
+@hookimpl
+def portal_demo_bulk(app, case_ids):
+    from plugins.meetings.bulk import add_bulk_meetings
+
+    add_bulk_meetings(case_ids)

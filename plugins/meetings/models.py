@@ -163,4 +163,135 @@ class Report(BaseModel):
         table_name = "meetings_report"
 
 
-MODELS = [Member, Meeting, Attendee, Item, ItemFile, Decision, Report]
+GROUP_STATES = {"active": "督办中", "closed": "已结束"}
+TASK_STATES = {"open": "待阅", "read": "已阅待反馈", "reported": "已反馈待审核", "closed": "已办结"}
+SHARE_KINDS = {"lead": "舆情线索", "work": "工作情况", "bulletin": "联席会议办公室通报"}
+
+
+class Group(BaseModel):
+    """A special supervision group (专项督查组, 第五条（三）) the joint meeting sends to follow matters."""
+    title = peewee.CharField(max_length=120)
+    task = peewee.TextField()                         # what it is sent to supervise
+    meeting = peewee.ForeignKeyField(Meeting, null=True, backref="+", on_delete="SET NULL")
+    leader = peewee.ForeignKeyField(User, backref="+", on_delete="RESTRICT")
+    state = peewee.CharField(max_length=10, default="active", index=True)
+    conclusion = peewee.TextField(default="")         # its final report's summary
+    created_by = peewee.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    created_at = peewee.DateTimeField(default=now)
+    closed_at = peewee.DateTimeField(null=True)
+    version = peewee.IntegerField(default=1)
+    updated_at = peewee.DateTimeField(default=now)
+
+    class Meta:
+        table_name = "meetings_group"
+
+    @property
+    def state_label(self):
+        return GROUP_STATES.get(self.state, self.state)
+
+
+class GroupMember(BaseModel):
+    group = peewee.ForeignKeyField(Group, backref="members", on_delete="CASCADE")
+    user = peewee.ForeignKeyField(User, backref="+", on_delete="CASCADE")
+
+    class Meta:
+        table_name = "meetings_group_member"
+        indexes = ((("group", "user"), True),)
+
+
+class GroupMatter(BaseModel):
+    """A matter the group follows: a decided matter, or a case."""
+    group = peewee.ForeignKeyField(Group, backref="matters", on_delete="CASCADE")
+    decision = peewee.ForeignKeyField(Decision, null=True, backref="+", on_delete="CASCADE")
+    case = peewee.ForeignKeyField(Case, null=True, backref="+", on_delete="RESTRICT")
+
+    class Meta:
+        table_name = "meetings_group_matter"
+
+
+class GroupReport(BaseModel):
+    """The group's findings (督查情况), by one of its members."""
+    group = peewee.ForeignKeyField(Group, backref="reports", on_delete="CASCADE")
+    text = peewee.TextField()
+    by = peewee.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    at = peewee.DateTimeField(default=now)
+
+    class Meta:
+        table_name = "meetings_group_report"
+
+
+class Instruction(BaseModel):
+    """An instruction from above (上级机关的指示、要求, 第五条（一）) the office records and relays."""
+    source = peewee.CharField(max_length=120)         # the issuing body
+    number = peewee.CharField(max_length=60, default="")  # its 文号
+    received_on = peewee.DateField()
+    title = peewee.CharField(max_length=120)
+    text = peewee.TextField()
+    file_name = peewee.CharField(max_length=200, default="")
+    content_type = peewee.CharField(max_length=100, default="")
+    data = peewee.BlobField(null=True)
+    due_on = peewee.DateField(null=True)              # by when the units report what they did
+    recorded_by = peewee.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    recorded_at = peewee.DateTimeField(default=now)
+
+    class Meta:
+        table_name = "meetings_instruction"
+
+
+class Task(BaseModel):
+    """An instruction relayed to one member unit: read, what it did, the office's review."""
+    instruction = peewee.ForeignKeyField(Instruction, backref="tasks", on_delete="CASCADE")
+    department = peewee.ForeignKeyField(Department, backref="+", on_delete="CASCADE")
+    state = peewee.CharField(max_length=10, default="open", index=True)
+    read_by = peewee.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    read_at = peewee.DateTimeField(null=True)
+    action = peewee.TextField(default="")             # what the unit did (落实情况)
+    reported_at = peewee.DateTimeField(null=True)
+    review = peewee.TextField(default="")             # the office's word when it sent it back
+    closed_at = peewee.DateTimeField(null=True)
+    urged_at = peewee.DateTimeField(null=True)        # the last overdue reminder
+    version = peewee.IntegerField(default=1)
+    updated_at = peewee.DateTimeField(default=now)
+
+    class Meta:
+        table_name = "meetings_task"
+        indexes = ((("instruction", "department"), True),)
+
+    @property
+    def state_label(self):
+        return TASK_STATES.get(self.state, self.state)
+
+
+class Share(BaseModel):
+    """Information shared through the office (第三、十一、十二条): a unit's 舆情线索 or 工作情况 to the
+    office, or the office's 通报 to the member units; whom it went to is in ShareRecipient."""
+    kind = peewee.CharField(max_length=10, index=True)
+    department = peewee.ForeignKeyField(Department, backref="+", on_delete="RESTRICT")  # from
+    title = peewee.CharField(max_length=120)
+    text = peewee.TextField()
+    case = peewee.ForeignKeyField(Case, null=True, backref="+", on_delete="RESTRICT")
+    bulletin = peewee.ForeignKeyField("self", null=True, backref="included", on_delete="SET NULL")  # circulated in
+    by = peewee.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    at = peewee.DateTimeField(default=now)
+
+    class Meta:
+        table_name = "meetings_share"
+
+    @property
+    def kind_label(self):
+        return SHARE_KINDS.get(self.kind, self.kind)
+
+
+class ShareRecipient(BaseModel):
+    share = peewee.ForeignKeyField(Share, backref="recipients", on_delete="CASCADE")
+    department = peewee.ForeignKeyField(Department, backref="+", on_delete="CASCADE")
+    read_by = peewee.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    read_at = peewee.DateTimeField(null=True)
+
+    class Meta:
+        table_name = "meetings_share_recipient"
+        indexes = ((("share", "department"), True),)
+
+
+FOLLOW_UP = [Group, GroupMember, GroupMatter, GroupReport, Instruction, Task, Share, ShareRecipient]
+MODELS = [Member, Meeting, Attendee, Item, ItemFile, Decision, Report, *FOLLOW_UP]

@@ -408,7 +408,14 @@ def add_file(item, user, upload):
 
 
 def _host(item, user) -> bool:
-    return _unit_of(item, user)
+    """The item's host unit writes its minutes: the unit's head or liaison; for an item the office
+    hosts (the emergency meeting's 应对方案 item), the office's own people."""
+    if not _unit_of(item, user):
+        return False
+    if user.can("meetings.unit", department=item.department_id):
+        return True
+    office = office_department()
+    return office is not None and item.department_id == office.id and user.can("meetings.manage")
 
 
 def _meeting_held(item, user):
@@ -473,12 +480,12 @@ ITEM_STEPS = [
          done="已退回报送单位。", run=return_item),
     Step("move_up", "上移一项", ("accepted",), "meetings.manage", guards=(_before_meeting,), done="议程已调整。",
          run=move_up),
-    Step("minutes", "记录本事项纪要", ("accepted",), "meetings.unit", relation=_host,
+    Step("minutes", "记录本事项纪要", ("accepted",), "meetings.view", relation=_host,
          guards=(_meeting_held, _not_confirmed), hint="由本事项主办单位记录；确认后锁定，不能再修改（第八条）。",
          button="保存纪要", done="事项纪要已保存。",
          fields=(Field("minutes", "事项纪要", "textarea", limit=10000, required=True, rows=6,
                        default=lambda i: i.minutes),), run=write_minutes),
-    Step("confirm", "确认本事项纪要", ("accepted",), "meetings.unit", relation=_host,
+    Step("confirm", "确认本事项纪要", ("accepted",), "meetings.view", relation=_host,
          guards=(_meeting_held, _not_confirmed, _has_minutes),
          confirm="纪要内容已核对无误，确认后不能再修改", done="事项纪要已确认并锁定。", run=confirm_minutes),
 ]

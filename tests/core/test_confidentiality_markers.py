@@ -112,6 +112,26 @@ def _meet(case):
                            minutes=f"纪要{case.number}", minutes_state="confirmed")
         ItemFile.create(item=item.id, file_name=f"{MARKERS['file']}M.pdf", content_type="application/pdf", data=b"%PDF")
         Decision.create(item=item.id, text=f"办理{case.number}", department=coal.id, due_on=now().date())
+    _follow_up(case, office, coal)
+
+
+def _follow_up(case, office, coal):
+    """A 专项督查组 sent about the case, following its decided matter, with a report; a lead about
+    it shared with the office (the meetings plugin's follow-up work)."""
+    from plugins.meetings.models import Decision, Group, GroupMatter, GroupMember, GroupReport, Item, Share, ShareRecipient
+
+    group = Group.create(title=f"督查组{case.number}", task=f"督办{case.number}", leader=office.id, created_by=office.id)
+    GroupMember.create(group=group.id, user=office.id)
+    GroupMatter.create(group=group.id, case=case.id)
+    decision = Decision.select().join(Item).where(Item.case == case.id).first()
+    GroupMatter.create(group=group.id, decision=decision.id)
+    GroupReport.create(group=group.id, text=f"督查{case.number}", by=office.id)
+    # a group about no case, following the case's decided matter: the matter must not show
+    other = Group.create(title="不涉及事项的督查组", task="督办", leader=office.id, created_by=office.id)
+    GroupMatter.create(group=other.id, decision=decision.id)
+    lead = Share.create(kind="lead", department=coal.id, title=f"线索{case.number}", text=f"线索{MARKERS['text']}",
+                        case=case.id, by=office.id)
+    ShareRecipient.create(share=lead.id, department=office.department_id)
 
 
 def _issue_bulletins(office_client, start, end):
@@ -229,7 +249,7 @@ def parameters(app, world) -> dict[str, list]:
             ("circulars", "action"): sorted(circulars.ACTIONS),
             ("accountability", "action"): sorted(accountability.ACTIONS),
             ("meetings", "action"): sorted(set(meetings.MEETING.steps) | set(meetings.ITEM.steps)
-                                           | set(meetings.DECISION.steps)),
+                                           | set(meetings.DECISION.steps) | {"read", "report", "close", "return"}),
             ("accountability", "item_id"): sorted(
                 {e.item_id for e in Evidence.select(Evidence.item).where(Evidence.case.in_(cases))}
                 | {i.id for i in Item.select(Item.id).where(Item.year == now().year).limit(2)}),
@@ -242,9 +262,12 @@ def parameters(app, world) -> dict[str, list]:
 
 
 def _meeting_parameters() -> dict[str, list]:
-    from plugins.meetings.models import Decision, Item, ItemFile, Meeting, Report
+    from plugins.meetings.models import Decision, Group, Instruction, Item, ItemFile, Meeting, Report, Share, Task
 
-    return {"meeting_id": [m.id for m in Meeting.select(Meeting.id)], "item_id": [i.id for i in Item.select(Item.id)],
+    return {("meetings", "group_id"): [g.id for g in Group.select(Group.id)],
+            "instruction_id": [i.id for i in Instruction.select(Instruction.id)],
+            "task_id": [t.id for t in Task.select(Task.id)], "share_id": [s.id for s in Share.select(Share.id)],
+            "meeting_id": [m.id for m in Meeting.select(Meeting.id)], "item_id": [i.id for i in Item.select(Item.id)],
             "file_id": [f.id for f in ItemFile.select(ItemFile.id)],
             "decision_id": [d.id for d in Decision.select(Decision.id)],
             "report_id": [r.id for r in Report.select(Report.id)]}
