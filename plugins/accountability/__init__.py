@@ -6,8 +6,8 @@ from markupsafe import Markup
 
 from portal.plugin_api import NavItem, Permission, Section, Widget, database, hookimpl, now
 
-from plugins.accountability import checklists, reports, views
-from plugins.accountability.models import MODELS, Item
+from plugins.accountability import checklists, inspection, inspection_views, reports, views  # noqa: F401 (routes)
+from plugins.accountability.models import MODELS, Item, Rectification
 from plugins.accountability.parties import BRANCH
 
 EVERYONE = ("leader", "office", "monitor", "dept_head", "staff", "liaison", "discipline")
@@ -15,6 +15,8 @@ PERMISSIONS = [
     Permission("accountability.view", "查看网络意识形态工作责任制（责任人、责任清单）", EVERYONE),
     Permission("accountability.work", "办理本人负责的责任清单事项（佐证材料、自评）", EVERYONE),
     Permission("accountability.manage", "设定责任人、维护清单模板、生成责任清单、退回事项", ("office",)),
+    Permission("accountability.oversee", "查看所有责任主体的责任清单和整改事项", ("office", "leader", "discipline")),
+    Permission("accountability.inspect", "年度专项督查：逐项打分、提出整改要求、整改验收销号", ("office", "leader")),
 ]
 
 AUDIT_LABELS = {
@@ -31,6 +33,11 @@ AUDIT_LABELS = {
     "accountability.evidence_rejected": "不采用清单事项佐证记录",
     "accountability.report_schedule": "设定分析研判报告报送周期",
     "accountability.report_filed": "报送网络意识形态分析研判报告",
+    "accountability.inspected": "记录专项督查结果",
+    "accountability.rectification_required": "专项督查提出整改要求",
+    "accountability.rectification_reported": "报送整改情况",
+    "accountability.rectification_closed": "整改验收销号",
+    "accountability.rectification_sent_back": "整改退回重新整改",
 }
 
 
@@ -79,9 +86,11 @@ def portal_dashboard_widgets(user):
     if not user.can("accountability.work"):
         return None
     items = list(Item.select().where((Item.owner == user.id) & (Item.state == "open")).order_by(Item.due_at).limit(10))
-    if not items:
+    rects = list(Rectification.select().where((Rectification.owner == user.id) & (Rectification.state == "open"))
+                 .order_by(Rectification.due_at).limit(10))
+    if not items and not rects:
         return None
-    html = render_template("accountability/widget.html", items=items)
+    html = render_template("accountability/widget.html", items=items, rects=rects)
     return Widget("我的责任清单事项", Markup(html), order=40)
 
 
@@ -101,7 +110,7 @@ def portal_department_sections(department, user):
 
 @hookimpl
 def portal_tick(at):
-    return {"分析研判报告提醒": reports.remind(at)}
+    return {"分析研判报告提醒": reports.remind(at), "整改逾期提醒": inspection.remind(at)}
 
 
 @hookimpl

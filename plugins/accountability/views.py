@@ -10,7 +10,7 @@ from portal.plugin_api import (Case, Department, Field, InputError, Problems, St
                                database, flash_problems, now, read, requires, run_step, send_download, whole_number)
 
 from plugins.accountability import checklists, parties, reports
-from plugins.accountability.models import Evidence, Item, TemplateItem
+from plugins.accountability.models import Evidence, Finding, Item, Rectification, TemplateItem
 from plugins.accountability.regulation import DUTIES, PARTY_GROUP, SCOPES, SOURCES
 from plugins.accountability.workflow import WORKFLOW, owner_or_office
 
@@ -209,7 +209,9 @@ def item_context(item, form=None):
         case = cases.get(e.case_id)
         evidence.append({"row": e, "case": case if case and can_see(user, case) else None, "hidden": case is not None
                          and not can_see(user, case)})
-    return {"item": item, "unit_name": party_name(item.department if item.department_id else None),
+    finding = Finding.get_or_none(Finding.item == item.id)
+    rect = Rectification.get_or_none(Rectification.finding == finding.id) if finding else None
+    return {"item": item, "finding": finding, "rect": rect, "unit_name": party_name(item.department if item.department_id else None),
             "owner": parties.names([item.owner_id]).get(item.owner_id), "evidence": evidence,
             "workflow": WORKFLOW, "steps": [WORKFLOW.step(s) for s in WORKFLOW.allowed_steps(item, user)],
             "withheld": WORKFLOW.withheld(item, user), "form": form,

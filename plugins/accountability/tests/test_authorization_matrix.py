@@ -1,5 +1,6 @@
 """Every accountability route × every role × anonymous (the core's table format, tests/matrix.py).
 
+{rect} a rectification of {item} (the monitor, in 信息中心, does not read 电力科's).
 {item} is an open item of 电力科's checklist this year (owned by `head`, 电力科's head), {file} a
 file of its evidence, {proposal} a record proposed for it; {unit} is 电力科, {template} the first
 template item. The office manages; every role but the administrator reads and works its own items.
@@ -8,7 +9,7 @@ import pytest
 
 from portal.plugin_api import Case, Department, database, now
 
-from plugins.accountability.models import Evidence, Item, TemplateItem
+from plugins.accountability.models import Evidence, Finding, Item, Rectification, TemplateItem
 from tests.matrix import check_get, check_post, unlisted_routes
 
 GET = """
@@ -29,6 +30,12 @@ route                                                anonymous admin leader offi
 /accountability/reports/{year}/1/{unit}              login     403   200    200    200     200  200   200
 /accountability/reports/{year}/9/{unit}              login     403   404    404    404     404  404   404
 /accountability/reports/{year}/1/0                   login     403   404    404    404     404  404   404
+/accountability/inspections/{year}/{unit}            login     403   200    200    403     403  403   403
+/accountability/inspections/{year}/0                 login     403   404    404    403     403  403   403
+/accountability/rectifications                       login     403   200    200    200     200  200   200
+/accountability/rectifications/{rect}                login     403   200    200    404     200  200   200
+/accountability/rectifications/{rect}/file           login     403   200    200    404     200  200   200
+/accountability/rectifications/999999                login     403   404    404    404     404  404   404
 """
 
 POST = """
@@ -43,6 +50,9 @@ route                                                          anonymous admin l
 /accountability/items/{item}/evidence/{proposal}/reject        login     403   403    ok     403     ok   403   403
 /accountability/reports/schedule                               login     403   403    ok     403     403  403   403
 /accountability/reports/{year}/1/{unit}                        login     403   403    ok     403     ok   ok    ok
+/accountability/inspections/{year}/{unit}/{item}               login     403   ok     ok     403     403  403   403
+/accountability/rectifications/{rect}/do/report                login     403   ok     ok     404     ok   ok    ok
+/accountability/rectifications/{rect}/do/close                 login     403   ok     ok     404     ok   ok    ok
 """
 
 
@@ -54,7 +64,11 @@ def ids(app):
                         & (Item.source == "cases"))
         file = Evidence.create(item=item.id, filename="台账.txt", content_type="text/plain", data=b"x")
         proposal = Evidence.create(item=item.id, state="proposed", source="cases", case=Case.select().first().id)
-        return {"year": now().year, "unit": power.id, "item": item.id, "file": file.id, "proposal": proposal.id,
+        finding = Finding.create(item=item.id, score=6, text="台账不全")
+        rect = Rectification.create(finding=finding.id, year=item.year, department=power.id, task="补齐台账",
+                                    owner=item.owner_id, due_at=now(), data=b"x", filename="a.txt",
+                                    content_type="text/plain")
+        return {"rect": rect.id, "year": now().year, "unit": power.id, "item": item.id, "file": file.id, "proposal": proposal.id,
                 "template": TemplateItem.select().first().id}
 
 
