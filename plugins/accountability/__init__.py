@@ -6,7 +6,8 @@ from markupsafe import Markup
 
 from portal.plugin_api import NavItem, Permission, Section, Widget, database, hookimpl, now
 
-from plugins.accountability import checklists, inspection, inspection_views, reports, views  # noqa: F401 (routes)
+from plugins.accountability import (checklists, inspection, inspection_views, records_views, reports,  # noqa: F401
+                                    views)
 from plugins.accountability.models import MODELS, Item, Rectification
 from plugins.accountability.parties import BRANCH
 
@@ -16,6 +17,7 @@ PERMISSIONS = [
     Permission("accountability.work", "办理本人负责的责任清单事项（佐证材料、自评）", EVERYONE),
     Permission("accountability.manage", "设定责任人、维护清单模板、生成责任清单、退回事项", ("office",)),
     Permission("accountability.oversee", "查看所有责任主体的责任清单和整改事项", ("office", "leader", "discipline")),
+    Permission("accountability.records", "问责记录：查看、登记、修改（仅局领导和机关纪委）", ("leader", "discipline")),
     Permission("accountability.inspect", "年度专项督查：逐项打分、提出整改要求、整改验收销号", ("office", "leader")),
 ]
 
@@ -38,6 +40,9 @@ AUDIT_LABELS = {
     "accountability.rectification_reported": "报送整改情况",
     "accountability.rectification_closed": "整改验收销号",
     "accountability.rectification_sent_back": "整改退回重新整改",
+    "accountability.record_added": "登记问责记录",
+    "accountability.record_edited": "修改问责记录",
+    "accountability.record_document": "问责记录添加文书",
 }
 
 

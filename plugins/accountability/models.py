@@ -195,3 +195,43 @@ class Rectification(BaseModel):
 
 
 MODELS = MODELS + [Finding, Rectification]
+
+
+class Record(BaseModel):
+    """An accountability record (第九条 问责): who was held to account, in which of the nine
+    situations, the facts, the form, who decided and when. Seen only with ``accountability.records``."""
+    year = peewee.IntegerField(index=True)
+    subject = peewee.CharField(max_length=100)  # the person or the body held to account
+    department = peewee.ForeignKeyField(Department, null=True, backref="+", on_delete="SET NULL")
+    situations = peewee.CharField(max_length=30)  # "1,4": numbers of regulation.SITUATIONS
+    facts = peewee.TextField()
+    form = peewee.CharField(max_length=20)  # one of regulation.FORMS
+    decided_by = peewee.CharField(max_length=100)
+    decided_on = peewee.DateField()
+    created_by = peewee.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    created_at = peewee.DateTimeField(default=now)
+    version = peewee.IntegerField(default=1)
+    updated_at = peewee.DateTimeField(default=now)
+
+    class Meta:
+        table_name = "accountability_record"
+
+    @property
+    def situation_numbers(self) -> list[int]:
+        return [int(n) for n in self.situations.split(",") if n]
+
+
+class RecordDocument(BaseModel):
+    """A document of an accountability record (the decision, the investigation report …)."""
+    record = peewee.ForeignKeyField(Record, backref="+", on_delete="CASCADE")
+    filename = peewee.CharField(max_length=200)
+    content_type = peewee.CharField(max_length=100)
+    data = peewee.BlobField()
+    added_by = peewee.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    added_at = peewee.DateTimeField(default=now)
+
+    class Meta:
+        table_name = "accountability_record_document"
+
+
+MODELS = MODELS + [Record, RecordDocument]

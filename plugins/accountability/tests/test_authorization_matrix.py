@@ -1,5 +1,6 @@
 """Every accountability route × every role × anonymous (the core's table format, tests/matrix.py).
 
+{record} an accountability record with its document {doc}: the leaders' and 机关纪委's only.
 {rect} a rectification of {item} (the monitor, in 信息中心, does not read 电力科's).
 {item} is an open item of 电力科's checklist this year (owned by `head`, 电力科's head), {file} a
 file of its evidence, {proposal} a record proposed for it; {unit} is 电力科, {template} the first
@@ -9,7 +10,7 @@ import pytest
 
 from portal.plugin_api import Case, Department, database, now
 
-from plugins.accountability.models import Evidence, Finding, Item, Rectification, TemplateItem
+from plugins.accountability.models import Evidence, Finding, Item, Record, RecordDocument, Rectification, TemplateItem
 from tests.matrix import check_get, check_post, unlisted_routes
 
 GET = """
@@ -36,6 +37,13 @@ route                                                anonymous admin leader offi
 /accountability/rectifications/{rect}                login     403   200    200    404     200  200   200
 /accountability/rectifications/{rect}/file           login     403   200    200    404     200  200   200
 /accountability/rectifications/999999                login     403   404    404    404     404  404   404
+/accountability/records                              login     403   200    403    403     403  403   403
+/accountability/records?q=x                          login     403   200    403    403     403  403   403
+/accountability/records/new                          login     403   200    403    403     403  403   403
+/accountability/records/{record}                     login     403   200    403    403     403  403   403
+/accountability/records/{record}/edit                login     403   200    403    403     403  403   403
+/accountability/records/{record}/documents/{doc}     login     403   200    403    403     403  403   403
+/accountability/records/999999                       login     403   404    403    403     403  403   403
 """
 
 POST = """
@@ -53,6 +61,9 @@ route                                                          anonymous admin l
 /accountability/inspections/{year}/{unit}/{item}               login     403   ok     ok     403     403  403   403
 /accountability/rectifications/{rect}/do/report                login     403   ok     ok     404     ok   ok    ok
 /accountability/rectifications/{rect}/do/close                 login     403   ok     ok     404     ok   ok    ok
+/accountability/records/new                                    login     403   ok     403    403     403  403   403
+/accountability/records/{record}/edit                          login     403   ok     403    403     403  403   403
+/accountability/records/{record}/documents                     login     403   ok     403    403     403  403   403
 """
 
 
@@ -68,7 +79,10 @@ def ids(app):
         rect = Rectification.create(finding=finding.id, year=item.year, department=power.id, task="补齐台账",
                                     owner=item.owner_id, due_at=now(), data=b"x", filename="a.txt",
                                     content_type="text/plain")
-        return {"rect": rect.id, "year": now().year, "unit": power.id, "item": item.id, "file": file.id, "proposal": proposal.id,
+        record = Record.create(year=item.year, subject="某负责人", situations="9", facts="事实", form="通报",
+                               decided_by="局党组", decided_on=now().date())
+        doc = RecordDocument.create(record=record.id, filename="决定.txt", content_type="text/plain", data=b"x")
+        return {"record": record.id, "doc": doc.id, "rect": rect.id, "year": now().year, "unit": power.id, "item": item.id, "file": file.id, "proposal": proposal.id,
                 "template": TemplateItem.select().first().id}
 
 
