@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from portal.plugin_api import Department, User, database, now
 
 from plugins.accountability import checklists, parties, reports
-from plugins.accountability.models import Evidence, Finding, Item, Rectification, Report
+from plugins.accountability.models import Evidence, Finding, Item, Record, Rectification, Report
 
 BRANCHES = [("综合党支部", "jjw"), ("业务党支部", "coal_head")]  # branch, its secretary
 
@@ -52,6 +52,9 @@ def create_demo():
             Report.create(department=unit.id, period=reports.key(p), filed_by=filer, filed_at=p.due - timedelta(days=2),
                           text=f"{unit.name}{p.label}：本单位网络阵地运行正常，未发现错误思潮和苗头性问题。")
     inspect_last_year(year - 1, office)
+    Record.create(year=year - 1, subject="某科室副科长（演示）", department=Department.get(Department.name == "煤炭科"),
+                  situations="5,9", facts="所管理的工作群转发未经核实的不实信息，发现后未及时处置，造成不良影响（演示数据）。",
+                  form="诫勉", decided_by="局党组", decided_on=datetime(year - 1, 11, 6).date(), created_by=jjw.id)
 
 
 def inspect_last_year(year, office):
