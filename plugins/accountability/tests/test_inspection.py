@@ -33,12 +33,12 @@ def test_inspection_rectification_report_send_back_and_close(app, login):
                                                "due_at": ""})
     assert bad.status_code == 400 and "请选择整改责任人。" in bad.get_data(as_text=True)
     with database.connection_context():
-        assert not Finding.select().exists()
+        assert not Finding.select().where(Finding.item == item.id).exists()
 
     assert office.post(inspect_url(item), data={"score": "6", "text": "网站栏目巡查台账不全。", "task": "补齐全年巡查台账。",
                                                 "owner": str(user("head").id), "due_at": due}).status_code == 302
     with database.connection_context():
-        rect = Rectification.get()
+        rect = Rectification.get(Rectification.task == "补齐全年巡查台账。")
         assert rect.owner_id == user("head").id and rect.state == "open"
         told = [n.message for n in Notification.select().where(Notification.user == user("head").id)]
     assert any("提出整改要求" in m for m in told)
@@ -73,7 +73,8 @@ def test_inspection_rectification_report_send_back_and_close(app, login):
     stale = office.post(inspect_url(item), data={"version": "1", "score": "9", "text": "再改"})
     assert stale.status_code == 409
     with database.connection_context():
-        assert Finding.get().score == 8 and Rectification.select().count() == 1
+        assert Finding.get(Finding.item == item.id).score == 8
+        assert Rectification.select().where(Rectification.year == YEAR).count() == 1
 
 
 def test_an_overdue_rectification_is_shown_and_reminded_once(app, login, frozen_clock):
@@ -87,7 +88,8 @@ def test_an_overdue_rectification_is_shown_and_reminded_once(app, login, frozen_
     assert "已逾期" in page(office, f"/accountability/rectifications?year={YEAR}")  # a page load also ticks
     with app.app_context(), database.connection_context():
         assert inspection.remind(now()) == 0  # claimed once, by the tick
-        told = [n.user_id for n in Notification.select().where(Notification.kind == "accountability_rectification_overdue")]
+        told = [n.user_id for n in Notification.select().where(Notification.kind == "accountability_rectification_overdue")
+                if "制定网络宣传计划" in n.message]
     assert sorted(told) == sorted([user("staff").id, user("head").id])  # the owner and the unit's 第一责任人
     results = app.extensions["portal_pm"].hook.portal_tick(at=now())
     assert any(r and r.get("整改逾期提醒") == 0 for r in results)

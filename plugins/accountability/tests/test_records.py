@@ -5,7 +5,7 @@ import io
 
 from portal.plugin_api import User, database, now
 
-from plugins.accountability.models import Record
+from plugins.accountability.models import Record, RecordDocument
 from plugins.accountability.regulation import SITUATIONS
 from plugins.accountability.tests.helpers import dept, page
 
@@ -23,9 +23,11 @@ def make_record(login):
     leader = login("leader")
     assert register(leader).status_code == 302
     with database.connection_context():
-        record = Record.get()
+        record = Record.get(Record.subject.contains(MARK))
     leader.post(f"/accountability/records/{record.id}/documents", content_type="multipart/form-data",
                 data={"file": (io.BytesIO(f"问责决定{MARK}".encode()), f"问责决定{MARK}.txt")})
+    with database.connection_context():
+        record.doc = RecordDocument.get(RecordDocument.record == record.id).id
     return record
 
 
@@ -36,7 +38,7 @@ def test_the_leaders_and_discipline_register_read_correct_and_search(app, login)
     assert bad.status_code == 400
     assert "请选择问责情形（第九条）。" in html and "决定日期不能晚于今天。" in html and "请选择问责方式。" in html
     with database.connection_context():
-        assert not Record.select().exists()
+        assert not Record.select().where(Record.subject.contains(MARK)).exists()
 
     record = make_record(login)
     assert record.situations == "2,5" and record.year == now().year
@@ -45,7 +47,7 @@ def test_the_leaders_and_discipline_register_read_correct_and_search(app, login)
     assert "诫勉" in shown and "电力科" in shown and f"问责决定{MARK}.txt" in shown
     assert MARK in page(jjw, f"/accountability/records?q={MARK}")
     assert MARK not in page(jjw, "/accountability/records?q=无此关键词")
-    doc = jjw.get(f"/accountability/records/{record.id}/documents/1")
+    doc = jjw.get(f"/accountability/records/{record.id}/documents/{record.doc}")
     assert doc.status_code == 200 and MARK.encode() in doc.get_data()
 
     edit = f"/accountability/records/{record.id}/edit"
@@ -65,7 +67,7 @@ def test_nobody_else_learns_of_a_record(app, login):
                   if not (u.has_role("leader") or u.has_role("discipline"))]
     assert {"admin", "office", "monitor", "head", "staff", "liaison"} <= set(others)
     refused = [f"/accountability/records", f"/accountability/records?q={MARK}", f"/accountability/records/{record.id}",
-               f"/accountability/records/{record.id}/edit", f"/accountability/records/{record.id}/documents/1",
+               f"/accountability/records/{record.id}/edit", f"/accountability/records/{record.id}/documents/{record.doc}",
                "/accountability/records/999999"]
     looked = ["/", "/notifications", "/cases/?q=错误导向文章", "/accountability/", "/admin/audit",
               "/admin/audit?q=问责"]
