@@ -6,7 +6,7 @@ from markupsafe import Markup
 
 from portal.plugin_api import NavItem, Permission, Section, Widget, database, hookimpl, now
 
-from plugins.accountability import (checklists, inspection, inspection_views, records_views, reports,  # noqa: F401
+from plugins.accountability import (assessment, checklists, inspection, inspection_views, records_views, reports,  # noqa: F401
                                     views)
 from plugins.accountability.models import MODELS, Item, Rectification
 from plugins.accountability.parties import BRANCH
@@ -16,7 +16,7 @@ PERMISSIONS = [
     Permission("accountability.view", "查看网络意识形态工作责任制（责任人、责任清单）", EVERYONE),
     Permission("accountability.work", "办理本人负责的责任清单事项（佐证材料、自评）", EVERYONE),
     Permission("accountability.manage", "设定责任人、维护清单模板、生成责任清单、退回事项", ("office",)),
-    Permission("accountability.oversee", "查看所有责任主体的责任清单和整改事项", ("office", "leader", "discipline")),
+    Permission("accountability.oversee", "查看所有责任主体的责任清单、整改事项和年度责任目标考核", ("office", "leader", "discipline")),
     Permission("accountability.records", "问责记录：查看、登记、修改（仅局领导和机关纪委）", ("leader", "discipline")),
     Permission("accountability.inspect", "年度专项督查：逐项打分、提出整改要求、整改验收销号", ("office", "leader")),
 ]
@@ -111,6 +111,11 @@ def portal_department_sections(department, user):
     html = render_template("accountability/section.html", year=year, department=department, done=done, total=total,
                            overdue=sum(1 for i in items if i.overdue))
     return Section("网络意识形态工作责任清单", Markup(html), order=60)
+
+
+@hookimpl
+def portal_documents():
+    return assessment.KINDS
 
 
 @hookimpl

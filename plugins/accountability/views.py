@@ -358,3 +358,28 @@ def report(year, number, department_id):
                            shown=request.form if status == 400 else {}, may_file=reports.may_file(user, unit, year),
                            filer=parties.names([existing.filed_by_id]).get(existing.filed_by_id) if existing else None
                            ), status
+
+
+# -- the annual target assessment (第十条) ---------------------------------------------------------
+
+@bp.route("/assessment")
+@requires("accountability.oversee")
+def assessment():
+    from plugins.accountability import assessment as annual
+
+    year, user = chosen_year(), current_user._get_current_object()
+    with_records = user.can("accountability.records")
+    return render_template("accountability/assessment.html", year=year, rows=annual.table(year, with_records),
+                           columns=annual.columns(with_records), with_records=with_records,
+                           years=range(this_year(), FIRST_YEAR - 1, -1))
+
+
+@bp.route("/assessment/<int:year>.xlsx")
+@requires("accountability.oversee")
+def assessment_excel(year):
+    from plugins.accountability import assessment as annual
+
+    year = year_or_404(year)
+    data = annual.excel(year, current_user.can("accountability.records"))
+    return send_download(io.BytesIO(data), filename=f"{year}年度网络意识形态工作责任目标考核表.xlsx",
+                         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
