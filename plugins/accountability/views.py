@@ -9,7 +9,7 @@ from portal.plugin_api import (Case, Department, Field, InputError, Problems, St
                                current_user,
                                database, flash_problems, now, read, requires, run_step, send_download, whole_number)
 
-from plugins.accountability import checklists, parties, reports
+from plugins.accountability import checklists, parties, reports, visibility
 from plugins.accountability.models import Evidence, Finding, Item, Rectification, TemplateItem
 from plugins.accountability.regulation import DUTIES, PARTY_GROUP, SCOPES, SOURCES
 from plugins.accountability.workflow import WORKFLOW, owner_or_office
@@ -54,11 +54,12 @@ def party_name(unit) -> str:
 def index():
     year = chosen_year()
     items = list(Item.select(Item.department, Item.state, Item.due_at).where(Item.year == year))
-    rows = []
+    rows, user = [], current_user._get_current_object()
     for unit in [None, *parties.units()]:
         mine = [i for i in items if i.department_id == (unit.id if unit else None)]
         done, total = checklists.progress(mine)
         rows.append({"unit": unit, "name": party_name(unit), "done": done, "total": total,
+                     "readable": visibility.may_read_unit(user, year, unit.id if unit else None),
                      "overdue": sum(1 for i in mine if i.overdue)})
     my_items = list(Item.select().where((Item.owner == current_user.id) & (Item.state == "open"))
                     .order_by(Item.due_at).limit(50))
@@ -181,6 +182,8 @@ def generate(year):
 @requires("accountability.view")
 def checklist(year, department_id):
     year, unit = year_or_404(year), unit_or_404(department_id)
+    if not visibility.may_read_unit(current_user._get_current_object(), year, unit.id if unit else None):
+        abort(403)
     items = list(Item.select().where((Item.year == year) & (Item.department == (unit.id if unit else None)))
                  .order_by(Item.id))
     done, total = checklists.progress(items)
@@ -193,7 +196,7 @@ def checklist(year, department_id):
 
 def visible_item(item_id) -> Item:
     item = Item.get_or_none(Item.id == item_id)
-    if item is None or not current_user.can("accountability.view"):
+    if item is None or not visibility.may_read(current_user._get_current_object(), item):
         abort(404)
     return item
 

@@ -1,5 +1,7 @@
 """Every accountability route × every role × anonymous (the core's table format, tests/matrix.py).
 
+A unit reads its own checklist and items (电力科's head, staff and liaison), not {other}'s (煤炭科) nor
+the Party group's (0); the office, the leaders and 机关纪委 read all; the monitor (信息中心) none of these.
 {record} an accountability record with its document {doc}: the leaders' and 机关纪委's only.
 {rect} a rectification of {item} (the monitor, in 信息中心, does not read 电力科's).
 {item} is an open item of 电力科's checklist this year (owned by `head`, 电力科's head), {file} a
@@ -21,11 +23,13 @@ route                                                anonymous admin leader offi
 /accountability/parties/1900                         login     403   404    404    404     404  404   404
 /accountability/template                             login     403   403    200    403     403  403   403
 /accountability/template/{template}                  login     403   403    200    403     403  403   403
-/accountability/checklists/{year}/0                  login     403   200    200    200     200  200   200
-/accountability/checklists/{year}/{unit}             login     403   200    200    200     200  200   200
+/accountability/checklists/{year}/0                  login     403   200    200    403     403  403   403
+/accountability/checklists/{year}/{unit}             login     403   200    200    403     200  200   200
+/accountability/checklists/{year}/{other}            login     403   200    200    403     403  403   403
+/accountability/items/{other_item}                   login     403   200    200    404     404  404   404
 /accountability/checklists/{year}/999999             login     403   404    404    404     404  404   404
-/accountability/items/{item}                         login     403   200    200    200     200  200   200
-/accountability/items/{item}/evidence/{file}         login     403   200    200    200     200  200   200
+/accountability/items/{item}                         login     403   200    200    404     200  200   200
+/accountability/items/{item}/evidence/{file}         login     403   200    200    404     200  200   200
 /accountability/items/{item}/evidence/{proposal}     login     403   404    404    404     404  404   404
 /accountability/reports                              login     403   200    200    200     200  200   200
 /accountability/reports/{year}/1/{unit}              login     403   200    200    200     200  200   200
@@ -57,10 +61,10 @@ route                                                          anonymous admin l
 /accountability/template                                       login     403   403    ok     403     403  403   403
 /accountability/template/{template}                            login     403   403    ok     403     403  403   403
 /accountability/checklists/{year}/generate                     login     403   403    ok     403     403  403   403
-/accountability/items/{item}/do/complete                       login     403   ok     ok     ok      ok   ok    ok
-/accountability/items/{item}/propose                           login     403   403    ok     403     ok   403   403
-/accountability/items/{item}/evidence/{proposal}/accept        login     403   403    ok     403     ok   403   403
-/accountability/items/{item}/evidence/{proposal}/reject        login     403   403    ok     403     ok   403   403
+/accountability/items/{item}/do/complete                       login     403   ok     ok     404     ok   ok    ok
+/accountability/items/{item}/propose                           login     403   403    ok     404     ok   403   403
+/accountability/items/{item}/evidence/{proposal}/accept        login     403   403    ok     404     ok   403   403
+/accountability/items/{item}/evidence/{proposal}/reject        login     403   403    ok     404     ok   403   403
 /accountability/reports/schedule                               login     403   403    ok     403     403  403   403
 /accountability/reports/{year}/1/{unit}                        login     403   403    ok     403     ok   ok    ok
 /accountability/inspections/{year}/{unit}/{item}               login     403   ok     ok     403     403  403   403
@@ -87,16 +91,20 @@ def ids(app):
         record = Record.create(year=item.year, subject="某负责人", situations="9", facts="事实", form="通报",
                                decided_by="局党组", decided_on=now().date())
         doc = RecordDocument.create(record=record.id, filename="决定.txt", content_type="text/plain", data=b"x")
-        return {"record": record.id, "doc": doc.id, "rect": rect.id, "year": now().year, "unit": power.id, "item": item.id, "file": file.id, "proposal": proposal.id,
+        coal = Department.get(Department.name == "煤炭科")
+        other_item = Item.get((Item.year == now().year) & (Item.department == coal.id))
+        return {"other": coal.id, "other_item": other_item.id, "record": record.id, "doc": doc.id, "rect": rect.id, "year": now().year, "unit": power.id, "item": item.id, "file": file.id, "proposal": proposal.id,
                 "template": TemplateItem.select().first().id}
 
 
 def test_get_matrix(app, ids):
-    assert check_get(app, GET, ids) == []
+    wrong = check_get(app, GET, ids)
+    assert wrong == [], "\n".join(wrong)
 
 
 def test_post_matrix(app, ids):
-    assert check_post(app, POST, ids, data={}) == []
+    wrong = check_post(app, POST, ids, data={})
+    assert wrong == [], "\n".join(wrong)
 
 
 def test_every_accountability_route_is_in_the_matrix(app):
