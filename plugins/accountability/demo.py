@@ -60,7 +60,7 @@ def create_demo():
 def inspect_last_year(year, office):
     """Last year's inspection of 电力科 and 煤炭科: a score per item, two rectifications (one closed)."""
     for name, task, closed in (("电力科", "补齐网站栏目巡查台账，建立月度自查制度。", True),
-                               ("煤炭科", "制定网络评论员培训计划并组织一次培训。", False)):
+                               ("煤炭科", "完善本科室网站栏目巡查和信息发布审核制度。", False)):
         unit = Department.get(Department.name == name)
         items = list(Item.select().where((Item.year == year) & (Item.department == unit.id)).order_by(Item.id))
         for n, item in enumerate(items):
