@@ -126,7 +126,7 @@ def remind(at: datetime) -> int:
             if not claimed:
                 continue  # another tick claimed it
             head = parties.holder(rect.year, "unit_head", rect.department_id) if rect.department_id else None
-            notify(None, [u for u in {rect.owner_id, head} if u], "accountability_rectification_overdue",
+            notify(None, [u for u in {rect.owner_id, head} if u], "accountability_rect_overdue",
                    f"整改事项已超过整改期限（{rect.due_at:%Y-%m-%d}），请尽快整改并报送整改情况：{rect.task[:40]}")
             sent += 1
     return sent

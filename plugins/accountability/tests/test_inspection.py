@@ -88,7 +88,7 @@ def test_an_overdue_rectification_is_shown_and_reminded_once(app, login, frozen_
     assert "已逾期" in page(office, f"/accountability/rectifications?year={YEAR}")  # a page load also ticks
     with app.app_context(), database.connection_context():
         assert inspection.remind(now()) == 0  # claimed once, by the tick
-        told = [n.user_id for n in Notification.select().where(Notification.kind == "accountability_rectification_overdue")
+        told = [n.user_id for n in Notification.select().where(Notification.kind == "accountability_rect_overdue")
                 if "制定网络宣传计划" in n.message]
     assert sorted(told) == sorted([user("staff").id, user("head").id])  # the owner and the unit's 第一责任人
     results = app.extensions["portal_pm"].hook.portal_tick(at=now())
