@@ -7,7 +7,7 @@ from markupsafe import Markup
 from portal.plugin_api import NavItem, Permission, Section, Widget, database, hookimpl, now
 
 from plugins.accountability import (assessment, checklists, inspection, inspection_views, records_views, reports,  # noqa: F401
-                                    views)
+                                    views, visibility)
 from plugins.accountability.models import MODELS, Item, Rectification
 from plugins.accountability.parties import BRANCH
 
@@ -93,9 +93,10 @@ def portal_dashboard_widgets(user):
     items = list(Item.select().where((Item.owner == user.id) & (Item.state == "open")).order_by(Item.due_at).limit(10))
     rects = list(Rectification.select().where((Rectification.owner == user.id) & (Rectification.state == "open"))
                  .order_by(Rectification.due_at).limit(10))
-    if not items and not rects:
+    due = reports.due_for(user, now())
+    if not items and not rects and not due:
         return None
-    html = render_template("accountability/widget.html", items=items, rects=rects)
+    html = render_template("accountability/widget.html", items=items, rects=rects, due=due, now_at=now())
     return Widget("我的责任清单事项", Markup(html), order=40)
 
 
@@ -108,8 +109,10 @@ def portal_department_sections(department, user):
     if not items:
         return None
     done, total = checklists.progress(items)
+    inspected = inspection.result(year - 1, department.id)  # the last inspection: at the end of last year
     html = render_template("accountability/section.html", year=year, department=department, done=done, total=total,
-                           overdue=sum(1 for i in items if i.overdue))
+                           overdue=sum(1 for i in items if i.overdue), inspected=inspected,
+                           readable=visibility.may_read_unit(user, year, department.id))
     return Section("网络意识形态工作责任清单", Markup(html), order=60)
 
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from portal.plugin_api import Field, InputError, Stale, Step, Workflow, WorkflowError, audit, bump, database, notify, now
 
 from plugins.accountability import parties, visibility
-from plugins.accountability.models import FINDING_SCORE, Finding, Rectification
+from plugins.accountability.models import FINDING_SCORE, Finding, Item, Rectification
 
 SCORE = f"得分须为0至{FINDING_SCORE}之间的整数。"
 FINDING_FIELDS = (
@@ -130,3 +130,14 @@ def remind(at: datetime) -> int:
                    f"整改事项已超过整改期限（{rect.due_at:%Y-%m-%d}），请尽快整改并报送整改情况：{rect.task[:40]}")
             sent += 1
     return sent
+
+
+def result(year: int, department_id: int) -> dict | None:
+    """A unit's inspection of ``year``: {"score", "most", "open"} (open rectifications), or None."""
+    scores = [f.score for f in Finding.select(Finding.score).join(Item, on=(Finding.item == Item.id))
+              .where((Item.year == year) & (Item.department == department_id))]
+    if not scores:
+        return None
+    still = Rectification.select().where((Rectification.year == year) & (Rectification.department == department_id)
+                                         & (Rectification.state != "closed")).count()
+    return {"year": year, "score": sum(scores), "most": FINDING_SCORE * len(scores), "open": still}

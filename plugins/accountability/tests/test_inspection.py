@@ -93,3 +93,10 @@ def test_an_overdue_rectification_is_shown_and_reminded_once(app, login, frozen_
     assert sorted(told) == sorted([user("staff").id, user("head").id])  # the owner and the unit's 第一责任人
     results = app.extensions["portal_pm"].hook.portal_tick(at=now())
     assert any(r and r.get("整改逾期提醒") == 0 for r in results)
+
+
+def test_the_department_page_shows_last_years_inspection(app, login):
+    office = login("office")
+    power = page(office, f"/departments/{dept('电力科')}")
+    assert f"{YEAR - 1}年度专项督查得分" in power and "整改均已销号" in power  # the demo's
+    assert "1项整改未销号" in page(office, f"/departments/{dept('煤炭科')}")
