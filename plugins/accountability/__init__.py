@@ -1,13 +1,14 @@
 """Accountability (网络意识形态工作责任制, 《网络意识形态工作责任制实施细则》第三—十条): who answers
-for what each year, and each party's yearly checklist with its evidence. Only hooks; the core
+for what each year, each party's yearly checklist with its evidence, the annual inspection and its
+rectifications, accountability records and the annual target assessment. Only hooks; the core
 never imports it. See README.md in this folder."""
 from flask import render_template
 from markupsafe import Markup
 
 from portal.plugin_api import NavItem, Permission, Section, Widget, database, hookimpl, now
 
-from plugins.accountability import (assessment, checklists, inspection, inspection_views, records_views, reports,  # noqa: F401
-                                    views, visibility)
+from plugins.accountability import assessment, checklists, inspection, reports, views, visibility
+from plugins.accountability import inspection_views, records_views  # noqa: F401 (their routes join views.bp)
 from plugins.accountability.models import MODELS, Item, Rectification
 from plugins.accountability.parties import BRANCH
 

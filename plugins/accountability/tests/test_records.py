@@ -66,7 +66,7 @@ def test_nobody_else_learns_of_a_record(app, login):
         others = [u.username for u in User.select().where(User.active)
                   if not (u.has_role("leader") or u.has_role("discipline"))]
     assert {"admin", "office", "monitor", "head", "staff", "liaison"} <= set(others)
-    refused = [f"/accountability/records", f"/accountability/records?q={MARK}", f"/accountability/records/{record.id}",
+    refused = ["/accountability/records", f"/accountability/records?q={MARK}", f"/accountability/records/{record.id}",
                f"/accountability/records/{record.id}/edit", f"/accountability/records/{record.id}/documents/{record.doc}",
                "/accountability/records/999999"]
     looked = ["/", "/notifications", "/cases/?q=错误导向文章", "/accountability/", "/admin/audit",
