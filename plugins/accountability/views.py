@@ -9,6 +9,7 @@ from portal.plugin_api import (Case, Department, Field, InputError, Problems, St
                                current_user,
                                database, flash_problems, now, read, requires, run_step, send_download, whole_number)
 
+from plugins.accountability import assessment as annual
 from plugins.accountability import checklists, parties, reports, visibility
 from plugins.accountability.models import Evidence, Finding, Item, Rectification, TemplateItem
 from plugins.accountability.regulation import DUTIES, PARTY_GROUP, SCOPES, SOURCES
@@ -368,8 +369,6 @@ def report(year, number, department_id):
 @bp.route("/assessment")
 @requires("accountability.oversee")
 def assessment():
-    from plugins.accountability import assessment as annual
-
     year, user = chosen_year(), current_user._get_current_object()
     with_records = user.can("accountability.records")
     return render_template("accountability/assessment.html", year=year, rows=annual.table(year, with_records),
@@ -380,8 +379,6 @@ def assessment():
 @bp.route("/assessment/<int:year>.xlsx")
 @requires("accountability.oversee")
 def assessment_excel(year):
-    from plugins.accountability import assessment as annual
-
     year = year_or_404(year)
     data = annual.excel(year, current_user.can("accountability.records"))
     return send_download(io.BytesIO(data), filename=f"{year}年度网络意识形态工作责任目标考核表.xlsx",
