@@ -22,7 +22,7 @@ FIELDS = (
     Field("decided_on", "决定日期", "date", required=True,
           check=lambda v, r: NOT_FUTURE if v > now().date() else None),
 )
-DOCUMENT = Field("file", "问责文书", "file", required=True, hint="问责决定、调查报告等（PDF、Word、图片或纯文本）。")
+DOCUMENT = Field("file", "文书文件", "file", required=True, hint="问责决定、调查报告等（PDF、Word、图片或纯文本）。")
 
 
 class StaleRecord(Stale):
