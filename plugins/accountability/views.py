@@ -56,11 +56,12 @@ def index():
     year = chosen_year()
     items = list(Item.select(Item.department, Item.state, Item.due_at).where(Item.year == year))
     rows, user = [], current_user._get_current_object()
+    held = None if visibility.sees_all(user) else parties.holders(year)[0]
     for unit in [None, *parties.units()]:
         mine = [i for i in items if i.department_id == (unit.id if unit else None)]
         done, total = checklists.progress(mine)
         rows.append({"unit": unit, "name": party_name(unit), "done": done, "total": total,
-                     "readable": visibility.may_read_unit(user, year, unit.id if unit else None),
+                     "readable": visibility.may_read_unit(user, year, unit.id if unit else None, held),
                      "overdue": sum(1 for i in mine if i.overdue)})
     my_items = list(Item.select().where((Item.owner == current_user.id) & (Item.state == "open"))
                     .order_by(Item.due_at).limit(50))

@@ -9,12 +9,13 @@ def sees_all(user) -> bool:
     return user.can("accountability.oversee")
 
 
-def may_read_unit(user, year: int, department_id: int | None) -> bool:
+def may_read_unit(user, year: int, department_id: int | None, held=None) -> bool:
+    """``held``: the year's holders (parties.holders), when the caller has them already."""
     if sees_all(user):
         return True
     if department_id is not None and user.department_id == department_id:
         return True
-    held, _ = parties.holders(year)
+    held = held if held is not None else parties.holders(year)[0]
     duties = ("secretary", "direct") if department_id is None else ("unit_head", "oversight")
     return any(held.get((duty, department_id)) == user.id for duty in duties)
 
