@@ -66,8 +66,9 @@ def inspect_item(year, department_id, item_id):
 @requires("accountability.view")
 def rectification_list():
     year, user = chosen_year(), current_user._get_current_object()
+    held = None if visibility.sees_all(user) else parties.holders(year)[0]
     rows = [r for r in Rectification.select().where(Rectification.year == year).order_by(Rectification.due_at)
-            if visibility.may_read(user, r)]
+            if visibility.may_read(user, r, held)]
     units = {u.id: u.name for u in parties.units()}
     return render_template("accountability/rectifications.html", year=year, rows=rows, units=units,
                            owners=parties.names(r.owner_id for r in rows), years=range(this_year(), FIRST_YEAR - 1, -1),

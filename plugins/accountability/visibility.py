@@ -20,8 +20,8 @@ def may_read_unit(user, year: int, department_id: int | None, held=None) -> bool
     return any(held.get((duty, department_id)) == user.id for duty in duties)
 
 
-def may_read(user, record) -> bool:
+def may_read(user, record, held=None) -> bool:
     """An item or a rectification (both have ``year``, ``department_id`` and ``owner_id``)."""
     if not user.can("accountability.view"):
         return False
-    return record.owner_id == user.id or may_read_unit(user, record.year, record.department_id)
+    return record.owner_id == user.id or may_read_unit(user, record.year, record.department_id, held)
