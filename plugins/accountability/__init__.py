@@ -1,13 +1,15 @@
 """Accountability (网络意识形态工作责任制, 《网络意识形态工作责任制实施细则》第三—十条): who answers
-for what each year, and each party's yearly checklist with its evidence. Only hooks; the core
+for what each year, each party's yearly checklist with its evidence, the annual inspection and its
+rectifications, accountability records and the annual target assessment. Only hooks; the core
 never imports it. See README.md in this folder."""
 from flask import render_template
 from markupsafe import Markup
 
 from portal.plugin_api import NavItem, Permission, Section, Widget, database, hookimpl, now
 
-from plugins.accountability import checklists, reports, views
-from plugins.accountability.models import MODELS, Item
+from plugins.accountability import assessment, checklists, inspection, reports, views, visibility
+from plugins.accountability import inspection_views, records_views  # noqa: F401 (their routes join views.bp)
+from plugins.accountability.models import MODELS, Item, Rectification
 from plugins.accountability.parties import BRANCH
 
 EVERYONE = ("leader", "office", "monitor", "dept_head", "staff", "liaison", "discipline")
@@ -15,6 +17,9 @@ PERMISSIONS = [
     Permission("accountability.view", "查看网络意识形态工作责任制（责任人、责任清单）", EVERYONE),
     Permission("accountability.work", "办理本人负责的责任清单事项（佐证材料、自评）", EVERYONE),
     Permission("accountability.manage", "设定责任人、维护清单模板、生成责任清单、退回事项", ("office",)),
+    Permission("accountability.oversee", "查看所有责任主体的责任清单、整改事项和年度责任目标考核", ("office", "leader", "discipline")),
+    Permission("accountability.records", "问责记录：查看、登记、修改（仅局领导和机关纪委）", ("leader", "discipline")),
+    Permission("accountability.inspect", "年度专项督查：逐项打分、提出整改要求、整改验收销号", ("office", "leader")),
 ]
 
 AUDIT_LABELS = {
@@ -31,6 +36,14 @@ AUDIT_LABELS = {
     "accountability.evidence_rejected": "不采用清单事项佐证记录",
     "accountability.report_schedule": "设定分析研判报告报送周期",
     "accountability.report_filed": "报送网络意识形态分析研判报告",
+    "accountability.inspected": "记录专项督查结果",
+    "accountability.rectification_required": "专项督查提出整改要求",
+    "accountability.rectification_reported": "报送整改情况",
+    "accountability.rectification_closed": "整改验收销号",
+    "accountability.rectification_sent_back": "整改退回重新整改",
+    "accountability.record_added": "登记问责记录",
+    "accountability.record_edited": "修改问责记录",
+    "accountability.record_document": "问责记录添加文书",
 }
 
 
@@ -79,9 +92,12 @@ def portal_dashboard_widgets(user):
     if not user.can("accountability.work"):
         return None
     items = list(Item.select().where((Item.owner == user.id) & (Item.state == "open")).order_by(Item.due_at).limit(10))
-    if not items:
+    rects = list(Rectification.select().where((Rectification.owner == user.id) & (Rectification.state == "open"))
+                 .order_by(Rectification.due_at).limit(10))
+    due = reports.due_for(user, now())
+    if not items and not rects and not due:
         return None
-    html = render_template("accountability/widget.html", items=items)
+    html = render_template("accountability/widget.html", items=items, rects=rects, due=due, now_at=now())
     return Widget("我的责任清单事项", Markup(html), order=40)
 
 
@@ -94,14 +110,21 @@ def portal_department_sections(department, user):
     if not items:
         return None
     done, total = checklists.progress(items)
+    inspected = inspection.result(year - 1, department.id)  # the last inspection: at the end of last year
     html = render_template("accountability/section.html", year=year, department=department, done=done, total=total,
-                           overdue=sum(1 for i in items if i.overdue))
+                           overdue=sum(1 for i in items if i.overdue), inspected=inspected,
+                           readable=visibility.may_read_unit(user, year, department.id))
     return Section("网络意识形态工作责任清单", Markup(html), order=60)
 
 
 @hookimpl
+def portal_documents():
+    return assessment.KINDS
+
+
+@hookimpl
 def portal_tick(at):
-    return {"分析研判报告提醒": reports.remind(at)}
+    return {"分析研判报告提醒": reports.remind(at), "整改逾期提醒": inspection.remind(at)}
 
 
 @hookimpl

@@ -1,11 +1,11 @@
 """Demo data: two Party branches, a 机关纪委 member, the responsible parties of last year and this
 year, and both years' checklists in several states."""
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from portal.plugin_api import Department, User, database, now
 
 from plugins.accountability import checklists, parties, reports
-from plugins.accountability.models import Evidence, Item, Report
+from plugins.accountability.models import Evidence, Finding, Item, Record, Rectification, Report
 
 BRANCHES = [("综合党支部", "jjw"), ("业务党支部", "coal_head")]  # branch, its secretary
 
@@ -51,3 +51,27 @@ def create_demo():
             filer = held.get(("unit_head", unit.id)) or office.id
             Report.create(department=unit.id, period=reports.key(p), filed_by=filer, filed_at=p.due - timedelta(days=2),
                           text=f"{unit.name}{p.label}：本单位网络阵地运行正常，未发现错误思潮和苗头性问题。")
+    inspect_last_year(year - 1, office)
+    Record.create(year=year - 1, subject="某科室副科长（演示）", department=Department.get(Department.name == "煤炭科"),
+                  situations="5,9", facts="所管理的工作群转发未经核实的不实信息，发现后未及时处置，造成不良影响（演示数据）。",
+                  form="诫勉", decided_by="局党组", decided_on=datetime(year - 1, 11, 6).date(), created_by=jjw.id)
+
+
+def inspect_last_year(year, office):
+    """Last year's inspection of 电力科 and 煤炭科: a score per item, two rectifications (one closed)."""
+    for name, task, closed in (("电力科", "补齐网站栏目巡查台账，建立月度自查制度。", True),
+                               ("煤炭科", "完善本科室网站栏目巡查和信息发布审核制度。", False)):
+        unit = Department.get(Department.name == name)
+        items = list(Item.select().where((Item.year == year) & (Item.department == unit.id)).order_by(Item.id))
+        for n, item in enumerate(items):
+            weak = n == 0
+            finding = Finding.create(item=item.id, score=6 if weak else 9, inspected_by=office.id,
+                                     inspected_at=datetime(year, 12, 20, 10, 0),
+                                     text="台账不够完整。" if weak else "已按要求落实，佐证材料齐全。")
+            if weak:
+                Rectification.create(
+                    finding=finding.id, year=year, department=unit.id, task=task, owner=item.owner_id,
+                    due_at=now() + timedelta(days=20) if not closed else datetime(year + 1, 1, 31, 17, 0),
+                    state="closed" if closed else "open", report="已整改到位。" if closed else "",
+                    reported_at=datetime(year + 1, 1, 25, 9, 0) if closed else None,
+                    closed_at=datetime(year + 1, 1, 28, 9, 0) if closed else None)

@@ -143,3 +143,95 @@ class ReportReminder(BaseModel):
 
 
 MODELS = MODELS + [Report, ReportReminder]
+
+
+FINDING_SCORE = 10  # an item's inspection score is out of this
+RECTIFICATION_STATES = {"open": "整改中", "reported": "待验收", "closed": "已销号"}
+
+
+class Finding(BaseModel):
+    """What the annual inspection (第十条 专项督查) found about one checklist item: a score and the findings."""
+    item = peewee.ForeignKeyField(Item, backref="+", on_delete="CASCADE", unique=True)
+    score = peewee.IntegerField()
+    text = peewee.TextField()
+    inspected_by = peewee.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    inspected_at = peewee.DateTimeField(default=now)
+    version = peewee.IntegerField(default=1)
+
+    class Meta:
+        table_name = "accountability_finding"
+
+
+class Rectification(BaseModel):
+    """What a finding requires to be put right (整改): its owner, due date, the owner's report back
+    with evidence, and the office's closing or sending back."""
+    finding = peewee.ForeignKeyField(Finding, backref="+", on_delete="CASCADE", unique=True)
+    year = peewee.IntegerField(index=True)
+    department = peewee.ForeignKeyField(Department, null=True, backref="+", on_delete="CASCADE")
+    task = peewee.TextField()
+    owner = peewee.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    due_at = peewee.DateTimeField()
+    state = peewee.CharField(max_length=10, default="open")
+    report = peewee.TextField(default="")
+    filename = peewee.CharField(max_length=200, default="")
+    content_type = peewee.CharField(max_length=100, default="")
+    data = peewee.BlobField(null=True)
+    reported_at = peewee.DateTimeField(null=True)
+    closed_at = peewee.DateTimeField(null=True)
+    reminded_at = peewee.DateTimeField(null=True)  # the overdue reminder, claimed once per due date
+    version = peewee.IntegerField(default=1)
+    updated_at = peewee.DateTimeField(default=now)
+
+    class Meta:
+        table_name = "accountability_rectification"
+
+    @property
+    def state_label(self):
+        return RECTIFICATION_STATES[self.state]
+
+    @property
+    def overdue(self):
+        return self.state == "open" and self.due_at < now()
+
+
+MODELS = MODELS + [Finding, Rectification]
+
+
+class Record(BaseModel):
+    """An accountability record (第九条 问责): who was held to account, in which of the nine
+    situations, the facts, the form, who decided and when. Seen only with ``accountability.records``."""
+    year = peewee.IntegerField(index=True)
+    subject = peewee.CharField(max_length=100)  # the person or the body held to account
+    department = peewee.ForeignKeyField(Department, null=True, backref="+", on_delete="SET NULL")
+    situations = peewee.CharField(max_length=30)  # "1,4": numbers of regulation.SITUATIONS
+    facts = peewee.TextField()
+    form = peewee.CharField(max_length=20)  # one of regulation.FORMS
+    decided_by = peewee.CharField(max_length=100)
+    decided_on = peewee.DateField()
+    created_by = peewee.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    created_at = peewee.DateTimeField(default=now)
+    version = peewee.IntegerField(default=1)
+    updated_at = peewee.DateTimeField(default=now)
+
+    class Meta:
+        table_name = "accountability_record"
+
+    @property
+    def situation_numbers(self) -> list[int]:
+        return [int(n) for n in self.situations.split(",") if n]
+
+
+class RecordDocument(BaseModel):
+    """A document of an accountability record (the decision, the investigation report …)."""
+    record = peewee.ForeignKeyField(Record, backref="+", on_delete="CASCADE")
+    filename = peewee.CharField(max_length=200)
+    content_type = peewee.CharField(max_length=100)
+    data = peewee.BlobField()
+    added_by = peewee.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    added_at = peewee.DateTimeField(default=now)
+
+    class Meta:
+        table_name = "accountability_record_document"
+
+
+MODELS = MODELS + [Record, RecordDocument]

@@ -118,3 +118,16 @@ def _claim_and_send(p: Period, unit, stage: str, owner: int) -> int:
     except peewee.IntegrityError:
         return 0  # another tick claimed it
     return 1
+
+
+def due_for(user, at: datetime) -> list[tuple[Period, object]]:
+    """The reports ``user`` (a unit's 第一责任人 that year) has to file now: periods ended, not filed."""
+    found = []
+    for year in (at.year - 1, at.year):
+        held, _ = parties.holders(year)
+        units = [u for u in parties.units() if held.get(("unit_head", u.id)) == user.id]
+        for p in periods(year) if units else []:
+            if p.end <= at < p.due + timedelta(days=MAX_DUE_DAYS):
+                done = filed(p)
+                found += [(p, u) for u in units if u.id not in done]
+    return found

@@ -9,8 +9,9 @@ from portal.plugin_api import (Case, Department, Field, InputError, Problems, St
                                current_user,
                                database, flash_problems, now, read, requires, run_step, send_download, whole_number)
 
-from plugins.accountability import checklists, parties, reports
-from plugins.accountability.models import Evidence, Item, TemplateItem
+from plugins.accountability import assessment as annual
+from plugins.accountability import checklists, parties, reports, visibility
+from plugins.accountability.models import Evidence, Finding, Item, Rectification, TemplateItem
 from plugins.accountability.regulation import DUTIES, PARTY_GROUP, SCOPES, SOURCES
 from plugins.accountability.workflow import WORKFLOW, owner_or_office
 
@@ -54,11 +55,13 @@ def party_name(unit) -> str:
 def index():
     year = chosen_year()
     items = list(Item.select(Item.department, Item.state, Item.due_at).where(Item.year == year))
-    rows = []
+    rows, user = [], current_user._get_current_object()
+    held = None if visibility.sees_all(user) else parties.holders(year)[0]
     for unit in [None, *parties.units()]:
         mine = [i for i in items if i.department_id == (unit.id if unit else None)]
         done, total = checklists.progress(mine)
         rows.append({"unit": unit, "name": party_name(unit), "done": done, "total": total,
+                     "readable": visibility.may_read_unit(user, year, unit.id if unit else None, held),
                      "overdue": sum(1 for i in mine if i.overdue)})
     my_items = list(Item.select().where((Item.owner == current_user.id) & (Item.state == "open"))
                     .order_by(Item.due_at).limit(50))
@@ -181,6 +184,8 @@ def generate(year):
 @requires("accountability.view")
 def checklist(year, department_id):
     year, unit = year_or_404(year), unit_or_404(department_id)
+    if not visibility.may_read_unit(current_user._get_current_object(), year, unit.id if unit else None):
+        abort(403)
     items = list(Item.select().where((Item.year == year) & (Item.department == (unit.id if unit else None)))
                  .order_by(Item.id))
     done, total = checklists.progress(items)
@@ -193,7 +198,7 @@ def checklist(year, department_id):
 
 def visible_item(item_id) -> Item:
     item = Item.get_or_none(Item.id == item_id)
-    if item is None or not current_user.can("accountability.view"):
+    if item is None or not visibility.may_read(current_user._get_current_object(), item):
         abort(404)
     return item
 
@@ -209,7 +214,9 @@ def item_context(item, form=None):
         case = cases.get(e.case_id)
         evidence.append({"row": e, "case": case if case and can_see(user, case) else None, "hidden": case is not None
                          and not can_see(user, case)})
-    return {"item": item, "unit_name": party_name(item.department if item.department_id else None),
+    finding = Finding.get_or_none(Finding.item == item.id)
+    rect = Rectification.get_or_none(Rectification.finding == finding.id) if finding else None
+    return {"item": item, "finding": finding, "rect": rect, "unit_name": party_name(item.department if item.department_id else None),
             "owner": parties.names([item.owner_id]).get(item.owner_id), "evidence": evidence,
             "workflow": WORKFLOW, "steps": [WORKFLOW.step(s) for s in WORKFLOW.allowed_steps(item, user)],
             "withheld": WORKFLOW.withheld(item, user), "form": form,
@@ -356,3 +363,24 @@ def report(year, number, department_id):
                            shown=request.form if status == 400 else {}, may_file=reports.may_file(user, unit, year),
                            filer=parties.names([existing.filed_by_id]).get(existing.filed_by_id) if existing else None
                            ), status
+
+
+# -- the annual target assessment (第十条) ---------------------------------------------------------
+
+@bp.route("/assessment")
+@requires("accountability.oversee")
+def assessment():
+    year, user = chosen_year(), current_user._get_current_object()
+    with_records = user.can("accountability.records")
+    return render_template("accountability/assessment.html", year=year, rows=annual.table(year, with_records),
+                           columns=annual.columns(with_records), with_records=with_records,
+                           years=range(this_year(), FIRST_YEAR - 1, -1))
+
+
+@bp.route("/assessment/<int:year>.xlsx")
+@requires("accountability.oversee")
+def assessment_excel(year):
+    year = year_or_404(year)
+    data = annual.excel(year, current_user.can("accountability.records"))
+    return send_download(io.BytesIO(data), filename=f"{year}年度网络意识形态工作责任目标考核表.xlsx",
+                         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

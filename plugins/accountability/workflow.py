@@ -3,7 +3,7 @@ files the self-assessment; the office assigns the owner and the due date, and se
 item back."""
 from portal.plugin_api import Field, Stale, Step, Workflow, WorkflowError, audit, database, now
 
-from plugins.accountability import parties
+from plugins.accountability import parties, visibility
 from plugins.accountability.models import Evidence
 
 
@@ -75,4 +75,4 @@ STEPS = [
 ]
 ACTIONS = [s.name for s in STEPS]
 WORKFLOW = Workflow.of("accountability_item", STEPS, noun="该清单事项", stale=StaleItem, error=ItemError,
-                       sees=lambda item, user: user.can("accountability.view"))
+                       sees=lambda item, user: visibility.may_read(user, item))

@@ -20,6 +20,7 @@ from datetime import timedelta
 
 import pytest
 from pypdf import PdfReader
+from pypdf.errors import PyPdfError
 
 from portal.cases import access, attachments, workflow
 from portal.cases.models import Attachment, Case, Notification
@@ -28,6 +29,7 @@ from portal.org.models import Department, User
 from portal.uploads import Upload
 
 MARKERS = {"title": "Qz7TitleMk", "text": "Qz7PostMk", "netizen": "Qz7NetizenMk", "file": "Qz7FileMk"}
+RECORD_MARKER = "Qz7RecordMk"  # an accountability record's (第九条): the leaders and 机关纪委 read it, nobody else
 WORD = "鹦鹉螺"  # searched for: a hidden case's title holds it
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
@@ -155,6 +157,28 @@ def _issue_bulletins(office_client, start, end):
     return made
 
 
+def _hold_to_account(leader):
+    """An accountability record with a document (the accountability plugin), marked with its own
+    marker: only the leaders and 机关纪委 may read it, though they may not see the 内部 case."""
+    from plugins.accountability import records
+
+    record = records.create({"subject": f"某负责人{RECORD_MARKER}", "department": None, "situations": [5],
+                             "facts": f"所属阵地出现错误导向{RECORD_MARKER}。", "form": "诫勉",
+                             "decided_by": f"局党组{RECORD_MARKER}", "decided_on": now().date()}, leader)
+    records.attach(record, Upload(("决定" + RECORD_MARKER).encode(), "text/plain", f"{RECORD_MARKER}.txt"),
+                   leader)
+
+
+def _inspect():
+    """The annual inspection's finding on one of 电力科's items, with a rectification."""
+    from plugins.accountability.models import Finding, Item, Rectification
+
+    item = Item.select().where((Item.year == now().year) & Item.department.is_null(False)).order_by(Item.id).first()
+    finding = Finding.create(item=item.id, score=6, text="台账不全。")
+    Rectification.create(finding=finding.id, year=item.year, department=item.department_id, task="补齐台账。",
+                         owner=item.owner_id, due_at=now(), data=b"x", filename="a.txt", content_type="text/plain")
+
+
 @pytest.fixture
 def world(app, db):
     """The two cases driven through the process, and who may not see them."""
@@ -179,6 +203,8 @@ def world(app, db):
         _grade(internal)
         _propose_as_evidence()
         _meet(internal)
+        _hold_to_account(_user("leader"))
+        _inspect()
     day = posted_at.date()
     with app.app_context():
         circulars = _issue_bulletins(office_client, day, now().date())
@@ -187,7 +213,8 @@ def world(app, db):
                   if not access.can_see(u, internal) or not access.can_see(u, secret)]
         assert {u.id for u in hidden} == {u.id for u in User.select() if not access.can_see(u, internal)}
         _jobs_about(app, internal, hidden)
-    return dict(internal=internal, secret=secret, secret_status=status, secret_accepted=secret_accepted,
+        record_readers = {u.id for u in User.select() if u.can("accountability.records")}
+    return dict(record_readers=record_readers, internal=internal, secret=secret, secret_status=status, secret_accepted=secret_accepted,
                 circulars=circulars, hidden=hidden, period=(day, now().date()))
 
 
@@ -222,7 +249,8 @@ def parameters(app, world) -> dict[str, list]:
     from portal.org.models import WorkingGroup, WorkingGroupMember
     from plugins.circulars import workflow as circulars
     from plugins.accountability import workflow as accountability
-    from plugins.accountability.models import Evidence, Item, TemplateItem
+    from plugins.accountability import inspection
+    from plugins.accountability.models import Evidence, Item, Record, RecordDocument, Rectification, TemplateItem
     from plugins.meetings import workflow as meetings
     from plugins.meetings.models import Meeting
 
@@ -247,7 +275,10 @@ def parameters(app, world) -> dict[str, list]:
             # a blueprint's own values where two mean different things by one name (BY_BLUEPRINT)
             ("cases", "action"): sorted(workflow.ACTIONS),
             ("circulars", "action"): sorted(circulars.ACTIONS),
-            ("accountability", "action"): sorted(accountability.ACTIONS),
+            ("accountability", "action"): sorted(set(accountability.ACTIONS) | set(inspection.WORKFLOW.steps)),
+            "rect_id": [r.id for r in Rectification.select(Rectification.id)],
+            "record_id": [r.id for r in Record.select(Record.id)],
+            "document_id": [d.id for d in RecordDocument.select(RecordDocument.id)],
             ("meetings", "action"): sorted(set(meetings.MEETING.steps) | set(meetings.ITEM.steps)
                                            | set(meetings.DECISION.steps) | {"read", "report", "close", "return"}),
             ("accountability", "item_id"): sorted(
@@ -306,18 +337,24 @@ def urls(app, world) -> tuple[list[tuple[str, str, str]], list[str]]:
 def text_of(response) -> str:
     body = response.get_data()
     if response.mimetype == "application/pdf":
-        body_text = "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(body)).pages)
+        try:
+            body_text = "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(body)).pages)
+        except PyPdfError:  # an upload that only claims to be a PDF (the meetings' material): its bytes
+            body_text = body.decode("utf-8", "replace")
     else:
         body_text = body.decode("utf-8", "replace")
     return body_text + "\n" + "\n".join(f"{k}: {v}" for k, v in response.headers.items())
 
 
-def crawl(app, world, users) -> tuple[int, list[str], dict]:
-    """Request every url as each of ``users``; (requests made, leaks found, {rule: users who saw a marker})."""
+def crawl(app, world, users, only=None) -> tuple[int, list[str], dict]:
+    """Request every url as each of ``users``; (requests made, leaks found, {rule: users who saw a marker}).
+    ``only``: the patterns looked for (default: the cases', and the accountability record's for
+    those who may not read it)."""
     requests, _ = urls(app, world)
-    patterns = forbidden_texts(world)
     made, leaks, by_rule = 0, [], {}
     for user in users:
+        patterns = only or forbidden_texts(world) + (
+            [] if user.id in world["record_readers"] else [re.compile(RECORD_MARKER)])
         client = app.test_client()
         assert client.login(user.username).status_code == 302
         token = client.csrf_token()
@@ -372,6 +409,13 @@ def test_markers_appear_nowhere_for_those_who_may_not_see(app, world):
     assert leaks == [], f"{len(leaks)} leaks in {made} requests, on {len(by_rule)} routes:\n{routes}\n" + "\n".join(leaks[:40])
 
 
+def test_accountability_records_appear_nowhere_for_those_who_may_see_the_cases(app, world):
+    """The office sees the 内部 case but not the accountability records (第九条)."""
+    office = [u for u in User.select() if u.username == "office"]
+    made, leaks, _ = crawl(app, world, office, only=[re.compile(RECORD_MARKER)])
+    assert made > 100 and leaks == [], "\n".join(leaks[:40])
+
+
 def test_the_markers_are_found_where_they_may_be(app, world):
     """The crawl's eyes work: an entitled reader finds the markers on the case page, in the audit
     log, in the dossier PDF."""
@@ -386,6 +430,8 @@ def test_the_markers_are_found_where_they_may_be(app, world):
     office = app.test_client()
     assert office.login("office").status_code == 302
     assert patterns[0].search(text_of(office.get("/admin/audit")))
+    record = text_of(leader.get("/accountability/records"))
+    assert RECORD_MARKER in record
 
 
 def test_the_bulletins_count_what_they_may_not_name(app, world):

@@ -108,8 +108,8 @@ def test_evidence_proposed_from_a_case_replied_on_time_is_accepted_and_the_item_
         assert proposed.state == "proposed"
     html = page(head, f"/accountability/items/{item.id}")
     assert case.number in html and "待确认" in html
-    # 煤炭科's head may not decide on 电力科's items
-    assert login("coal_head").post(f"/accountability/items/{item.id}/evidence/{proposed.id}/accept").status_code == 403
+    # 煤炭科's head may not decide on 电力科's items, nor even open them
+    assert login("coal_head").post(f"/accountability/items/{item.id}/evidence/{proposed.id}/accept").status_code == 404
     assert head.post(f"/accountability/items/{item.id}/evidence/{proposed.id}/accept").status_code == 302
     with database.connection_context():
         assert Evidence.get_by_id(proposed.id).state == "accepted"
@@ -168,7 +168,7 @@ def test_a_case_the_reader_may_not_see_is_not_named_as_evidence(app, login, db):
     item = item_of(YEAR, None, "舆情处置后总结评估")
     Evidence.create(item=item.id, state="proposed", source="review", case=internal.id)
     assert internal.number in page(login("leader"), f"/accountability/items/{item.id}")
-    html = page(login("staff"), f"/accountability/items/{item.id}")
+    html = page(login("jjw"), f"/accountability/items/{item.id}")  # 机关纪委 reads every checklist, not the case
     assert internal.number not in html and internal.title not in html and "一件您无权查看的事项" in html
 
 

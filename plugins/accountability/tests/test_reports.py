@@ -71,3 +71,10 @@ def test_the_tick_runs_the_reminders(app, frozen_clock):
         results = app.extensions["portal_pm"].hook.portal_tick(at=now())
         assert any(r and r.get("分析研判报告提醒", 0) > 0 for r in results)
         assert User.select().count() > 0
+
+
+def test_the_dashboard_lists_the_reports_the_unit_head_has_to_file(app, login, frozen_clock):
+    frozen_clock(datetime(YEAR, 4, 5, 9, 0))  # the first quarter ended; due by 04-10 (the default schedule)
+    home = page(login("head"), "/")
+    assert "待报送的分析研判报告" in home and "电力科2026年第一季度" in home
+    assert "待报送的分析研判报告" not in page(login("staff"), "/")
