@@ -26,7 +26,8 @@ from portal.cases.queries import bulletin
 from portal.cases.events import emit as emit_case_event
 from portal.cases.events import users_with_roles
 from portal.cases.forms import text as form_text
-from portal.cases.models import ENDED_STATES, OPEN_STATES, STATES, UNARCHIVED_STATES, Case, Notification
+from portal.cases.models import (CATEGORIES, ENDED_STATES, OPEN_STATES, SOURCES, STATES, UNARCHIVED_STATES, Case,
+                                 Notification)
 from portal.cases.workflow import read_only
 from portal.db import BaseModel, database, now
 from portal.documents.gongwen import SECRECY, URGENCY, Attachment, Gongwen, chinese_date, document_number, secrecy_mark
@@ -61,7 +62,7 @@ __all__ = [
     "identity", "prefix_problem",
     # cases and the one visibility rule
     "Case", "Notification", "OPEN_STATES", "UNARCHIVED_STATES", "ENDED_STATES", "access", "can_see", "visible",
-    "case_or_404", "read_only", "emit_case_event", "STATES", "case_queries", "bulletin",
+    "case_or_404", "read_only", "emit_case_event", "STATES", "case_queries", "bulletin", "CATEGORIES", "SOURCES",
     # background jobs (docs/plugins.md, "Background jobs") and documents (docs/documents.md)
     "jobs", "documents", "Gongwen", "Attachment", "chinese_date", "document_number", "secrecy_mark", "SECRECY", "URGENCY",
     # the process kit: everything portal.process exports (Step, Workflow, notify, …)

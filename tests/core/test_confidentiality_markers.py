@@ -238,7 +238,14 @@ def parameters(app, world) -> dict[str, list]:
             "number": [1],
             "name": [p.name for p in app.extensions["portal_plugins"]],
             "job_id": [j.id for j in Job.select(Job.id)],
+            **_monitoring_parameters(),
         }
+
+
+def _monitoring_parameters() -> dict[str, list]:
+    from plugins.monitoring.models import Topic
+
+    return {"topic_id": [t.id for t in Topic.select(Topic.id).order_by(Topic.id)][:2]}
 
 
 def _meeting_parameters() -> dict[str, list]:

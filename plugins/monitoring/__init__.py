@@ -1,0 +1,95 @@
+"""The monitoring desk (舆情监测): the watch list of topics and keywords that every new case is
+matched against, with an alert to whoever is on duty. Only hooks; the core never imports it.
+See README.md in this folder."""
+from datetime import datetime, time
+
+from flask import render_template, url_for
+from markupsafe import Markup
+
+from portal.plugin_api import NavItem, Panel, Permission, Section, Widget, access, hookimpl, now
+
+from plugins.monitoring import roster, views, watchlist
+from plugins.monitoring.models import MODELS
+
+PERMISSIONS = [
+    Permission("monitoring.view", "查看舆情监测（监测清单、命中情况）", ("leader", "office", "monitor")),
+    Permission("monitoring.manage", "维护监测清单", ("office",)),
+]
+
+AUDIT_LABELS = {
+    "monitoring.topic_added": "新增监测主题",
+    "monitoring.topic_edited": "修改监测主题",
+}
+
+
+@hookimpl
+def portal_blueprints():
+    return views.bp
+
+
+@hookimpl
+def portal_models():
+    return MODELS
+
+
+@hookimpl
+def portal_migrations():
+    return f"{__name__}.migrations"
+
+
+@hookimpl
+def portal_permissions():
+    return PERMISSIONS
+
+
+@hookimpl
+def portal_audit_labels():
+    return AUDIT_LABELS
+
+
+@hookimpl
+def portal_nav_items(user):
+    return NavItem("舆情监测", "/monitoring/", order=60, permission="monitoring.view")
+
+
+@hookimpl
+def portal_case_event(case, event):
+    """Every new case is matched against the watch list; a hit alerts whoever is on duty."""
+    if event.name != "registered" or access.register_only(case):
+        return
+    made = watchlist.scan(case)
+    if made:
+        watchlist.alert(case, made, event.actor, roster.on_duty(now()))
+
+
+@hookimpl
+def portal_case_panels(case, user):
+    if access.register_only(case) or not user.can("monitoring.view"):
+        return None
+    return Panel("监测主题命中", url_for("monitoring.panel", case_id=case.id), order=30)
+
+
+@hookimpl
+def portal_dashboard_widgets(user):
+    if not user.can("monitoring.view"):
+        return None
+    today = views.hits_query(user, since=datetime.combine(now().date(), time()))
+    html = render_template("monitoring/widget.html", hits=list(today.limit(6)), count=today.count())
+    return Widget("今日监测命中", Markup(html), order=25)
+
+
+@hookimpl
+def portal_department_sections(department, user):
+    if not user.can("monitoring.view"):
+        return None
+    hits = list(views.hits_query(user, department=department.id).limit(10))
+    if not hits:
+        return None
+    return Section("涉及本部门的监测命中", Markup(render_template("monitoring/section.html", hits=hits)), order=40)
+
+
+@hookimpl
+def portal_demo_data(app):
+    from plugins.monitoring.demo import create_demo
+
+    create_demo()

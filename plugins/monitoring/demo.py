@@ -1,0 +1,20 @@
+"""Demo watch list (invented), written before the demo cases so that their registration is matched."""
+from portal.plugin_api import Department, User
+
+from plugins.monitoring import watchlist
+
+TOPICS = [
+    ("煤矿安全", "煤矿\n透水\n瓦斯\n矿难\n冒顶", "招聘\n培训通知", "report", "安全监管科", ["煤炭科", "安全监管科"]),
+    ("供电与停电", "停电\n漏电\n配电箱\n供电公司\n电费", "", "complaint", "电力科", ["电力科"]),
+    ("新能源项目与补贴", "光伏\n充电桩\n风电\n补贴", "广告", "consult", "新能源科", ["新能源科"]),
+    ("冬季供暖与燃料价格", "供暖\n用煤价格\n燃气\n油品", "", "appeal", "煤炭科", ["煤炭科", "市能源发展服务中心"]),
+]
+
+
+def create_demo():
+    office = User.get(User.username == "office")
+    ids = {d.name: d.id for d in Department.select()}
+    for name, keywords, exclusions, category, host, concerns in TOPICS:
+        watchlist.add_topic(office, {"name": name, "keywords": keywords, "exclusions": exclusions,
+                                     "category": category, "host_department": ids[host],
+                                     "concerns": [ids[c] for c in concerns], "active": True})

@@ -1,0 +1,63 @@
+"""The monitoring desk's tables, all named ``monitoring_*``."""
+import peewee
+
+from portal.plugin_api import BaseModel, Case, Department, User, now
+
+
+class Topic(BaseModel):
+    """A watch-list topic (监测主题): its keywords and exclusions, one per line; the case category
+    and host department it suggests. Changed only through ``watchlist`` (which bumps the list)."""
+    name = peewee.CharField(max_length=60)
+    keywords = peewee.TextField()
+    exclusions = peewee.TextField(default="")
+    category = peewee.CharField(max_length=20, default="")
+    host_department = peewee.ForeignKeyField(Department, null=True, backref="+", on_delete="SET NULL")
+    active = peewee.BooleanField(default=True)
+    created_by = peewee.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    created_at = peewee.DateTimeField(default=now)
+    version = peewee.IntegerField(default=1)
+    updated_at = peewee.DateTimeField(default=now)
+
+    class Meta:
+        table_name = "monitoring_topic"
+
+
+class TopicDepartment(BaseModel):
+    """A department a topic concerns (its section lists the topic's hits)."""
+    topic = peewee.ForeignKeyField(Topic, backref="concerns", on_delete="CASCADE")
+    department = peewee.ForeignKeyField(Department, backref="+", on_delete="CASCADE")
+
+    class Meta:
+        table_name = "monitoring_topic_department"
+        indexes = ((("topic", "department"), True),)
+
+
+class WatchList(BaseModel):
+    """One row: the watch list's version, bumped with every change of a topic. ``stamp`` is new on
+    every change, so a process's automaton is rebuilt when (and only when) the list changed."""
+    version = peewee.IntegerField(default=0)
+    stamp = peewee.CharField(max_length=32, default="")
+    changed_at = peewee.DateTimeField(default=now)
+
+    class Meta:
+        table_name = "monitoring_watchlist"
+
+
+class Hit(BaseModel):
+    """A topic found in a case's text (命中)."""
+    case = peewee.ForeignKeyField(Case, backref="+", on_delete="CASCADE")
+    topic = peewee.ForeignKeyField(Topic, backref="hits", on_delete="CASCADE")
+    keywords = peewee.CharField(max_length=500)
+    list_version = peewee.IntegerField(default=0)
+    found_at = peewee.DateTimeField(default=now, index=True)
+
+    class Meta:
+        table_name = "monitoring_hit"
+        indexes = ((("case", "topic"), True),)
+
+    @property
+    def keyword_list(self):
+        return self.keywords.split("\n")
+
+
+MODELS = [Topic, TopicDepartment, WatchList, Hit]

@@ -1,0 +1,47 @@
+"""Every monitoring route × every role × anonymous (the core's table format, tests/matrix.py).
+
+{topic} is the demo's 煤矿安全 topic, {case} a demo case. The leaders, the office and the monitors
+see the desk; the office keeps the watch list.
+"""
+import pytest
+
+from portal.plugin_api import Case, database
+
+from plugins.monitoring.models import Topic
+from tests.matrix import check_get, check_post, unlisted_routes
+
+GET = """
+route                                   anonymous admin leader office monitor head staff liaison
+/monitoring/                            login     403   200    200    200     403  403   403
+/monitoring/topics                      login     403   200    200    200     403  403   403
+/monitoring/topics/{topic}              login     403   200    200    200     403  403   403
+/monitoring/topics/999999               login     403   404    404    404     403  403   403
+/monitoring/hits                        login     403   200    200    200     403  403   403
+/monitoring/cases/{case}/panel          login     403   200    200    200     403  403   403
+/monitoring/cases/999999/panel          login     403   404    404    404     403  403   403
+"""
+
+POST = """
+route                                   anonymous admin leader office monitor head staff liaison
+/monitoring/topics                      login     403   403    ok     403     403  403   403
+/monitoring/topics/{topic}              login     403   403    ok     403     403  403   403
+/monitoring/rescan                      login     403   403    ok     403     403  403   403
+"""
+
+
+@pytest.fixture
+def ids(app):
+    with database.connection_context():
+        return {"topic": Topic.get(Topic.name == "煤矿安全").id, "case": Case.select().first().id}
+
+
+def test_get_matrix(app, ids):
+    assert check_get(app, GET, ids) == []
+
+
+def test_post_matrix(app, ids):
+    assert check_post(app, POST, ids, data={}) == []
+
+
+def test_every_monitoring_route_is_in_the_matrix(app):
+    assert unlisted_routes(app, [GET, POST], {"monitoring"}) == [], "routes without a row in the matrix"
