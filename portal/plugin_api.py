@@ -37,7 +37,7 @@ from portal.identity import identity, prefix_problem
 from portal.inputs import (InputError, PortalForm, Problems, bounded_day, bounded_id, clean_text, flash_problems,
                            optional, parse_datetime, required, safe_next, whole_number)
 from portal.org.models import WORKING_KINDS, Department, User
-from portal.plugins import CaseAction, CaseFilterOption, DocumentKind, NavItem, Panel, Section, Widget
+from portal.plugins import CaseAction, CaseFilterOption, DocumentKind, NavItem, Panel, Section, Widget, sensitive_period
 from portal.settings import SettingField, get_setting, get_settings, set_setting
 from portal.uploads import read_upload
 
@@ -63,6 +63,8 @@ __all__ = [
     # cases and the one visibility rule
     "Case", "Notification", "OPEN_STATES", "UNARCHIVED_STATES", "ENDED_STATES", "access", "can_see", "visible",
     "case_or_404", "read_only", "emit_case_event", "STATES", "case_queries", "bulletin", "CATEGORIES", "SOURCES",
+    # the sensitive-period calendar (hook portal_sensitive_period)
+    "sensitive_period",
     # background jobs (docs/plugins.md, "Background jobs") and documents (docs/documents.md)
     "jobs", "documents", "Gongwen", "Attachment", "chinese_date", "document_number", "secrecy_mark", "SECRECY", "URGENCY",
     # the process kit: everything portal.process exports (Step, Workflow, notify, …)

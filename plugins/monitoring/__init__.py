@@ -8,17 +8,20 @@ from markupsafe import Markup
 
 from portal.plugin_api import NavItem, Panel, Permission, Section, Widget, access, hookimpl, now
 
-from plugins.monitoring import roster, views, watchlist
+from plugins.monitoring import periods, roster, views, watchlist
 from plugins.monitoring.models import MODELS
 
 PERMISSIONS = [
     Permission("monitoring.view", "查看舆情监测（监测清单、命中情况）", ("leader", "office", "monitor")),
-    Permission("monitoring.manage", "维护监测清单", ("office",)),
+    Permission("monitoring.manage", "维护监测清单、设置特殊时期和值班表", ("office",)),
 ]
 
 AUDIT_LABELS = {
     "monitoring.topic_added": "新增监测主题",
     "monitoring.topic_edited": "修改监测主题",
+    "monitoring.period_added": "设置特殊时期",
+    "monitoring.period_edited": "修改特殊时期",
+    "monitoring.period_removed": "删除特殊时期",
 }
 
 
@@ -63,6 +66,12 @@ def portal_case_event(case, event):
 
 
 @hookimpl
+def portal_sensitive_period(moment):
+    period = periods.covering(moment)
+    return period.name if period else None
+
+
+@hookimpl
 def portal_case_panels(case, user):
     if access.register_only(case) or not user.can("monitoring.view"):
         return None
@@ -88,7 +97,7 @@ def portal_department_sections(department, user):
     return Section("涉及本部门的监测命中", Markup(render_template("monitoring/section.html", hits=hits)), order=40)
 
 
-@hookimpl
+@hookimpl(tryfirst=True)  # the watch list before the demo cases, so that registering them is matched
 def portal_demo_data(app):
     from plugins.monitoring.demo import create_demo
 

@@ -18,3 +18,23 @@ def create_demo():
         watchlist.add_topic(office, {"name": name, "keywords": keywords, "exclusions": exclusions,
                                      "category": category, "host_department": ids[host],
                                      "concerns": [ids[c] for c in concerns], "active": True})
+    create_demo_periods()
+
+
+def create_demo_periods():
+    """A period that ended and one that starts the day after tomorrow (its roster still has gaps);
+    none covers the present, so the demo's grades are those of ordinary times."""
+    from datetime import datetime, time, timedelta
+
+    from portal.plugin_api import now
+
+    from plugins.monitoring import periods
+
+    office = User.get(User.username == "office")
+    today = now().date()
+    start = datetime.combine(today + timedelta(days=2), time(8))
+    for name, kind, starts_at, ends_at, note in (
+            ("国庆节假期", "holiday", datetime.combine(today - timedelta(days=60), time()),
+             datetime.combine(today - timedelta(days=53), time()), "节日期间加强监测"),
+            ("全市能源保供工作会议", "meeting", start, start + timedelta(days=3), "会议期间安排专人24小时监控")):
+        periods.add(office, {"name": name, "kind": kind, "starts_at": starts_at, "ends_at": ends_at, "note": note})

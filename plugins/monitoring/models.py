@@ -60,4 +60,31 @@ class Hit(BaseModel):
         return self.keywords.split("\n")
 
 
-MODELS = [Topic, TopicDepartment, WatchList, Hit]
+PERIOD_KINDS = {"holiday": "法定节假日", "anniversary": "敏感纪念日", "meeting": "重大会议", "local": "本地重大活动",
+                "other": "其他"}
+
+
+class Period(BaseModel):
+    """A sensitive period (特殊时期) of the office's calendar: from ``starts_at`` (included) to
+    ``ends_at`` (excluded), Beijing time."""
+    name = peewee.CharField(max_length=60)
+    kind = peewee.CharField(max_length=20, default="other")
+    starts_at = peewee.DateTimeField(index=True)
+    ends_at = peewee.DateTimeField(index=True)
+    note = peewee.CharField(max_length=200, default="")
+    created_by = peewee.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    version = peewee.IntegerField(default=1)
+    updated_at = peewee.DateTimeField(default=now)
+
+    class Meta:
+        table_name = "monitoring_period"
+
+    @property
+    def kind_label(self):
+        return PERIOD_KINDS.get(self.kind, self.kind)
+
+    def covers(self, moment) -> bool:
+        return self.starts_at <= moment < self.ends_at
+
+
+MODELS = [Topic, TopicDepartment, WatchList, Hit, Period]

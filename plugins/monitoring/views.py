@@ -4,11 +4,11 @@ from datetime import datetime, time, timedelta
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from peewee import fn
 
-from portal.plugin_api import (CATEGORIES, Case, InputError, User, case_or_404, current_user, flash_problems, jobs, now, requires,
-                               visible)
+from portal.plugin_api import (CATEGORIES, Case, InputError, Stale, case_or_404, current_user, flash_problems, jobs,
+                               now, requires, visible)
 
-from plugins.monitoring import watchlist
-from plugins.monitoring.models import Hit, Topic, TopicDepartment
+from plugins.monitoring import periods, watchlist
+from plugins.monitoring.models import Hit, Period, Topic, TopicDepartment
 
 bp = Blueprint("monitoring", __name__, template_folder="templates", url_prefix="/monitoring")
 
@@ -96,7 +96,7 @@ def edit_topic(topic_id):
         watchlist.edit_topic(topic, current_user._get_current_object(), request.form, request.form.get("version"))
     except InputError as exc:
         flash_problems(exc)
-        return topic_page(topic, request.form, 409 if "已被他人更新" in str(exc) else 400)
+        return topic_page(topic, request.form, 409 if isinstance(exc, Stale) else 400)
     flash(f"监测主题“{topic.name}”已保存；此后登记的事项按新清单匹配。", "success")
     return redirect(url_for("monitoring.topics"))
 
@@ -138,3 +138,71 @@ def panel(case_id):
     case = case_or_404(case_id, current_user)
     found = list(Hit.select(Hit, Topic).join(Topic).where(Hit.case == case.id).order_by(Hit.id))
     return render_template("monitoring/panel.html", case=case, hits=found, suggested=watchlist.suggestions(found))
+
+
+# -- sensitive periods ---------------------------------------------------------------------------
+
+def periods_page(form=None, status=200):
+    at = now()
+    rows = list(Period.select().order_by(Period.starts_at.desc()).limit(100))
+    return render_template("monitoring/periods.html", rows=rows, now=at, current=periods.covering(at),
+                           fields=periods.FIELDS, form=form), status
+
+
+@bp.route("/periods")
+@requires("monitoring.view")
+def period_list():
+    return periods_page()
+
+
+@bp.route("/periods", methods=["POST"])
+@requires("monitoring.manage")
+def add_period():
+    try:
+        period = periods.add(current_user._get_current_object(), request.form)
+    except InputError as exc:
+        flash_problems(exc)
+        return periods_page(request.form, 400)
+    flash(f"已设置特殊时期：{periods.describe(period)}。期间舆情分级按特殊时期标准。", "success")
+    return redirect(url_for("monitoring.period_list"))
+
+
+def period_or_404(period_id) -> Period:
+    return Period.get_or_none(Period.id == period_id) or abort(404)
+
+
+def period_page(period, form=None, status=200):
+    shown = form or {f.name: getattr(period, f.name) for f in periods.FIELDS}
+    return render_template("monitoring/period.html", period=period, fields=periods.FIELDS, shown=shown), status
+
+
+@bp.route("/periods/<int:period_id>")
+@requires("monitoring.view")
+def period(period_id):
+    return period_page(period_or_404(period_id))
+
+
+@bp.route("/periods/<int:period_id>", methods=["POST"])
+@requires("monitoring.manage")
+def edit_period(period_id):
+    period = period_or_404(period_id)
+    try:
+        periods.edit(period, current_user._get_current_object(), request.form, request.form.get("version"))
+    except InputError as exc:
+        flash_problems(exc)
+        return period_page(period, request.form, 409 if isinstance(exc, Stale) else 400)
+    flash(f"已保存：{periods.describe(period)}。", "success")
+    return redirect(url_for("monitoring.period_list"))
+
+
+@bp.route("/periods/<int:period_id>/remove", methods=["POST"])
+@requires("monitoring.manage")
+def remove_period(period_id):
+    period = period_or_404(period_id)
+    try:
+        periods.remove(period, current_user._get_current_object(), request.form.get("version"))
+    except InputError as exc:
+        flash_problems(exc)
+        return redirect(url_for("monitoring.period", period_id=period.id)), 303
+    flash(f"已删除特殊时期：{period.name}。", "success")
+    return redirect(url_for("monitoring.period_list"))

@@ -243,9 +243,10 @@ def parameters(app, world) -> dict[str, list]:
 
 
 def _monitoring_parameters() -> dict[str, list]:
-    from plugins.monitoring.models import Topic
+    from plugins.monitoring.models import Period, Topic
 
-    return {"topic_id": [t.id for t in Topic.select(Topic.id).order_by(Topic.id)][:2]}
+    return {"topic_id": [t.id for t in Topic.select(Topic.id).order_by(Topic.id)][:2],
+            "period_id": [p.id for p in Period.select(Period.id).order_by(Period.id)][:2]}
 
 
 def _meeting_parameters() -> dict[str, list]:

@@ -7,7 +7,7 @@ import pytest
 
 from portal.plugin_api import Case, database
 
-from plugins.monitoring.models import Topic
+from plugins.monitoring.models import Period, Topic
 from tests.matrix import check_get, check_post, unlisted_routes
 
 GET = """
@@ -19,6 +19,9 @@ route                                   anonymous admin leader office monitor he
 /monitoring/hits                        login     403   200    200    200     403  403   403
 /monitoring/cases/{case}/panel          login     403   200    200    200     403  403   403
 /monitoring/cases/999999/panel          login     403   404    404    404     403  403   403
+/monitoring/periods                     login     403   200    200    200     403  403   403
+/monitoring/periods/{period}            login     403   200    200    200     403  403   403
+/monitoring/periods/999999              login     403   404    404    404     403  403   403
 """
 
 POST = """
@@ -26,13 +29,17 @@ route                                   anonymous admin leader office monitor he
 /monitoring/topics                      login     403   403    ok     403     403  403   403
 /monitoring/topics/{topic}              login     403   403    ok     403     403  403   403
 /monitoring/rescan                      login     403   403    ok     403     403  403   403
+/monitoring/periods                     login     403   403    ok     403     403  403   403
+/monitoring/periods/{period}            login     403   403    ok     403     403  403   403
+/monitoring/periods/{period}/remove     login     403   403    ok     403     403  403   403
 """
 
 
 @pytest.fixture
 def ids(app):
     with database.connection_context():
-        return {"topic": Topic.get(Topic.name == "煤矿安全").id, "case": Case.select().first().id}
+        return {"topic": Topic.get(Topic.name == "煤矿安全").id, "case": Case.select().first().id,
+                "period": Period.select().first().id}
 
 
 def test_get_matrix(app, ids):
