@@ -14,6 +14,7 @@ from plugins.monitoring.models import MODELS
 PERMISSIONS = [
     Permission("monitoring.view", "查看舆情监测（监测清单、命中情况）", ("leader", "office", "monitor")),
     Permission("monitoring.manage", "维护监测清单、设置特殊时期和值班表", ("office",)),
+    Permission("monitoring.duty", "特殊时期值班、填写交接班记录", roster.DUTY_ROLES),
 ]
 
 AUDIT_LABELS = {
@@ -22,6 +23,9 @@ AUDIT_LABELS = {
     "monitoring.period_added": "设置特殊时期",
     "monitoring.period_edited": "修改特殊时期",
     "monitoring.period_removed": "删除特殊时期",
+    "monitoring.shift_added": "特殊时期排班",
+    "monitoring.shift_removed": "取消值班班次",
+    "monitoring.handover": "填写交接班记录",
 }
 
 
@@ -82,9 +86,14 @@ def portal_case_panels(case, user):
 def portal_dashboard_widgets(user):
     if not user.can("monitoring.view"):
         return None
-    today = views.hits_query(user, since=datetime.combine(now().date(), time()))
-    html = render_template("monitoring/widget.html", hits=list(today.limit(6)), count=today.count())
-    return Widget("今日监测命中", Markup(html), order=25)
+    at = now()
+    today = views.hits_query(user, since=datetime.combine(at.date(), time()))
+    hits = render_template("monitoring/widget.html", hits=list(today.limit(6)), count=today.count())
+    duty = render_template("monitoring/duty_widget.html", period=periods.covering(at), current=roster.current_shifts(at),
+                           upcoming=views.upcoming_with_gaps(at) if user.can("monitoring.manage") else [])
+    return [Widget("特殊时期值班", Markup(duty), order=24), Widget("今日监测命中", Markup(hits), order=25)]
+
+
 
 
 @hookimpl

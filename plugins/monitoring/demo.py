@@ -33,8 +33,30 @@ def create_demo_periods():
     office = User.get(User.username == "office")
     today = now().date()
     start = datetime.combine(today + timedelta(days=2), time(8))
-    for name, kind, starts_at, ends_at, note in (
-            ("国庆节假期", "holiday", datetime.combine(today - timedelta(days=60), time()),
-             datetime.combine(today - timedelta(days=53), time()), "节日期间加强监测"),
-            ("全市能源保供工作会议", "meeting", start, start + timedelta(days=3), "会议期间安排专人24小时监控")):
-        periods.add(office, {"name": name, "kind": kind, "starts_at": starts_at, "ends_at": ends_at, "note": note})
+    made = [periods.add(office, {"name": name, "kind": kind, "starts_at": starts_at, "ends_at": ends_at, "note": note})
+            for name, kind, starts_at, ends_at, note in (
+                ("国庆节假期", "holiday", datetime.combine(today - timedelta(days=60), time()),
+                 datetime.combine(today - timedelta(days=53), time()), "节日期间加强监测"),
+                ("全市能源保供工作会议", "meeting", start, start + timedelta(days=3), "会议期间安排专人24小时监控"))]
+    create_demo_roster(office, *made)
+
+
+def create_demo_roster(office, past, coming):
+    """The holiday's first day, handed over; the meeting's first day and a half (the rest: gaps)."""
+    from datetime import timedelta
+
+    from plugins.monitoring import roster
+    from plugins.monitoring.models import Shift
+
+    monitor, monitor2 = (User.get(User.username == name) for name in ("monitor", "monitor2"))
+    half = timedelta(hours=12)
+
+    def add(period, who, start):
+        return roster.add_shift(period, office, {"monitor": who.id, "starts_at": start, "ends_at": start + half})
+
+    for n, who in enumerate((monitor, monitor2)):
+        shift = add(past, who, past.starts_at + n * half)
+        Shift.update(handover="当班监测微博、论坛、本局官网，未发现重大舆情；一条关于加油站排队的帖子已登记。",
+                     handover_at=shift.ends_at, version=2).where(Shift.id == shift.id).execute()
+    for n, who in enumerate((monitor, monitor2, monitor)):
+        add(coming, who, coming.starts_at + n * half)

@@ -87,4 +87,21 @@ class Period(BaseModel):
         return self.starts_at <= moment < self.ends_at
 
 
-MODELS = [Topic, TopicDepartment, WatchList, Hit, Period]
+class Shift(BaseModel):
+    """A shift of the 24-hour duty roster of a sensitive period (细则 第八条2(1): 专人24小时监控):
+    ``monitor`` watches from ``starts_at`` (included) to ``ends_at`` (excluded) and leaves a
+    handover note for the next shift."""
+    period = peewee.ForeignKeyField(Period, backref="shifts", on_delete="CASCADE")
+    monitor = peewee.ForeignKeyField(User, backref="+", on_delete="CASCADE")
+    starts_at = peewee.DateTimeField(index=True)
+    ends_at = peewee.DateTimeField(index=True)
+    handover = peewee.TextField(default="")
+    handover_at = peewee.DateTimeField(null=True)
+    version = peewee.IntegerField(default=1)
+    updated_at = peewee.DateTimeField(default=now)
+
+    class Meta:
+        table_name = "monitoring_shift"
+
+
+MODELS = [Topic, TopicDepartment, WatchList, Hit, Period, Shift]

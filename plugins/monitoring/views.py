@@ -4,11 +4,11 @@ from datetime import datetime, time, timedelta
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from peewee import fn
 
-from portal.plugin_api import (CATEGORIES, Case, InputError, Stale, case_or_404, current_user, flash_problems, jobs,
+from portal.plugin_api import (CATEGORIES, Case, InputError, Stale, User, case_or_404, current_user, flash_problems, jobs,
                                now, requires, visible)
 
-from plugins.monitoring import periods, watchlist
-from plugins.monitoring.models import Hit, Period, Topic, TopicDepartment
+from plugins.monitoring import periods, roster, watchlist
+from plugins.monitoring.models import Hit, Period, Shift, Topic, TopicDepartment
 
 bp = Blueprint("monitoring", __name__, template_folder="templates", url_prefix="/monitoring")
 
@@ -171,9 +171,13 @@ def period_or_404(period_id) -> Period:
     return Period.get_or_none(Period.id == period_id) or abort(404)
 
 
-def period_page(period, form=None, status=200):
+def period_page(period, form=None, status=200, shift_form=None):
     shown = form or {f.name: getattr(period, f.name) for f in periods.FIELDS}
-    return render_template("monitoring/period.html", period=period, fields=periods.FIELDS, shown=shown), status
+    shifts = list(Shift.select(Shift, User).join(User).where(Shift.period == period.id).order_by(Shift.starts_at))
+    return render_template("monitoring/period.html", period=period, fields=periods.FIELDS, shown=shown,
+                           shifts=shifts, gaps=roster.gaps(period.starts_at, period.ends_at, shifts), now=now(),
+                           shift_fields=roster.FIELDS, shift_form=shift_form or {}, HANDOVER=roster.HANDOVER,
+                           may_hand_over=roster.may_hand_over), status
 
 
 @bp.route("/periods/<int:period_id>")
@@ -206,3 +210,72 @@ def remove_period(period_id):
         return redirect(url_for("monitoring.period", period_id=period.id)), 303
     flash(f"已删除特殊时期：{period.name}。", "success")
     return redirect(url_for("monitoring.period_list"))
+
+
+# -- the duty roster -----------------------------------------------------------------------------
+
+@bp.route("/periods/<int:period_id>/shifts", methods=["POST"])
+@requires("monitoring.manage")
+def add_shift(period_id):
+    period = period_or_404(period_id)
+    try:
+        shift = roster.add_shift(period, current_user._get_current_object(), request.form)
+    except InputError as exc:
+        flash_problems(exc)
+        return period_page(period, status=400, shift_form=request.form)
+    flash(f"已排班：{shift.monitor.name} {roster.describe(shift)}。", "success")
+    return redirect(url_for("monitoring.period", period_id=period.id))
+
+
+def shift_or_404(shift_id) -> Shift:
+    return Shift.get_or_none(Shift.id == shift_id) or abort(404)
+
+
+@bp.route("/shifts/<int:shift_id>/remove", methods=["POST"])
+@requires("monitoring.manage")
+def remove_shift(shift_id):
+    shift = shift_or_404(shift_id)
+    try:
+        roster.remove_shift(shift, current_user._get_current_object(), request.form.get("version"))
+    except InputError as exc:
+        flash_problems(exc)
+        return redirect(url_for("monitoring.period", period_id=shift.period_id)), 303
+    flash(f"已取消班次：{shift.monitor.name} {roster.describe(shift)}。", "success")
+    return redirect(url_for("monitoring.period", period_id=shift.period_id))
+
+
+@bp.route("/shifts/<int:shift_id>/handover", methods=["POST"])
+@requires("monitoring.duty")
+def handover(shift_id):
+    shift = shift_or_404(shift_id)
+    if not roster.may_hand_over(shift, current_user):
+        abort(403)
+    try:
+        roster.hand_over(shift, current_user._get_current_object(), request.form, request.form.get("version"))
+    except InputError as exc:
+        flash_problems(exc)
+        return redirect(url_for("monitoring.period", period_id=shift.period_id)), 303
+    flash("交接班记录已保存。", "success")
+    return redirect(url_for("monitoring.period", period_id=shift.period_id))
+
+
+@bp.route("/duty")
+@requires("monitoring.view")
+def duty():
+    at = now()
+    mine = list(Shift.select(Shift, Period).join(Period)
+                .where((Shift.monitor == current_user.id) & (Shift.ends_at > at)).order_by(Shift.starts_at).limit(20))
+    handovers = list(Shift.select(Shift, User).join(User).where(Shift.handover_at.is_null(False))
+                     .order_by(Shift.ends_at.desc()).limit(10))
+    return render_template("monitoring/duty.html", current=roster.current_shifts(at), period=periods.covering(at),
+                           mine=mine, handovers=handovers, upcoming=upcoming_with_gaps(at))
+
+
+def upcoming_with_gaps(at) -> list[tuple]:
+    """[(period, gaps)] of the periods not over yet whose roster leaves stretches uncovered."""
+    found = []
+    for p in periods.upcoming(at):
+        left = [(max(a, at), b) for a, b in roster.period_gaps(p) if b > at]
+        if left:
+            found.append((p, left))
+    return found

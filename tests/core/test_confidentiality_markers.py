@@ -243,10 +243,11 @@ def parameters(app, world) -> dict[str, list]:
 
 
 def _monitoring_parameters() -> dict[str, list]:
-    from plugins.monitoring.models import Period, Topic
+    from plugins.monitoring.models import Period, Shift, Topic
 
     return {"topic_id": [t.id for t in Topic.select(Topic.id).order_by(Topic.id)][:2],
-            "period_id": [p.id for p in Period.select(Period.id).order_by(Period.id)][:2]}
+            "period_id": [p.id for p in Period.select(Period.id).order_by(Period.id)][:2],
+            "shift_id": [s.id for s in Shift.select(Shift.id).order_by(Shift.id)][:2]}
 
 
 def _meeting_parameters() -> dict[str, list]:

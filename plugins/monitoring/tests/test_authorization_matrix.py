@@ -1,13 +1,14 @@
 """Every monitoring route × every role × anonymous (the core's table format, tests/matrix.py).
 
-{topic} is the demo's 煤矿安全 topic, {case} a demo case. The leaders, the office and the monitors
+{topic} is the demo's 煤矿安全 topic, {case} a demo case, {period} a demo sensitive period and
+{shift} a shift of `monitor` in it. The leaders, the office and the monitors
 see the desk; the office keeps the watch list.
 """
 import pytest
 
 from portal.plugin_api import Case, database
 
-from plugins.monitoring.models import Period, Topic
+from plugins.monitoring.models import Period, Shift, Topic
 from tests.matrix import check_get, check_post, unlisted_routes
 
 GET = """
@@ -22,6 +23,7 @@ route                                   anonymous admin leader office monitor he
 /monitoring/periods                     login     403   200    200    200     403  403   403
 /monitoring/periods/{period}            login     403   200    200    200     403  403   403
 /monitoring/periods/999999              login     403   404    404    404     403  403   403
+/monitoring/duty                        login     403   200    200    200     403  403   403
 """
 
 POST = """
@@ -32,6 +34,9 @@ route                                   anonymous admin leader office monitor he
 /monitoring/periods                     login     403   403    ok     403     403  403   403
 /monitoring/periods/{period}            login     403   403    ok     403     403  403   403
 /monitoring/periods/{period}/remove     login     403   403    ok     403     403  403   403
+/monitoring/periods/{period}/shifts     login     403   403    ok     403     403  403   403
+/monitoring/shifts/{shift}/remove       login     403   403    ok     403     403  403   403
+/monitoring/shifts/{shift}/handover     login     403   403    ok     ok      403  403   403
 """
 
 
@@ -39,7 +44,7 @@ route                                   anonymous admin leader office monitor he
 def ids(app):
     with database.connection_context():
         return {"topic": Topic.get(Topic.name == "煤矿安全").id, "case": Case.select().first().id,
-                "period": Period.select().first().id}
+                "period": Period.select().first().id, "shift": Shift.select().first().id}
 
 
 def test_get_matrix(app, ids):
