@@ -25,10 +25,12 @@ from portal.cases.access import can_see, case_or_404, visible
 from portal.cases.queries import bulletin
 from portal.cases.events import emit as emit_case_event
 from portal.cases.events import users_with_roles
+from portal.cases.links import link_key
 from portal.cases.forms import text as form_text
 from portal.cases.models import (CATEGORIES, ENDED_STATES, OPEN_STATES, SOURCES, STATES, UNARCHIVED_STATES, Case,
                                  Notification)
 from portal.cases.workflow import read_only
+from portal.cases.workflow import register as register_case
 from portal.db import BaseModel, database, now
 from portal.documents.gongwen import SECRECY, URGENCY, Attachment, Gongwen, chinese_date, document_number, secrecy_mark
 from portal.downloads import send_download
@@ -65,6 +67,10 @@ __all__ = [
     "case_or_404", "read_only", "emit_case_event", "STATES", "case_queries", "bulletin", "CATEGORIES", "SOURCES",
     # the sensitive-period calendar (hook portal_sensitive_period)
     "sensitive_period",
+    # a link as the duplicate check compares it (Case.url_key)
+    "link_key",
+    # intake from outside the case form (the monitoring desk's imports): the core's register step
+    "register_case",
     # background jobs (docs/plugins.md, "Background jobs") and documents (docs/documents.md)
     "jobs", "documents", "Gongwen", "Attachment", "chinese_date", "document_number", "secrecy_mark", "SECRECY", "URGENCY",
     # the process kit: everything portal.process exports (Step, Workflow, notify, …)

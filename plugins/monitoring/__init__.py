@@ -8,13 +8,14 @@ from markupsafe import Markup
 
 from portal.plugin_api import NavItem, Panel, Permission, Section, Widget, access, hookimpl, now
 
-from plugins.monitoring import periods, roster, views, watchlist
-from plugins.monitoring.models import MODELS
+from plugins.monitoring import imports, periods, roster, views, watchlist  # noqa: F401  (imports: its job kind)
+from plugins.monitoring.models import MODELS, Candidate
 
 PERMISSIONS = [
     Permission("monitoring.view", "查看舆情监测（监测清单、命中情况）", ("leader", "office", "monitor")),
     Permission("monitoring.manage", "维护监测清单、设置特殊时期和值班表", ("office",)),
     Permission("monitoring.duty", "特殊时期值班、填写交接班记录", roster.DUTY_ROLES),
+    Permission("monitoring.import", "导入监测服务数据、处理候选线索", ("monitor", "office")),
 ]
 
 AUDIT_LABELS = {
@@ -26,6 +27,10 @@ AUDIT_LABELS = {
     "monitoring.shift_added": "特殊时期排班",
     "monitoring.shift_removed": "取消值班班次",
     "monitoring.handover": "填写交接班记录",
+    "monitoring.import_uploaded": "上传监测服务导出文件",
+    "monitoring.import_done": "导入监测服务数据",
+    "monitoring.candidate_accepted": "受理监测线索",
+    "monitoring.candidate_dismissed": "排除监测线索",
 }
 
 
@@ -91,7 +96,12 @@ def portal_dashboard_widgets(user):
     hits = render_template("monitoring/widget.html", hits=list(today.limit(6)), count=today.count())
     duty = render_template("monitoring/duty_widget.html", period=periods.covering(at), current=roster.current_shifts(at),
                            upcoming=views.upcoming_with_gaps(at) if user.can("monitoring.manage") else [])
-    return [Widget("特殊时期值班", Markup(duty), order=24), Widget("今日监测命中", Markup(hits), order=25)]
+    shown = [Widget("特殊时期值班", Markup(duty), order=24), Widget("今日监测命中", Markup(hits), order=25)]
+    if user.can("monitoring.import"):
+        waiting = Candidate.select().where(Candidate.state == "waiting").count()
+        shown.append(Widget("待处理的监测线索", Markup(render_template("monitoring/candidates_widget.html",
+                                                                       waiting=waiting)), order=26))
+    return shown
 
 
 

@@ -19,6 +19,7 @@ def create_demo():
                                      "category": category, "host_department": ids[host],
                                      "concerns": [ids[c] for c in concerns], "active": True})
     create_demo_periods()
+    create_demo_import()
 
 
 def create_demo_periods():
@@ -60,3 +61,33 @@ def create_demo_roster(office, past, coming):
                      handover_at=shift.ends_at, version=2).where(Shift.id == shift.id).execute()
     for n, who in enumerate((monitor, monitor2, monitor)):
         add(coming, who, coming.starts_at + n * half)
+
+
+def create_demo_import():
+    """A service's export (invented): imported, with a bad row and a duplicate; one candidate dismissed."""
+    from datetime import timedelta
+
+    from portal.plugin_api import now
+
+    from plugins.monitoring import imports
+    from plugins.monitoring.models import Candidate
+
+    monitor = User.get(User.username == "monitor")
+
+    def at(hours):
+        return (now() - timedelta(hours=hours)).strftime("%Y-%m-%d %H:%M")
+
+    rows = [
+        ["标题", "链接", "来源", "发布时间", "作者", "正文", "阅读数", "评论数", "转发数"],
+        ["某小区冬季供暖不热", "https://bbs.example.cn/thread/1001", "本地论坛", at(6), "暖冬", "小区暖气温度不到16度，物业推给热力公司。", "860", "42", "0"],
+        ["充电桩建设进度慢", "https://weibo.example.cn/u/88/1002", "新浪微博", at(9), "电车车主", "去年说的充电桩到现在还没建好。", "2,300", "118", "2"],
+        ["光伏电站占用耕地？", "https://news.example.cn/a/1003", "某新闻网", at(12), "", "网传某光伏电站占用基本农田，真相如何？", "5400", "260", "6"],
+        ["招聘煤矿安全员", "https://jobs.example.cn/1004", "招聘网", at(3), "", "某煤矿招聘安全员若干名。", "12", "0", "0"],
+        ["充电桩建设进度慢（转发）", "https://www.weibo.example.cn/u/88/1002?from=timeline", "新浪微博", at(8), "", "转发", "30", "1", "0"],
+        ["油价什么时候降", "https://bbs.example.cn/thread/1006", "本地论坛", "前天", "", "油价什么时候降", "5", "0", "0"],
+    ]
+    data = "\n".join(",".join(r) for r in rows).encode("gbk")
+    batch = imports.upload(monitor, "某舆情监测平台", "舆情日报（演示）.csv", data)
+    imports.run(batch.id)
+    jobs_post = Candidate.get(Candidate.title == "招聘煤矿安全员")
+    imports.dismiss(jobs_post, monitor, jobs_post.version, {"reason": "招聘信息，与舆情无关"})

@@ -104,4 +104,74 @@ class Shift(BaseModel):
         table_name = "monitoring_shift"
 
 
-MODELS = [Topic, TopicDepartment, WatchList, Hit, Period, Shift]
+class Service(BaseModel):
+    """A monitoring service (舆情监测服务) whose exports are imported; ``mapping`` (JSON, field ->
+    column header) is remembered for its next file."""
+    name = peewee.CharField(max_length=60, unique=True)
+    mapping = peewee.TextField(default="{}")
+    updated_at = peewee.DateTimeField(default=now)
+
+    class Meta:
+        table_name = "monitoring_service"
+
+
+BATCH_STATES = {"preview": "待确认", "running": "导入中", "done": "已导入", "failed": "导入失败"}
+
+
+class Batch(BaseModel):
+    """An uploaded export: previewed, then imported (in one transaction) by a background job."""
+    service = peewee.ForeignKeyField(Service, backref="batches", on_delete="CASCADE")
+    filename = peewee.CharField(max_length=200)
+    data = peewee.BlobField()
+    uploaded_by = peewee.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    uploaded_at = peewee.DateTimeField(default=now)
+    state = peewee.CharField(max_length=10, default="preview")
+    rows = peewee.IntegerField(default=0)
+    imported = peewee.IntegerField(default=0)
+    duplicates = peewee.IntegerField(default=0)
+    rejected = peewee.IntegerField(default=0)
+    report = peewee.TextField(default="[]")  # JSON: [[row, reason], …] of the rows not imported
+    finished_at = peewee.DateTimeField(null=True)
+
+    class Meta:
+        table_name = "monitoring_batch"
+
+    @property
+    def state_label(self):
+        return BATCH_STATES.get(self.state, self.state)
+
+
+CANDIDATE_STATES = {"waiting": "待处理", "accepted": "已受理", "dismissed": "已排除"}
+
+
+class Candidate(BaseModel):
+    """An imported item waiting for a monitor: accepted (a case is registered) or dismissed."""
+    batch = peewee.ForeignKeyField(Batch, backref="candidates", on_delete="CASCADE")
+    row = peewee.IntegerField()
+    title = peewee.CharField(max_length=120)
+    url = peewee.CharField(max_length=500)
+    url_key = peewee.CharField(max_length=500, index=True)
+    site = peewee.CharField(max_length=60, default="")
+    author = peewee.CharField(max_length=80, default="")
+    text = peewee.TextField(default="")
+    posted_at = peewee.DateTimeField()
+    clicks = peewee.IntegerField(default=0)
+    comments = peewee.IntegerField(default=0)
+    reposts = peewee.IntegerField(default=0)
+    state = peewee.CharField(max_length=10, default="waiting", index=True)
+    case = peewee.ForeignKeyField(Case, null=True, backref="+", on_delete="SET NULL")
+    reason = peewee.CharField(max_length=200, default="")
+    decided_by = peewee.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    decided_at = peewee.DateTimeField(null=True)
+    version = peewee.IntegerField(default=1)
+    updated_at = peewee.DateTimeField(default=now)
+
+    class Meta:
+        table_name = "monitoring_candidate"
+
+    @property
+    def state_label(self):
+        return CANDIDATE_STATES.get(self.state, self.state)
+
+
+MODELS = [Topic, TopicDepartment, WatchList, Hit, Period, Shift, Service, Batch, Candidate]

@@ -1,4 +1,6 @@
-"""The monitoring desk's pages: the overview, the watch list and its hits, the case panel."""
+"""The monitoring desk's pages: the overview, the watch list and its hits, the case panel,
+sensitive periods and their roster, imports and their candidates."""
+import json
 from datetime import datetime, time, timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -7,8 +9,8 @@ from peewee import fn
 from portal.plugin_api import (CATEGORIES, Case, InputError, Stale, User, case_or_404, current_user, flash_problems, jobs,
                                now, requires, visible)
 
-from plugins.monitoring import periods, roster, watchlist
-from plugins.monitoring.models import Hit, Period, Shift, Topic, TopicDepartment
+from plugins.monitoring import imports, periods, roster, sheets, watchlist
+from plugins.monitoring.models import Batch, Candidate, Hit, Period, Service, Shift, Topic, TopicDepartment
 
 bp = Blueprint("monitoring", __name__, template_folder="templates", url_prefix="/monitoring")
 
@@ -279,3 +281,125 @@ def upcoming_with_gaps(at) -> list[tuple]:
         if left:
             found.append((p, left))
     return found
+
+
+# -- imports from monitoring services ------------------------------------------------------------
+
+@bp.route("/imports")
+@requires("monitoring.import")
+def import_list():
+    batches = list(Batch.select(Batch.id, Batch.filename, Batch.state, Batch.rows, Batch.imported, Batch.duplicates,
+                                Batch.rejected, Batch.uploaded_at, Batch.service, Service.name)
+                   .join(Service).order_by(Batch.id.desc()).limit(50))
+    return render_template("monitoring/imports.html", batches=batches,
+                           services=[s.name for s in Service.select().order_by(Service.name)])
+
+
+@bp.route("/imports", methods=["POST"])
+@requires("monitoring.import")
+def upload():
+    file = request.files.get("file")
+    if file is None or not file.filename:
+        flash("请选择要导入的文件。", "error")
+        return redirect(url_for("monitoring.import_list")), 303
+    try:
+        batch = imports.upload(current_user._get_current_object(), request.form.get("service", ""), file.filename,
+                               file.read(imports.MAX_BYTES + 1))
+    except InputError as exc:
+        flash_problems(exc)
+        return redirect(url_for("monitoring.import_list")), 303
+    return redirect(url_for("monitoring.batch", batch_id=batch.id))
+
+
+def batch_or_404(batch_id) -> Batch:
+    return Batch.get_or_none(Batch.id == batch_id) or abort(404)
+
+
+@bp.route("/imports/<int:batch_id>")
+@requires("monitoring.import")
+def batch(batch_id):
+    b = batch_or_404(batch_id)
+    shown = None
+    if b.state == "preview":
+        try:
+            shown = imports.preview(b)
+        except InputError as exc:
+            flash_problems(exc)
+    return render_template("monitoring/batch.html", batch=b, shown=shown, FIELDS=sheets.FIELDS,
+                           report=json.loads(b.report or "[]"))
+
+
+@bp.route("/imports/<int:batch_id>/mapping", methods=["POST"])
+@requires("monitoring.import")
+def mapping(batch_id):
+    b = batch_or_404(batch_id)
+    try:
+        imports.save_mapping(b, request.form)
+    except InputError as exc:
+        flash_problems(exc)
+    else:
+        flash(f"已记住“{b.service.name}”的列对应关系。", "success")
+    return redirect(url_for("monitoring.batch", batch_id=b.id)), 303
+
+
+@bp.route("/imports/<int:batch_id>/confirm", methods=["POST"])
+@requires("monitoring.import")
+def confirm(batch_id):
+    b = batch_or_404(batch_id)
+    if b.state != "preview":
+        flash("该文件已导入。", "error")
+        return redirect(url_for("monitoring.batch", batch_id=b.id)), 303
+    try:
+        table = imports.load(b)
+        if lacking := imports.missing(imports.mapping_of(b, table)):
+            raise InputError(f"请先指定“{'”“'.join(lacking)}”对应的列。")
+    except InputError as exc:
+        flash_problems(exc)
+        return redirect(url_for("monitoring.batch", batch_id=b.id)), 303
+    job = jobs.enqueue("monitoring.import", owner=current_user._get_current_object(),
+                       title=f"导入 {b.filename}", reuse=True, batch_id=b.id)
+    return jobs.response(job)
+
+
+@bp.route("/candidates")
+@requires("monitoring.import")
+def candidates():
+    waiting = Candidate.select().where(Candidate.state == "waiting")
+    done = list(Candidate.select().where(Candidate.state != "waiting").order_by(Candidate.decided_at.desc()).limit(30))
+    shown_cases = {c.id: c for c in visible(Case.select(Case.id, Case.number), current_user)
+                   .where(Case.id.in_([d.case_id for d in done if d.case_id]))}
+    return render_template("monitoring/candidates.html", waiting=list(waiting.order_by(Candidate.posted_at.desc())
+                                                                       .limit(100)),
+                           count=waiting.count(), done=done, shown_cases=shown_cases,
+                           ACCEPT_FIELDS=imports.ACCEPT_FIELDS, DISMISS=imports.DISMISS,
+                           matcher=watchlist.matcher(), topics={t.id: t for t in Topic.select()})
+
+
+def candidate_or_404(candidate_id) -> Candidate:
+    return Candidate.get_or_none(Candidate.id == candidate_id) or abort(404)
+
+
+@bp.route("/candidates/<int:candidate_id>/accept", methods=["POST"])
+@requires("monitoring.import", "case.register")
+def accept(candidate_id):
+    c = candidate_or_404(candidate_id)
+    try:
+        case = imports.accept(c, current_user._get_current_object(), request.form.get("version"), request.form)
+    except InputError as exc:
+        flash_problems(exc)
+        return redirect(url_for("monitoring.candidates")), 303
+    flash(f"已受理登记为舆情事项 {case.number}。", "success")
+    return redirect(url_for("monitoring.candidates"))
+
+
+@bp.route("/candidates/<int:candidate_id>/dismiss", methods=["POST"])
+@requires("monitoring.import")
+def dismiss(candidate_id):
+    c = candidate_or_404(candidate_id)
+    try:
+        imports.dismiss(c, current_user._get_current_object(), request.form.get("version"), request.form)
+    except InputError as exc:
+        flash_problems(exc)
+        return redirect(url_for("monitoring.candidates")), 303
+    flash("已排除该线索。", "success")
+    return redirect(url_for("monitoring.candidates"))
