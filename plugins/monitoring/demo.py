@@ -1,4 +1,8 @@
-"""Demo watch list (invented), written before the demo cases so that their registration is matched."""
+"""Demo watch list (invented), written before the demo cases so that their registration is matched;
+sensitive periods with their roster; an imported export."""
+import csv
+import io
+
 from portal.plugin_api import Department, User
 
 from plugins.monitoring import watchlist
@@ -86,7 +90,9 @@ def create_demo_import():
         ["充电桩建设进度慢（转发）", "https://www.weibo.example.cn/u/88/1002?from=timeline", "新浪微博", at(8), "", "转发", "30", "1", "0"],
         ["油价什么时候降", "https://bbs.example.cn/thread/1006", "本地论坛", "前天", "", "油价什么时候降", "5", "0", "0"],
     ]
-    data = "\n".join(",".join(r) for r in rows).encode("gbk")
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    data = out.getvalue().encode("gbk")
     batch = imports.upload(monitor, "某舆情监测平台", "舆情日报（演示）.csv", data)
     imports.run(batch.id)
     jobs_post = Candidate.get(Candidate.title == "招聘煤矿安全员")
