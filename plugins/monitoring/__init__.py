@@ -16,6 +16,7 @@ PERMISSIONS = [
     Permission("monitoring.manage", "维护监测清单、设置特殊时期和值班表", ("office",)),
     Permission("monitoring.duty", "特殊时期值班、填写交接班记录", roster.DUTY_ROLES),
     Permission("monitoring.import", "导入监测服务数据、处理候选线索", ("monitor", "office")),
+    Permission("monitoring.patrol", "记录日常巡查", ("monitor", "office")),
 ]
 
 AUDIT_LABELS = {
@@ -31,6 +32,9 @@ AUDIT_LABELS = {
     "monitoring.import_done": "导入监测服务数据",
     "monitoring.candidate_accepted": "受理监测线索",
     "monitoring.candidate_dismissed": "排除监测线索",
+    "monitoring.patrol_recorded": "记录日常巡查",
+    "monitoring.position_added": "登记网络阵地",
+    "monitoring.position_edited": "修改网络阵地",
 }
 
 

@@ -24,6 +24,7 @@ def create_demo():
                                      "concerns": [ids[c] for c in concerns], "active": True})
     create_demo_periods()
     create_demo_import()
+    create_demo_patrol()
 
 
 def create_demo_periods():
@@ -97,3 +98,26 @@ def create_demo_import():
     imports.run(batch.id)
     jobs_post = Candidate.get(Candidate.title == "招聘煤矿安全员")
     imports.dismiss(jobs_post, monitor, jobs_post.version, {"reason": "招聘信息，与舆情无关"})
+
+
+def create_demo_patrol():
+    """The bureau's own channels (invented) and a week of patrols with two days missed."""
+    from datetime import timedelta
+
+    from portal.plugin_api import now
+
+    from plugins.monitoring import patrol
+
+    office, monitor = User.get(User.username == "office"), User.get(User.username == "monitor")
+    ids = {d.name: d.id for d in Department.select()}
+    made = [patrol.save_position(None, office, {"department": ids[dept], "kind": kind, "name": name, "url": url,
+                                                "manager": manager.id, "active": True})
+            for dept, kind, name, url, manager in (
+                ("办公室", "website", "局门户网站", "https://energy.example.gov.cn/", office),
+                ("办公室", "weibo", "局官方微博", "https://weibo.example.cn/energy", monitor),
+                ("信息中心", "wechat", "局微信公众号", "", monitor),
+                ("市能源发展服务中心", "website", "中心网站", "https://center.example.gov.cn/", office))]
+    today = now().date()
+    for back in (7, 6, 5, 3, 1):
+        patrol.record_patrol(monitor, {"day": today - timedelta(days=back), "checked": [p.id for p in made[:3]],
+                                       "seen": "官网留言板新增咨询2条，微博评论区未见异常。", "leads": ""})

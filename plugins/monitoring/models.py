@@ -174,4 +174,48 @@ class Candidate(BaseModel):
         return CANDIDATE_STATES.get(self.state, self.state)
 
 
-MODELS = [Topic, TopicDepartment, WatchList, Hit, Period, Shift, Service, Batch, Candidate]
+POSITION_KINDS = {"website": "网站", "weibo": "微博", "wechat": "微信公众号", "video": "短视频账号", "other": "其他"}
+
+
+class Position(BaseModel):
+    """An online position (网络阵地, 细则 第六条(一)): a unit's website or account and its manager."""
+    department = peewee.ForeignKeyField(Department, backref="+", on_delete="CASCADE")
+    kind = peewee.CharField(max_length=20)
+    name = peewee.CharField(max_length=60)
+    url = peewee.CharField(max_length=500, default="")
+    manager = peewee.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    active = peewee.BooleanField(default=True)
+    version = peewee.IntegerField(default=1)
+    updated_at = peewee.DateTimeField(default=now)
+
+    class Meta:
+        table_name = "monitoring_position"
+
+    @property
+    def kind_label(self):
+        return POSITION_KINDS.get(self.kind, self.kind)
+
+
+class Patrol(BaseModel):
+    """A day's patrol of the bureau's own channels (制度一 二: 指定专人每天上网浏览官网、微博、微信公众号)."""
+    day = peewee.DateField(unique=True)
+    monitor = peewee.ForeignKeyField(User, backref="+", on_delete="RESTRICT")
+    seen = peewee.TextField()
+    leads = peewee.TextField(default="")
+    recorded_at = peewee.DateTimeField(default=now)
+
+    class Meta:
+        table_name = "monitoring_patrol"
+
+
+class PatrolPosition(BaseModel):
+    patrol = peewee.ForeignKeyField(Patrol, backref="checked", on_delete="CASCADE")
+    position = peewee.ForeignKeyField(Position, backref="+", on_delete="CASCADE")
+
+    class Meta:
+        table_name = "monitoring_patrol_position"
+        indexes = ((("patrol", "position"), True),)
+
+
+MODELS = [Topic, TopicDepartment, WatchList, Hit, Period, Shift, Service, Batch, Candidate, Position, Patrol,
+          PatrolPosition]

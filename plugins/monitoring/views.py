@@ -6,11 +6,12 @@ from datetime import datetime, time, timedelta
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from peewee import fn
 
-from portal.plugin_api import (CATEGORIES, Case, InputError, Stale, User, case_or_404, current_user, flash_problems, jobs,
-                               now, requires, visible)
+from portal.plugin_api import (CATEGORIES, Case, Department, InputError, Stale, User, case_or_404, current_user,
+                               flash_problems, jobs, now, requires, visible)
 
-from plugins.monitoring import imports, periods, roster, sheets, watchlist
-from plugins.monitoring.models import Batch, Candidate, Hit, Period, Service, Shift, Topic, TopicDepartment
+from plugins.monitoring import imports, patrol, periods, roster, sheets, watchlist
+from plugins.monitoring.models import (Batch, Candidate, Hit, Patrol, PatrolPosition, Period, Position, Service, Shift,
+                                      Topic, TopicDepartment)
 
 bp = Blueprint("monitoring", __name__, template_folder="templates", url_prefix="/monitoring")
 
@@ -403,3 +404,88 @@ def dismiss(candidate_id):
         return redirect(url_for("monitoring.candidates")), 303
     flash("已排除该线索。", "success")
     return redirect(url_for("monitoring.candidates"))
+
+
+# -- daily patrol and online positions -----------------------------------------------------------
+
+def patrols_page(form=None, status=200):
+    rows = list(Patrol.select(Patrol, User).join(User).order_by(Patrol.day.desc()).limit(30))
+    checked = {}
+    for row in (PatrolPosition.select(PatrolPosition.patrol, Position.name).join(Position)
+                .where(PatrolPosition.patrol.in_([r.id for r in rows]))):
+        checked.setdefault(row.patrol_id, []).append(row.position.name)
+    return render_template("monitoring/patrols.html", rows=rows, checked=checked, missed=patrol.missed_days(),
+                           fields=patrol.PATROL_FIELDS, form=form, back=patrol.LOOK_BACK), status
+
+
+@bp.route("/patrols")
+@requires("monitoring.view")
+def patrols():
+    return patrols_page()
+
+
+@bp.route("/patrols", methods=["POST"])
+@requires("monitoring.patrol")
+def record_patrol():
+    try:
+        row = patrol.record_patrol(current_user._get_current_object(), request.form)
+    except InputError as exc:
+        flash_problems(exc)
+        return patrols_page(request.form, 400)
+    flash(f"已记录{row.day:%Y-%m-%d}的日常巡查。", "success")
+    return redirect(url_for("monitoring.patrols"))
+
+
+def positions_page(form=None, status=200):
+    rows = list(Position.select(Position, Department).join(Department).order_by(Department.sort_order, Position.id))
+    managers = {u.id: u.name for u in User.select(User.id, User.name)
+                .where(User.id.in_([r.manager_id for r in rows if r.manager_id]))}
+    return render_template("monitoring/positions.html", rows=rows, managers=managers, fields=patrol.POSITION_FIELDS,
+                           form=form), status
+
+
+@bp.route("/positions")
+@requires("monitoring.view")
+def positions():
+    return positions_page()
+
+
+@bp.route("/positions", methods=["POST"])
+@requires("monitoring.manage")
+def add_position():
+    try:
+        row = patrol.save_position(None, current_user._get_current_object(), request.form)
+    except InputError as exc:
+        flash_problems(exc)
+        return positions_page(request.form, 400)
+    flash(f"已登记网络阵地：{row.name}。", "success")
+    return redirect(url_for("monitoring.positions"))
+
+
+def position_or_404(position_id) -> Position:
+    return Position.get_or_none(Position.id == position_id) or abort(404)
+
+
+def position_page(row, form=None, status=200):
+    shown = form or {"department": row.department_id, "kind": row.kind, "name": row.name, "url": row.url,
+                     "manager": row.manager_id or "", "active": row.active}
+    return render_template("monitoring/position.html", row=row, fields=patrol.POSITION_FIELDS, shown=shown), status
+
+
+@bp.route("/positions/<int:position_id>")
+@requires("monitoring.view")
+def position(position_id):
+    return position_page(position_or_404(position_id))
+
+
+@bp.route("/positions/<int:position_id>", methods=["POST"])
+@requires("monitoring.manage")
+def edit_position(position_id):
+    row = position_or_404(position_id)
+    try:
+        patrol.save_position(row, current_user._get_current_object(), request.form, request.form.get("version"))
+    except InputError as exc:
+        flash_problems(exc)
+        return position_page(row, request.form, 409 if isinstance(exc, Stale) else 400)
+    flash(f"已保存：{row.name}。", "success")
+    return redirect(url_for("monitoring.positions"))

@@ -9,26 +9,30 @@ import pytest
 
 from portal.plugin_api import Case, database
 
-from plugins.monitoring.models import Batch, Candidate, Period, Shift, Topic
+from plugins.monitoring.models import Batch, Candidate, Period, Position, Shift, Topic
 from tests.matrix import check_get, check_post, unlisted_routes
 
 GET = """
-route                           anonymous admin leader office monitor head staff liaison
-/monitoring/                    login     403   200    200    200     403  403   403
-/monitoring/topics              login     403   200    200    200     403  403   403
-/monitoring/topics/{topic}      login     403   200    200    200     403  403   403
-/monitoring/topics/999999       login     403   404    404    404     403  403   403
-/monitoring/hits                login     403   200    200    200     403  403   403
-/monitoring/cases/{case}/panel  login     403   200    200    200     403  403   403
-/monitoring/cases/999999/panel  login     403   404    404    404     403  403   403
-/monitoring/periods             login     403   200    200    200     403  403   403
-/monitoring/periods/{period}    login     403   200    200    200     403  403   403
-/monitoring/periods/999999      login     403   404    404    404     403  403   403
-/monitoring/duty                login     403   200    200    200     403  403   403
-/monitoring/imports             login     403   403    200    200     403  403   403
-/monitoring/imports/{batch}     login     403   403    200    200     403  403   403
-/monitoring/imports/999999      login     403   403    404    404     403  403   403
-/monitoring/candidates          login     403   403    200    200     403  403   403
+route                             anonymous admin leader office monitor head staff liaison
+/monitoring/                      login     403   200    200    200     403  403   403
+/monitoring/topics                login     403   200    200    200     403  403   403
+/monitoring/topics/{topic}        login     403   200    200    200     403  403   403
+/monitoring/topics/999999         login     403   404    404    404     403  403   403
+/monitoring/hits                  login     403   200    200    200     403  403   403
+/monitoring/cases/{case}/panel    login     403   200    200    200     403  403   403
+/monitoring/cases/999999/panel    login     403   404    404    404     403  403   403
+/monitoring/periods               login     403   200    200    200     403  403   403
+/monitoring/periods/{period}      login     403   200    200    200     403  403   403
+/monitoring/periods/999999        login     403   404    404    404     403  403   403
+/monitoring/duty                  login     403   200    200    200     403  403   403
+/monitoring/imports               login     403   403    200    200     403  403   403
+/monitoring/imports/{batch}       login     403   403    200    200     403  403   403
+/monitoring/imports/999999        login     403   403    404    404     403  403   403
+/monitoring/candidates            login     403   403    200    200     403  403   403
+/monitoring/patrols               login     403   200    200    200     403  403   403
+/monitoring/positions             login     403   200    200    200     403  403   403
+/monitoring/positions/{position}  login     403   200    200    200     403  403   403
+/monitoring/positions/999999      login     403   404    404    404     403  403   403
 """
 
 POST = """
@@ -46,6 +50,9 @@ route                                       anonymous admin leader office monito
 /monitoring/imports/{batch}/mapping         login     403   403    ok     ok      403  403   403
 /monitoring/imports/{batch}/confirm         login     403   403    ok     ok      403  403   403
 /monitoring/candidates/{candidate}/accept   login     403   403    ok     ok      403  403   403
+/monitoring/patrols                         login     403   403    ok     ok      403  403   403
+/monitoring/positions                       login     403   403    ok     403     403  403   403
+/monitoring/positions/{position}            login     403   403    ok     403     403  403   403
 /monitoring/candidates/{candidate}/dismiss  login     403   403    ok     ok      403  403   403
 """
 
@@ -56,7 +63,8 @@ def ids(app):
         return {"topic": Topic.get(Topic.name == "煤矿安全").id, "case": Case.select().first().id,
                 "period": Period.select().first().id, "shift": Shift.select().first().id,
                 "batch": Batch.select().first().id,
-                "candidate": Candidate.get(Candidate.state == "waiting").id}
+                "candidate": Candidate.get(Candidate.state == "waiting").id,
+                "position": Position.select().first().id}
 
 
 def test_get_matrix(app, ids):
