@@ -8,7 +8,7 @@ from markupsafe import Markup
 
 from portal.plugin_api import NavItem, Panel, Permission, Section, Widget, access, hookimpl, now
 
-from plugins.monitoring import imports, periods, roster, views, watchlist  # noqa: F401  (imports: its job kind)
+from plugins.monitoring import imports, periods, roster, views, views_calendar, watchlist  # noqa: F401  (imports: its job kind)
 from plugins.monitoring.models import MODELS, Candidate
 
 PERMISSIONS = [
@@ -99,7 +99,7 @@ def portal_dashboard_widgets(user):
     today = views.hits_query(user, since=datetime.combine(at.date(), time()))
     hits = render_template("monitoring/widget.html", hits=list(today.limit(6)), count=today.count())
     duty = render_template("monitoring/duty_widget.html", period=periods.covering(at), current=roster.current_shifts(at),
-                           upcoming=views.upcoming_with_gaps(at) if user.can("monitoring.manage") else [])
+                           upcoming=views_calendar.upcoming_with_gaps(at) if user.can("monitoring.manage") else [])
     shown = [Widget("特殊时期值班", Markup(duty), order=24), Widget("今日监测命中", Markup(hits), order=25)]
     if user.can("monitoring.import"):
         waiting = Candidate.select().where(Candidate.state == "waiting").count()
