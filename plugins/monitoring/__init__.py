@@ -35,6 +35,8 @@ AUDIT_LABELS = {
     "monitoring.patrol_recorded": "记录日常巡查",
     "monitoring.position_added": "登记网络阵地",
     "monitoring.position_edited": "修改网络阵地",
+    "monitoring.commentator_added": "网络评论员队伍新增成员",
+    "monitoring.training_recorded": "记录网络评论员培训",
 }
 
 

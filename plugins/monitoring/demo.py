@@ -25,6 +25,7 @@ def create_demo():
     create_demo_periods()
     create_demo_import()
     create_demo_patrol()
+    create_demo_team()
 
 
 def create_demo_periods():
@@ -121,3 +122,24 @@ def create_demo_patrol():
     for back in (7, 6, 5, 3, 1):
         patrol.record_patrol(monitor, {"day": today - timedelta(days=back), "checked": [p.id for p in made[:3]],
                                        "seen": "官网留言板新增咨询2条，微博评论区未见异常。", "leads": ""})
+
+
+def create_demo_team():
+    """The team (the demo's monitors and two staff) and this year's two trainings; one member missed one."""
+    from datetime import date, timedelta
+
+    from portal.plugin_api import now
+
+    from plugins.monitoring import team
+
+    office = User.get(User.username == "office")
+    today = now().date()
+    start = date(today.year, 1, 1)
+    made = {name: team.add_member(office, {"user": User.get(User.username == name).id, "joined_on": start})
+            for name in ("monitor", "monitor2", "staff", "coal_liaison")}
+    for back, topic, trainer, absent in ((40, "网络舆情研判与分级", "李晓峰", ()),
+                                         (10, "回应网民关切的口径与技巧", "孙若兰", ("coal_liaison",))):
+        held = max(start, today - timedelta(days=back))
+        team.record_training(office, {"held_on": held, "topic": topic, "trainer": trainer,
+                                      "materials": "课件（演示）存信息中心共享盘",
+                                      "present": [m.id for n, m in made.items() if n not in absent]})

@@ -217,5 +217,37 @@ class PatrolPosition(BaseModel):
         indexes = ((("patrol", "position"), True),)
 
 
+class Commentator(BaseModel):
+    """A member of the commentator team (网络评论员队伍, 细则 第七条)."""
+    user = peewee.ForeignKeyField(User, unique=True, backref="+", on_delete="CASCADE")
+    joined_on = peewee.DateField()
+    active = peewee.BooleanField(default=True)
+
+    class Meta:
+        table_name = "monitoring_commentator"
+
+
+class Training(BaseModel):
+    """A training of the team (定期开展相关培训): when, on what, by whom, with its materials."""
+    held_on = peewee.DateField(index=True)
+    topic = peewee.CharField(max_length=120)
+    trainer = peewee.CharField(max_length=60)
+    materials = peewee.TextField(default="")
+    recorded_by = peewee.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    recorded_at = peewee.DateTimeField(default=now)
+
+    class Meta:
+        table_name = "monitoring_training"
+
+
+class Attendance(BaseModel):
+    training = peewee.ForeignKeyField(Training, backref="attendance", on_delete="CASCADE")
+    commentator = peewee.ForeignKeyField(Commentator, backref="attendance", on_delete="CASCADE")
+
+    class Meta:
+        table_name = "monitoring_attendance"
+        indexes = ((("training", "commentator"), True),)
+
+
 MODELS = [Topic, TopicDepartment, WatchList, Hit, Period, Shift, Service, Batch, Candidate, Position, Patrol,
-          PatrolPosition]
+          PatrolPosition, Commentator, Training, Attendance]

@@ -1,14 +1,15 @@
-"""The monitoring desk's pages of intake: imports from monitoring services and their candidates,
-the daily patrol and the register of online positions."""
+"""The monitoring desk's pages of intake and its people: imports from monitoring services and their
+candidates, the daily patrol, the register of online positions, the commentator team."""
 import json
 
 from flask import abort, flash, redirect, render_template, request, url_for
 
-from portal.plugin_api import (Case, Department, InputError, Stale, User, current_user, flash_problems, jobs, requires,
-                               visible)
+from portal.plugin_api import (Case, Department, InputError, Stale, User, current_user, flash_problems, jobs, now,
+                               requires, visible)
 
-from plugins.monitoring import imports, patrol, sheets, watchlist
-from plugins.monitoring.models import Batch, Candidate, Patrol, PatrolPosition, Position, Service, Topic
+from plugins.monitoring import imports, patrol, sheets, team, watchlist
+from plugins.monitoring.models import (Batch, Candidate, Commentator, Patrol, PatrolPosition, Position, Service, Topic,
+                                      Training)
 from plugins.monitoring.views import bp
 
 
@@ -217,3 +218,53 @@ def edit_position(position_id):
         return position_page(row, request.form, 409 if isinstance(exc, Stale) else 400)
     flash(f"已保存：{row.name}。", "success")
     return redirect(url_for("monitoring.positions"))
+
+
+# -- the commentator team ------------------------------------------------------------------------
+
+def team_page(member_form=None, training_form=None, status=200):
+    year = now().year
+    return render_template("monitoring/team.html", year=year, rows=team.year_record(year),
+                           trainings=list(Training.select().order_by(Training.held_on.desc()).limit(20)),
+                           member_fields=team.MEMBER_FIELDS, training_fields=team.TRAINING_FIELDS,
+                           member_form=member_form, training_form=training_form), status
+
+
+@bp.route("/team")
+@requires("monitoring.view")
+def team_index():
+    return team_page()
+
+
+@bp.route("/team", methods=["POST"])
+@requires("monitoring.manage")
+def add_member():
+    try:
+        member = team.add_member(current_user._get_current_object(), request.form)
+    except InputError as exc:
+        flash_problems(exc)
+        return team_page(member_form=request.form, status=400)
+    flash(f"{member.user.name}已加入网络评论员队伍。", "success")
+    return redirect(url_for("monitoring.team_index"))
+
+
+@bp.route("/trainings", methods=["POST"])
+@requires("monitoring.manage")
+def record_training():
+    try:
+        training = team.record_training(current_user._get_current_object(), request.form)
+    except InputError as exc:
+        flash_problems(exc)
+        return team_page(training_form=request.form, status=400)
+    flash(f"已记录培训：{training.topic}。", "success")
+    return redirect(url_for("monitoring.training", training_id=training.id))
+
+
+@bp.route("/trainings/<int:training_id>")
+@requires("monitoring.view")
+def training(training_id):
+    row = Training.get_or_none(Training.id == training_id) or abort(404)
+    present = {a.commentator_id for a in row.attendance}
+    everyone = list(Commentator.select(Commentator, User).join(User).order_by(User.id))
+    return render_template("monitoring/training.html", row=row, present=present,
+                           members=[m for m in everyone if m.joined_on <= row.held_on])

@@ -9,7 +9,7 @@ import pytest
 
 from portal.plugin_api import Case, database
 
-from plugins.monitoring.models import Batch, Candidate, Period, Position, Shift, Topic
+from plugins.monitoring.models import Batch, Candidate, Period, Position, Shift, Topic, Training
 from tests.matrix import check_get, check_post, unlisted_routes
 
 GET = """
@@ -32,6 +32,9 @@ route                             anonymous admin leader office monitor head sta
 /monitoring/patrols               login     403   200    200    200     403  403   403
 /monitoring/positions             login     403   200    200    200     403  403   403
 /monitoring/positions/{position}  login     403   200    200    200     403  403   403
+/monitoring/team                  login     403   200    200    200     403  403   403
+/monitoring/trainings/{training}  login     403   200    200    200     403  403   403
+/monitoring/trainings/999999      login     403   404    404    404     403  403   403
 /monitoring/positions/999999      login     403   404    404    404     403  403   403
 """
 
@@ -53,6 +56,8 @@ route                                       anonymous admin leader office monito
 /monitoring/patrols                         login     403   403    ok     ok      403  403   403
 /monitoring/positions                       login     403   403    ok     403     403  403   403
 /monitoring/positions/{position}            login     403   403    ok     403     403  403   403
+/monitoring/team                            login     403   403    ok     403     403  403   403
+/monitoring/trainings                       login     403   403    ok     403     403  403   403
 /monitoring/candidates/{candidate}/dismiss  login     403   403    ok     ok      403  403   403
 """
 
@@ -64,7 +69,7 @@ def ids(app):
                 "period": Period.select().first().id, "shift": Shift.select().first().id,
                 "batch": Batch.select().first().id,
                 "candidate": Candidate.get(Candidate.state == "waiting").id,
-                "position": Position.select().first().id}
+                "position": Position.select().first().id, "training": Training.select().first().id}
 
 
 def test_get_matrix(app, ids):
