@@ -119,3 +119,26 @@ def test_a_rescan_adds_hits_for_cases_registered_before_the_topic(app, login, db
     r = office.post("/monitoring/rescan")
     assert r.status_code in (302, 303)
     assert Hit.select().where(Hit.case == case.id, Hit.topic == topic.id).exists()
+
+
+def test_a_department_page_shows_the_hits_of_the_topics_that_concern_it(app, login, db, make_case):
+    make_case("网民反映某矿井瓦斯浓度超标", state="registered")
+    coal = db.execute_sql("select id from department where name='煤炭科'").fetchone()[0]
+    power = db.execute_sql("select id from department where name='电力科'").fetchone()[0]
+    office = login("office")
+    assert "网民反映某矿井瓦斯浓度超标" in office.get(f"/departments/{coal}").get_data(as_text=True)
+    assert "网民反映某矿井瓦斯浓度超标" not in office.get(f"/departments/{power}").get_data(as_text=True)
+
+
+def test_hits_on_a_case_someone_may_not_see_are_not_shown_to_them(app, login, db, make_case):
+    from portal.plugin_api import Case, database
+
+    case = make_case("网民反映某矿井瓦斯浓度超标Zx9", state="registered")
+    with database.atomic():
+        Case.update(confidentiality="internal").where(Case.id == case.id).execute()
+    assert "Zx9" in login("office").get("/monitoring/hits").get_data(as_text=True)
+    assert "Zx9" in login("leader").get("/monitoring/hits").get_data(as_text=True)
+    monitor2 = login("monitor2")  # neither registered it nor in a department that handles it
+    for url in ("/monitoring/hits", "/monitoring/", "/", f"/monitoring/topics/{Hit.get(Hit.case == case.id).topic_id}"):
+        assert "Zx9" not in monitor2.get(url).get_data(as_text=True), url
+    assert monitor2.get(f"/monitoring/cases/{case.id}/panel").status_code == 404
