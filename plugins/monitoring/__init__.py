@@ -8,7 +8,7 @@ from markupsafe import Markup
 
 from portal.plugin_api import NavItem, Panel, Permission, Section, Widget, access, hookimpl, now
 
-from plugins.monitoring import imports, periods, roster, views, views_calendar, watchlist  # noqa: F401  (imports: its job kind)
+from plugins.monitoring import handling, imports, periods, roster, views, views_calendar, watchlist  # noqa: F401  (imports: its job kind)
 from plugins.monitoring.models import MODELS, Candidate
 
 PERMISSIONS = [
@@ -17,6 +17,8 @@ PERMISSIONS = [
     Permission("monitoring.duty", "特殊时期值班、填写交接班记录", roster.DUTY_ROLES),
     Permission("monitoring.import", "导入监测服务数据、处理候选线索", ("monitor", "office")),
     Permission("monitoring.patrol", "记录日常巡查", ("monitor", "office")),
+    Permission("monitoring.handle", "记录分类处置（主办部门：当日答复、发布事实、商请公安）",
+               ("office", "dept_head", "staff", "liaison")),
 ]
 
 AUDIT_LABELS = {
@@ -37,6 +39,9 @@ AUDIT_LABELS = {
     "monitoring.position_edited": "修改网络阵地",
     "monitoring.commentator_added": "网络评论员队伍新增成员",
     "monitoring.training_recorded": "记录网络评论员培训",
+    "monitoring.handling_class": "确定分类处置类别",
+    "monitoring.holding_reply": "当日答复（承诺答复日期）",
+    "monitoring.referral": "发布事实、商请公安",
 }
 
 
@@ -88,9 +93,17 @@ def portal_sensitive_period(moment):
 
 @hookimpl
 def portal_case_panels(case, user):
-    if access.register_only(case) or not user.can("monitoring.view"):
+    if access.register_only(case):
         return None
-    return Panel("监测主题命中", url_for("monitoring.panel", case_id=case.id), order=30)
+    panels = [Panel("分类处置", url_for("monitoring.case_handling", case_id=case.id), order=25)]
+    if user.can("monitoring.view"):
+        panels.append(Panel("监测主题命中", url_for("monitoring.panel", case_id=case.id), order=30))
+    return panels
+
+
+@hookimpl
+def portal_tick(at):
+    return {"当日答复承诺逾期提醒": handling.remind_promises(at)}
 
 
 @hookimpl

@@ -249,5 +249,37 @@ class Attendance(BaseModel):
         indexes = ((("training", "commentator"), True),)
 
 
+HANDLING_CLASSES = {"enquiry": "询问、置疑、诉求", "spreading": "恶意传播、炒作",
+                    "fabrication": "捏造、歪曲、夸大事实、恶意攻击"}
+
+
+class Handling(BaseModel):
+    """A case's handling class (分类处置, 细则 第八条2(5)–(8)) and what the class asks for: a
+    same-day holding reply with a promised date (询问/置疑/诉求); the facts published and, where
+    needed, a police referral (商请公安) with its date, reference and outcome (the others)."""
+    case = peewee.ForeignKeyField(Case, unique=True, backref="+", on_delete="CASCADE")
+    klass = peewee.CharField(max_length=20)
+    set_by = peewee.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    set_at = peewee.DateTimeField(default=now)
+    holding_text = peewee.TextField(default="")
+    holding_at = peewee.DateTimeField(null=True)
+    promised_on = peewee.DateField(null=True, index=True)
+    promise_reminded_at = peewee.DateTimeField(null=True)
+    facts_text = peewee.TextField(default="")
+    facts_url = peewee.CharField(max_length=500, default="")
+    referred_on = peewee.DateField(null=True)
+    referral_ref = peewee.CharField(max_length=60, default="")
+    referral_outcome = peewee.TextField(default="")
+    version = peewee.IntegerField(default=1)
+    updated_at = peewee.DateTimeField(default=now)
+
+    class Meta:
+        table_name = "monitoring_handling"
+
+    @property
+    def klass_label(self):
+        return HANDLING_CLASSES.get(self.klass, self.klass)
+
+
 MODELS = [Topic, TopicDepartment, WatchList, Hit, Period, Shift, Service, Batch, Candidate, Position, Patrol,
-          PatrolPosition, Commentator, Training, Attendance]
+          PatrolPosition, Commentator, Training, Attendance, Handling]

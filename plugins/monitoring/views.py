@@ -5,11 +5,11 @@ from datetime import datetime, time, timedelta
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from peewee import fn
 
-from portal.plugin_api import (CATEGORIES, Case, InputError, Stale, case_or_404, current_user, flash_problems, jobs,
+from portal.plugin_api import (CATEGORIES, Case, InputError, access, Stale, case_or_404, current_user, flash_problems, jobs,
                                now, requires, visible)
 
-from plugins.monitoring import watchlist
-from plugins.monitoring.models import Hit, Topic, TopicDepartment
+from plugins.monitoring import handling, watchlist
+from plugins.monitoring.models import Handling, Hit, Topic, TopicDepartment
 
 bp = Blueprint("monitoring", __name__, template_folder="templates", url_prefix="/monitoring")
 
@@ -139,6 +139,53 @@ def panel(case_id):
     case = case_or_404(case_id, current_user)
     found = list(Hit.select(Hit, Topic).join(Topic).where(Hit.case == case.id).order_by(Hit.id))
     return render_template("monitoring/panel.html", case=case, hits=found, suggested=watchlist.suggestions(found))
+
+
+# -- 分类处置 on a case --------------------------------------------------------------------------
+
+def handling_page(case):
+    """The case panel (loaded by htmx); its forms post to the steps below."""
+    row = Handling.get_or_none(Handling.case == case.id)
+    return render_template("monitoring/handling.html", case=case, row=row, today=now().date(),
+                           may=handling.may_handle(case, current_user) and not access.register_only(case),
+                           CLASS_FIELD=handling.CLASS_FIELD, HOLDING_FIELDS=handling.HOLDING_FIELDS,
+                           REFERRAL_FIELDS=handling.REFERRAL_FIELDS, same_day=handling.same_day,
+                           promise_overdue=handling.promise_overdue)
+
+
+@bp.route("/cases/<int:case_id>/handling")
+@requires("case.view")
+def case_handling(case_id):
+    return handling_page(case_or_404(case_id, current_user))
+
+
+def _handling_step(case_id, run):
+    case = case_or_404(case_id, current_user)
+    try:
+        run(case, current_user._get_current_object(), request.form, request.form.get("version"))
+    except InputError as exc:
+        flash_problems(exc)
+        return redirect(url_for("cases.detail", case_id=case.id)), 303
+    flash("分类处置已记录。", "success")
+    return redirect(url_for("cases.detail", case_id=case.id))
+
+
+@bp.route("/cases/<int:case_id>/handling/class", methods=["POST"])
+@requires("monitoring.handle")
+def handling_class(case_id):
+    return _handling_step(case_id, handling.set_class)
+
+
+@bp.route("/cases/<int:case_id>/handling/holding", methods=["POST"])
+@requires("monitoring.handle")
+def handling_holding(case_id):
+    return _handling_step(case_id, handling.holding_reply)
+
+
+@bp.route("/cases/<int:case_id>/handling/referral", methods=["POST"])
+@requires("monitoring.handle")
+def handling_referral(case_id):
+    return _handling_step(case_id, handling.referral)
 
 
 from plugins.monitoring import views_calendar, views_intake  # noqa: E402,F401  their routes join bp
