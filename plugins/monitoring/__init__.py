@@ -17,6 +17,8 @@ PERMISSIONS = [
     Permission("monitoring.duty", "特殊时期值班、填写交接班记录", roster.DUTY_ROLES),
     Permission("monitoring.import", "导入监测服务数据、处理候选线索", ("monitor", "office")),
     Permission("monitoring.patrol", "记录日常巡查", ("monitor", "office")),
+    Permission("monitoring.statement_draft", "起草统一口径", ("office", "dept_head", "staff", "liaison")),
+    Permission("monitoring.statement_approve", "审定、废止统一口径", ("leader",)),
     Permission("monitoring.handle", "记录分类处置（主办部门：当日答复、发布事实、商请公安）",
                ("office", "dept_head", "staff", "liaison")),
 ]
@@ -42,6 +44,9 @@ AUDIT_LABELS = {
     "monitoring.handling_class": "确定分类处置类别",
     "monitoring.holding_reply": "当日答复（承诺答复日期）",
     "monitoring.referral": "发布事实、商请公安",
+    "monitoring.statement_drafted": "起草统一口径",
+    "monitoring.statement_approved": "审定统一口径",
+    "monitoring.statement_withdrawn": "废止统一口径",
 }
 
 
@@ -95,7 +100,8 @@ def portal_sensitive_period(moment):
 def portal_case_panels(case, user):
     if access.register_only(case):
         return None
-    panels = [Panel("分类处置", url_for("monitoring.case_handling", case_id=case.id), order=25)]
+    panels = [Panel("分类处置", url_for("monitoring.case_handling", case_id=case.id), order=25),
+              Panel("统一口径", url_for("monitoring.case_statements", case_id=case.id), order=26)]
     if user.can("monitoring.view"):
         panels.append(Panel("监测主题命中", url_for("monitoring.panel", case_id=case.id), order=30))
     return panels

@@ -26,6 +26,7 @@ def create_demo():
     create_demo_import()
     create_demo_patrol()
     create_demo_team()
+    create_demo_statement()
 
 
 def create_demo_periods():
@@ -143,3 +144,21 @@ def create_demo_team():
         team.record_training(office, {"held_on": held, "topic": topic, "trainer": trainer,
                                       "materials": "课件（演示）存信息中心共享盘",
                                       "present": [m.id for n, m in made.items() if n not in absent]})
+
+
+def create_demo_statement():
+    """An approved statement on winter heating, and a second version waiting for the leader."""
+    from portal.plugin_api import now
+
+    from plugins.monitoring import statements
+    from plugins.monitoring.models import Topic
+
+    office, leader = User.get(User.username == "office"), User.get(User.username == "leader")
+    heating = Topic.get(Topic.name == "冬季供暖与燃料价格")
+    coal = Department.get(Department.name == "煤炭科")
+    row = statements.draft(office, {"title": "关于冬季供暖用煤价格的答复口径", "topic": heating.id, "department": coal.id,
+                                    "text": "今冬全市民用供暖煤源充足，价格总体平稳。我局会同有关部门加强市场监测，"
+                                            "对哄抬价格的行为依法查处。群众反映具体问题的，可拨打12345热线。"})
+    statements.approve(row, leader, {"valid_from": now().date()})
+    statements.revise(row, office, {"text": "今冬全市民用供暖煤源充足，价格总体平稳，另对困难群众发放取暖补贴。"
+                                            "群众反映具体问题的，可拨打12345热线。"})

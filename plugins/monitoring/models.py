@@ -281,5 +281,41 @@ class Handling(BaseModel):
         return HANDLING_CLASSES.get(self.klass, self.klass)
 
 
+class Statement(BaseModel):
+    """An approved statement (统一口径, 预案 二: 统一对外信息发布口径) on a topic, drafted by a department."""
+    title = peewee.CharField(max_length=60)
+    topic = peewee.ForeignKeyField(Topic, null=True, backref="statements", on_delete="SET NULL")
+    department = peewee.ForeignKeyField(Department, backref="+", on_delete="RESTRICT")
+    created_by = peewee.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    created_at = peewee.DateTimeField(default=now)
+
+    class Meta:
+        table_name = "monitoring_statement"
+
+
+class StatementVersion(BaseModel):
+    """One version of a statement's text: a draft until a leader approves it, holding from
+    ``valid_from``, until withdrawn (or superseded by the next approved version)."""
+    statement = peewee.ForeignKeyField(Statement, backref="versions", on_delete="CASCADE")
+    number = peewee.IntegerField()
+    text = peewee.TextField()
+    drafted_by = peewee.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    drafted_at = peewee.DateTimeField(default=now)
+    approved_by = peewee.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    approved_at = peewee.DateTimeField(null=True)
+    valid_from = peewee.DateField(null=True)
+    withdrawn_at = peewee.DateTimeField(null=True)
+
+    class Meta:
+        table_name = "monitoring_statement_version"
+        indexes = ((("statement", "number"), True),)
+
+    @property
+    def state_label(self):
+        if self.withdrawn_at:
+            return "已废止"
+        return "已审定" if self.approved_at else "待审定"
+
+
 MODELS = [Topic, TopicDepartment, WatchList, Hit, Period, Shift, Service, Batch, Candidate, Position, Patrol,
-          PatrolPosition, Commentator, Training, Attendance, Handling]
+          PatrolPosition, Commentator, Training, Attendance, Handling, Statement, StatementVersion]

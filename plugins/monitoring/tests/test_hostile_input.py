@@ -3,12 +3,13 @@ import pytest
 
 from portal.plugin_api import Case, database
 
-from plugins.monitoring.models import (Batch, Candidate, Commentator, Handling, Patrol, Period, Position, Shift, Topic,
-                                       Training)
+from plugins.monitoring.models import (Batch, Candidate, Commentator, Handling, Patrol, Period, Position, Shift,
+                                       Statement, StatementVersion, Topic, Training)
 
 JUNK = ["", " ", "<script>alert(1)</script>", "\x00", "９", "-1", "+4", "1e9", "2026-13-45T25:61", "99999999999999999999",
         "x" * 5000, "煤矿\n" * 600]
-TABLES = (Topic, Period, Shift, Position, Patrol, Commentator, Training, Candidate, Batch, Handling)
+TABLES = (Topic, Period, Shift, Position, Patrol, Commentator, Training, Candidate, Batch, Handling, Statement,
+          StatementVersion)
 
 
 def routes(ids):
@@ -29,6 +30,8 @@ def routes(ids):
         f"/monitoring/cases/{ids['case']}/handling/class": ("klass", "version"),
         f"/monitoring/cases/{ids['case']}/handling/holding": ("holding_text", "promised_on", "version"),
         f"/monitoring/cases/{ids['case']}/handling/referral": ("facts_text", "facts_url", "referred_on", "version"),
+        "/monitoring/statements": ("title", "topic", "department", "text"),
+        f"/monitoring/statements/{ids['statement']}/versions": ("text",),
     }
 
 
@@ -41,7 +44,8 @@ def ids(app):
     with database.connection_context():
         return {"topic": Topic.select().first().id, "period": Period.select().order_by(Period.id.desc()).first().id,
                 "shift": Shift.select().first().id, "candidate": Candidate.get(Candidate.state == "waiting").id,
-                "batch": Batch.select().first().id, "case": Case.select().first().id}
+                "batch": Batch.select().first().id, "case": Case.select().first().id,
+                "statement": Statement.select().first().id}
 
 
 def test_junk_never_makes_a_server_error_nor_a_change(app, login, db, ids):
