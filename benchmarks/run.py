@@ -318,6 +318,15 @@ def durability_figures(env):
     return json.loads(target.read_text())
 
 
+def watchlist_figures(env):
+    """The monitoring desk's watch list: one case × 1000 keywords, a re-scan of 100,000 cases
+    (benchmarks/watchlist_bench.py)."""
+    target = WORK / "watchlist.json"
+    subprocess.run([str(VENV_BIN / "python"), str(ROOT / "benchmarks" / "watchlist_bench.py"), "--json", str(target)],
+                   env=env, cwd=ROOT, capture_output=True, text=True)  # exits 1 when a target is missed
+    return json.loads(target.read_text()) if target.exists() else None
+
+
 def markdown(results):
     lines = ["| page | req/s | ÷ bare list | ÷ hello | ÷ Django admin | CPU ms/request | CPU ÷ bare | p95 ms | errors |",
              "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
@@ -339,6 +348,12 @@ def markdown(results):
         d = results["durability"]
         lines.append(f"- One write (a transaction appending an audit event), SQLite WAL: synchronous=FULL {d['full_ms']} ms, "
                      f"NORMAL {d['normal_ms']} ms, FULL/NORMAL = {d['ratio_full_to_normal']}")
+    if results.get("watchlist"):
+        w = results["watchlist"]
+        lines.append(f"- Watch list ({w['one_case']['keywords']} keywords): one case matched in "
+                     f"{w['one_case']['match_median_ms']} ms (median); {w['rescan']['cases']:,} cases re-scanned in "
+                     f"{w['rescan']['rescan_s']} s (targets 1 ms, 60 s); an import of {w['import']['rows']:,} rows "
+                     f"in {w['import']['import_s']} s (target 30 s)")
     if results.get("pdf"):
         lines += ["", "| PDF (CPU s, median) | pages | Chinese fonts | Latin twin | ratio (target ≤ 1.5) | size KB |",
                   "|---|---:|---:|---:|---:|---:|"]
@@ -383,7 +398,8 @@ def main():
         "duration_s": args.duration, "rounds": args.rounds, "pages": pages, "worker_peak_rss_mb": rss,
     }
     if not args.pages_only:
-        results.update(startup=startup_seconds(env), pdf=pdf_figures(env), durability=durability_figures(env))
+        results.update(startup=startup_seconds(env), pdf=pdf_figures(env), durability=durability_figures(env),
+                       watchlist=watchlist_figures(env))
     (ROOT / "benchmarks" / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n")
     (ROOT / "benchmarks" / "results.md").write_text(markdown(results))
     print(markdown(results))

@@ -163,6 +163,15 @@ def portal_tick(at):
     Return ``{label: count}`` (``{"后期处置提醒": 2}``) for ``portal tick`` to print, or nothing."""
 
 
+@hookspec(firstresult=True)
+def portal_sensitive_period(moment):
+    """Return the name of the sensitive period (特殊时期: a holiday, an anniversary, a major
+    meeting) that covers ``moment`` (naive Beijing time), or None. The first plugin that answers
+    wins. The grading plugin asks it (through ``portal.plugin_api.sensitive_period``) for the time
+    a case was posted and the time its latest heat was recorded, and applies 预案 三's 特殊时期 rule
+    when either lies in a period; the monitoring desk keeps the calendar."""
+
+
 @hookspec
 def portal_step_guards(workflow, step):
     """Return guards for ``step`` of ``workflow`` (a ``portal.process.Workflow``; match on

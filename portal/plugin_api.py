@@ -25,9 +25,12 @@ from portal.cases.access import can_see, case_or_404, visible
 from portal.cases.queries import bulletin
 from portal.cases.events import emit as emit_case_event
 from portal.cases.events import users_with_roles
+from portal.cases.links import link_key
 from portal.cases.forms import text as form_text
-from portal.cases.models import ENDED_STATES, OPEN_STATES, STATES, UNARCHIVED_STATES, Case, Notification
+from portal.cases.models import (CATEGORIES, ENDED_STATES, OPEN_STATES, SOURCES, STATES, UNARCHIVED_STATES, Case,
+                                 Notification)
 from portal.cases.workflow import read_only
+from portal.cases.workflow import register as register_case
 from portal.db import BaseModel, database, now
 from portal.documents.gongwen import SECRECY, URGENCY, Attachment, Gongwen, chinese_date, document_number, secrecy_mark
 from portal.downloads import send_download
@@ -36,7 +39,7 @@ from portal.identity import identity, prefix_problem
 from portal.inputs import (InputError, PortalForm, Problems, bounded_day, bounded_id, clean_text, flash_problems,
                            optional, parse_datetime, required, safe_next, whole_number)
 from portal.org.models import WORKING_KINDS, Department, User
-from portal.plugins import CaseAction, CaseFilterOption, DocumentKind, NavItem, Panel, Section, Widget
+from portal.plugins import CaseAction, CaseFilterOption, DocumentKind, NavItem, Panel, Section, Widget, sensitive_period
 from portal.settings import SettingField, get_setting, get_settings, set_setting
 from portal.uploads import read_upload
 
@@ -61,7 +64,13 @@ __all__ = [
     "identity", "prefix_problem",
     # cases and the one visibility rule
     "Case", "Notification", "OPEN_STATES", "UNARCHIVED_STATES", "ENDED_STATES", "access", "can_see", "visible",
-    "case_or_404", "read_only", "emit_case_event", "STATES", "case_queries", "bulletin",
+    "case_or_404", "read_only", "emit_case_event", "STATES", "case_queries", "bulletin", "CATEGORIES", "SOURCES",
+    # the sensitive-period calendar (hook portal_sensitive_period)
+    "sensitive_period",
+    # a link as the duplicate check compares it (Case.url_key)
+    "link_key",
+    # intake from outside the case form (the monitoring desk's imports): the core's register step
+    "register_case",
     # background jobs (docs/plugins.md, "Background jobs") and documents (docs/documents.md)
     "jobs", "documents", "Gongwen", "Attachment", "chinese_date", "document_number", "secrecy_mark", "SECRECY", "URGENCY",
     # the process kit: everything portal.process exports (Step, Workflow, notify, …)

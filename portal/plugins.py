@@ -136,3 +136,11 @@ def collect(hook, **kwargs) -> list:
     items = [item for item in items if getattr(item, "permission", None) is None
              or (user is not None and user.can(item.permission, department=department))]
     return sorted(items, key=lambda item: getattr(item, "order", 100))
+
+
+def sensitive_period(moment) -> str | None:
+    """The name of the sensitive period (特殊时期) covering ``moment``, from the plugin that keeps
+    the calendar (hook ``portal_sensitive_period``), or None when none does."""
+    from flask import current_app
+
+    return current_app.extensions["portal_pm"].hook.portal_sensitive_period(moment=moment)

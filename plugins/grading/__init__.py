@@ -146,6 +146,11 @@ def portal_step_guards(workflow, step):
 
 @hookimpl
 def portal_case_event(case, event):
+    if event.name == "heat_reported" and not access.register_only(case):  # figures from elsewhere (monitoring imports)
+        d = event.data
+        workflow.record_snapshot(case, event.actor, clicks=d["clicks"], comments=d["comments"], reposts=d["reposts"],
+                                 heat_index=d.get("heat_index", 0), observed_at=d.get("observed_at"),
+                                 note=d.get("note", ""))
     if event.name in ("replied", "rejected") and workflow.review_state(case, Grade.of(case)) == "due":
         workflow.remind_review(case, event.actor)
 

@@ -41,7 +41,8 @@ def case_context(case, step=None, form=None) -> dict:
     context = dict(case=case, grade=row, latest=Snapshot.latest(case), thresholds=workflow.thresholds(),
                    review_state=workflow.review_state(case, row), FLAGS=FLAGS, GRADE_LABELS=GRADE_LABELS,
                    GRADES=GRADES, STAGES=STAGES, rank=rank, read_only=read_only(case),
-                   steps=workflow.WORKFLOW.allowed_steps(case, user), form=form or {})
+                   steps=workflow.WORKFLOW.allowed_steps(case, user), form=form or {},
+                   calendar_period=workflow.calendar_period(case))
     if step:
         declared = workflow.WORKFLOW.step(step)
         context.update(step=declared, values=declared.shown(case, form),

@@ -21,11 +21,11 @@ from plugins.grading.models import (
     SOURCES, STAGES, Assessment, Grade, GradeChange, Review, Snapshot, review_due_query,
 )
 from plugins.grading.rules import (
-    DEFAULT_THRESHOLDS, FLAGS, GENERAL, GRADE_LABELS, GRADES, MAJOR, Thresholds, classify, rank,
+    DEFAULT_THRESHOLDS, FLAGS, GENERAL, GRADE_LABELS, GRADES, MAJOR, SENSITIVE_PERIOD, Thresholds, classify, rank,
 )
 from portal.plugin_api import (audit, access, emit_case_event, users_with_roles, ENDED_STATES, STATES, WorkflowError,
                               read_only, database, now, Problems, get_settings,
-                              set_setting, Field, Step, Workflow, bump, lock, notify, quiet)
+                              set_setting, Field, Step, Workflow, bump, lock, notify, quiet, sensitive_period)
 
 
 class GradingError(WorkflowError):
@@ -281,10 +281,31 @@ def _change(case, row: Grade, new: str, source: str, reason: str, actor, fresh: 
     emit(case, "grade_changed", actor, old=old, new=new, source=source, upgrade=upgrade)
 
 
+def calendar_period(case, observed_at=None) -> str | None:
+    """The sensitive period of the calendar (hook portal_sensitive_period) in which the case was
+    posted, or else its latest heat was recorded; None when neither lies in one."""
+    if observed_at is None:
+        latest = Snapshot.latest(case)
+        observed_at = latest.observed_at if latest else None
+    for moment in (case.posted_at, observed_at):
+        if moment is not None and (name := sensitive_period(moment)):
+            return name
+    return None
+
+
+def flags_of(case, row, observed_at=None) -> frozenset:
+    """The flags the rule applies: those marked on the case, and 特殊时期 when the calendar says so."""
+    flags = row.flag_set if row else frozenset()
+    if SENSITIVE_PERIOD not in flags and calendar_period(case, observed_at):
+        flags |= {SENSITIVE_PERIOD}
+    return flags
+
+
 def _apply_rule(case, row: Grade, fresh: bool, actor):
     latest = Snapshot.latest(case)
     metrics = (latest.clicks, latest.comments, latest.reposts) if latest else (0, 0, 0)
-    verdict = classify(*metrics, flags=row.flag_set, thresholds=thresholds())
+    flags = flags_of(case, row, latest.observed_at if latest else None)
+    verdict = classify(*metrics, flags=flags, thresholds=thresholds())
     before = row.rule_grade
     _write(row, rule_grade=verdict.grade, rule_reasons="；".join(verdict.reasons))
     if row.source == "manual" and not fresh:
@@ -307,7 +328,8 @@ def record_snapshot(case, actor, *, clicks, comments, reposts, heat_index,
     with database.atomic():
         row, fresh = _lock(case)
         snapshot = Snapshot.create(case=case.id, observed_at=observed_at, heat_index=heat, note=note,
-                                   rule_grade=classify(**numbers, flags=row.flag_set, thresholds=thresholds()).grade,
+                                   rule_grade=classify(**numbers, flags=flags_of(case, row, observed_at),
+                                                      thresholds=thresholds()).grade,
                                    recorded_by=actor, **numbers)
         audit.record("grading.snapshot", f"记录热度：点击率{numbers['clicks']}人次、跟帖评论{numbers['comments']}篇、"
                      f"主流网站转发{numbers['reposts']}家、热点指数{heat:g}", actor=actor, obj=case, **numbers)

@@ -289,7 +289,21 @@ def parameters(app, world) -> dict[str, list]:
             "number": [1],
             "name": [p.name for p in app.extensions["portal_plugins"]],
             "job_id": [j.id for j in Job.select(Job.id)],
+            **_monitoring_parameters(),
         }
+
+
+def _monitoring_parameters() -> dict[str, list]:
+    from plugins.monitoring.models import Batch, Candidate, Period, Position, Shift, Statement, Topic, Training
+
+    return {"topic_id": [t.id for t in Topic.select(Topic.id).order_by(Topic.id)][:2],
+            "period_id": [p.id for p in Period.select(Period.id).order_by(Period.id)][:2],
+            "shift_id": [s.id for s in Shift.select(Shift.id).order_by(Shift.id)][:2],
+            "batch_id": [b.id for b in Batch.select(Batch.id).order_by(Batch.id)][:2],
+            "candidate_id": [c.id for c in Candidate.select(Candidate.id).order_by(Candidate.id)][:2],
+            "position_id": [p.id for p in Position.select(Position.id).order_by(Position.id)][:2],
+            "training_id": [t.id for t in Training.select(Training.id).order_by(Training.id)][:2],
+            "statement_id": [s.id for s in Statement.select(Statement.id).order_by(Statement.id)][:2]}
 
 
 def _meeting_parameters() -> dict[str, list]:

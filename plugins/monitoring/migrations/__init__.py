@@ -1,0 +1,1 @@
+"""The monitoring plugin's migrations, applied in order by ``portal migrate``."""

@@ -1,0 +1,120 @@
+"""Approved statements (统一口径, 预案 二: 统一对外信息发布口径; 细则 第八条: 第一时间准确发布权威信息):
+drafted by a department, approved by a leader, versioned, each version holding from a date until
+withdrawn or superseded. A case that hits a statement's topic shows the statement in force, and
+whether its reply used it: a reply **uses** a version when at least 80% of the version's
+character 3-grams occur in the reply (``USED``; the same 3-grams as the import's duplicate check);
+otherwise the case page warns that the reply departs from the statement."""
+from portal.plugin_api import Department, Field, InputError, WORKING_KINDS, audit, database, now, read
+
+from plugins.monitoring import dedupe
+from plugins.monitoring.models import Hit, Statement, StatementVersion, Topic
+
+USED = 0.8
+
+
+def topics(_record=None):
+    return [("", "（不限主题）"), *((t.id, t.name) for t in Topic.select().where(Topic.active).order_by(Topic.name))]
+
+
+def departments(_record=None):
+    return [(d.id, d.name) for d in Department.select().where(Department.kind.in_(WORKING_KINDS) & Department.active)
+            .order_by(Department.sort_order, Department.id)]
+
+
+TEXT = Field("text", "口径内容", "textarea", 3000, required=True, rows=5)
+NEW_FIELDS = (
+    Field("title", "口径名称", "text", 60, required=True, placeholder="如：关于冬季供暖用煤价格的答复口径"),
+    Field("topic", "监测主题", "choice", choices=topics, default=""),
+    Field("department", "起草部门", "choice", required=True, choices=departments),
+    TEXT,
+)
+APPROVE = Field("valid_from", "生效日期", "date", required=True, default=lambda r: now().date())
+
+
+def draft(actor, form) -> Statement:
+    v = read(NEW_FIELDS, form)
+    with database.atomic():
+        statement = Statement.create(title=v["title"], topic=v["topic"] or None, department=v["department"],
+                                     created_by=actor.id)
+        StatementVersion.create(statement=statement.id, number=1, text=v["text"], drafted_by=actor.id)
+        audit.record("monitoring.statement_drafted", f"起草统一口径：{statement.title}（第1版）", actor=actor, obj=statement)
+    return statement
+
+
+def pending(statement):
+    return (StatementVersion.select().where((StatementVersion.statement == statement.id)
+                                            & StatementVersion.approved_at.is_null()
+                                            & StatementVersion.withdrawn_at.is_null()).first())
+
+
+def revise(statement, actor, form) -> StatementVersion:
+    text = read((TEXT,), form)["text"]
+    if pending(statement):
+        raise InputError("已有待审定的新版本，请先审定或废止。")
+    with database.atomic():
+        last = StatementVersion.select().where(StatementVersion.statement == statement.id).order_by(
+            StatementVersion.number.desc()).first()
+        version = StatementVersion.create(statement=statement.id, number=last.number + 1, text=text, drafted_by=actor.id)
+        audit.record("monitoring.statement_drafted", f"起草统一口径：{statement.title}（第{version.number}版）",
+                     actor=actor, obj=statement)
+    return version
+
+
+def approve(statement, actor, form) -> StatementVersion:
+    version = pending(statement)
+    if version is None:
+        raise InputError("没有待审定的版本。")
+    valid_from = read((APPROVE,), form)["valid_from"]
+    with database.atomic():
+        at = now()
+        StatementVersion.update(withdrawn_at=at).where(
+            (StatementVersion.statement == statement.id) & StatementVersion.approved_at.is_null(False)
+            & StatementVersion.withdrawn_at.is_null()).execute()  # the version it replaces
+        StatementVersion.update(approved_by=actor.id, approved_at=at, valid_from=valid_from).where(
+            StatementVersion.id == version.id).execute()
+        audit.record("monitoring.statement_approved", f"审定统一口径：{statement.title}（第{version.number}版，"
+                     f"{valid_from:%Y-%m-%d}起）", actor=actor, obj=statement)
+    return StatementVersion.get_by_id(version.id)
+
+
+def withdraw(statement, actor) -> int:
+    with database.atomic():
+        done = StatementVersion.update(withdrawn_at=now()).where(
+            (StatementVersion.statement == statement.id) & StatementVersion.withdrawn_at.is_null()).execute()
+        if not done:
+            raise InputError("该口径没有可废止的版本。")
+        audit.record("monitoring.statement_withdrawn", f"废止统一口径：{statement.title}", actor=actor, obj=statement)
+    return done
+
+
+def in_force(statement, today=None):
+    """The approved version holding today, or None."""
+    today = today or now().date()
+    return (StatementVersion.select().where((StatementVersion.statement == statement.id)
+                                            & StatementVersion.approved_at.is_null(False)
+                                            & StatementVersion.withdrawn_at.is_null()
+                                            & (StatementVersion.valid_from <= today))
+            .order_by(StatementVersion.number.desc()).first())
+
+
+def used(text: str, version) -> bool:
+    mine = dedupe.grams(version.text)
+    return bool(mine) and len(mine & dedupe.grams(text)) / len(mine) >= USED
+
+
+def for_case(case, today=None) -> list[dict]:
+    """The statements on the topics the case hit: {statement, version in force, used_version, departs}."""
+    topic_ids = [h.topic_id for h in Hit.select(Hit.topic).where(Hit.case == case.id)]
+    if not topic_ids:
+        return []
+    found = []
+    for statement in Statement.select().where(Statement.topic.in_(topic_ids)).order_by(Statement.id):
+        current = in_force(statement, today)
+        approved = list(StatementVersion.select().where((StatementVersion.statement == statement.id)
+                                                        & StatementVersion.approved_at.is_null(False))
+                        .order_by(StatementVersion.number.desc()))
+        used_version = next((v for v in approved if case.reply_text and used(case.reply_text, v)), None)
+        if current or used_version:
+            found.append({"statement": statement, "current": current, "used": used_version,
+                          "departs": bool(case.reply_text) and current is not None and used_version is None})
+    return found

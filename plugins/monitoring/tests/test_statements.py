@@ -1,0 +1,37 @@
+"""Approved statements (统一口径): drafted, approved by a leader, versioned; a case on the topic
+shows the statement in force and whether its reply used it."""
+from datetime import timedelta
+
+from portal.plugin_api import Case, database, now
+
+from plugins.monitoring import statements
+from plugins.monitoring.models import Statement, StatementVersion
+
+
+def test_versions_are_approved_by_a_leader_and_replace_each_other(app, login, db):
+    row = Statement.get(Statement.title == "关于冬季供暖用煤价格的答复口径")
+    assert statements.in_force(row).number == 1 and statements.pending(row).number == 2
+    assert login("office").post(f"/monitoring/statements/{row.id}/approve", data={}).status_code == 403
+    tomorrow = now().date() + timedelta(days=1)
+    r = login("leader").post(f"/monitoring/statements/{row.id}/approve", data={"valid_from": tomorrow.isoformat()})
+    assert r.status_code == 302
+    v1, v2 = StatementVersion.select().where(StatementVersion.statement == row.id).order_by(StatementVersion.number)
+    assert v1.withdrawn_at is not None and v2.valid_from == tomorrow
+    assert statements.in_force(row) is None and statements.in_force(row, tomorrow).number == 2
+    page = login("staff").get(f"/monitoring/statements/{row.id}").get_data(as_text=True)
+    assert "第1版 · 已废止" in page and "第2版 · 已审定" in page
+
+
+def test_a_reply_that_departs_from_the_statement_is_flagged(app, login, db, make_case):
+    office = login("office")
+    r = office.post("/monitoring/statements", data={"title": "电价口径", "topic": "", "department": "",
+                                                    "text": ""})
+    assert r.status_code == 400 and "请填写口径内容" in r.get_data(as_text=True)
+    case = make_case("反映冬季供暖用煤价格过高", state="replied", host="煤炭科")
+    page = office.get(f"/monitoring/cases/{case.id}/statements").get_data(as_text=True)
+    assert "回复与统一口径（第1版）不一致" in page
+    with database.atomic():
+        text = statements.in_force(Statement.get(Statement.title == "关于冬季供暖用煤价格的答复口径")).text
+        Case.update(reply_text="网友您好：" + text + "感谢您的关注。").where(Case.id == case.id).execute()
+    page = office.get(f"/monitoring/cases/{case.id}/statements").get_data(as_text=True)
+    assert "回复采用了第1版口径" in page and "不一致" not in page
