@@ -128,6 +128,23 @@ def portal_case_filters(user):
 
 
 @hookspec
+def portal_statistics(start, end, department_id, user):
+    """Return ``Statistic(title, rows, order, unit, note, chart)`` tables for the statistics page
+    (``/statistics/``) of the period ``start``–``end`` (dates, both included), for the cases
+    ``department_id`` hosts or, when None, the whole bureau. ``rows`` are ``(label, number,
+    url)``; a url lists what the number counts, and that list must apply the visibility rule
+    itself (``visible``). Count every case (counts are allowed); never name one."""
+
+
+@hookspec
+def portal_ledger_columns(user):
+    """Return ``LedgerColumn(title, values, order, width)`` for the case ledger (台账) ``user``
+    exports: ``values(case_ids)`` answers ``{case_id: value}`` for a chunk of the cases (ids the
+    user may see) in one query; a value is text, a number, a date or a datetime (written as an
+    Excel date)."""
+
+
+@hookspec
 def portal_case_event(case, event):
     """React to something that happened to a case, inside its transaction.
 

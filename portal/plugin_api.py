@@ -36,7 +36,9 @@ from portal.identity import identity, prefix_problem
 from portal.inputs import (InputError, PortalForm, Problems, bounded_day, bounded_id, clean_text, flash_problems,
                            optional, parse_datetime, required, safe_next, whole_number)
 from portal.org.models import WORKING_KINDS, Department, User
-from portal.plugins import CaseAction, CaseFilterOption, DocumentKind, NavItem, Panel, Section, Widget
+from portal.plugins import (CaseAction, CaseFilterOption, DocumentKind, LedgerColumn, NavItem, Panel, Section, Statistic,
+                            Widget)
+from portal.statistics import definitions as case_statistics
 from portal.settings import SettingField, get_setting, get_settings, set_setting
 from portal.uploads import read_upload
 
@@ -46,7 +48,7 @@ globals().update({name: getattr(_process, name) for name in _process.__all__})
 __all__ = [
     # hooks and what they return
     "hookimpl", "NavItem", "Widget", "Section", "Panel", "CaseAction", "CaseFilterOption", "DocumentKind",
-    "PluginError",
+    "Statistic", "LedgerColumn", "PluginError",
     # who may do what
     "Permission", "requires", "public", "current_user", "User", "Department", "WORKING_KINDS", "users_with_roles",
     # the database
@@ -62,6 +64,8 @@ __all__ = [
     # cases and the one visibility rule
     "Case", "Notification", "OPEN_STATES", "UNARCHIVED_STATES", "ENDED_STATES", "access", "can_see", "visible",
     "case_or_404", "read_only", "emit_case_event", "STATES", "case_queries", "bulletin",
+    # the statistics' definitions (in_period, on_time, late … portal/statistics/definitions.py)
+    "case_statistics",
     # background jobs (docs/plugins.md, "Background jobs") and documents (docs/documents.md)
     "jobs", "documents", "Gongwen", "Attachment", "chinese_date", "document_number", "secrecy_mark", "SECRECY", "URGENCY",
     # the process kit: everything portal.process exports (Step, Workflow, notify, …)

@@ -14,6 +14,7 @@ ENTRY_POINT_GROUP = "portal.plugins"
 CORE_HOOK_MODULES = [
     "portal.home", "portal.auth.views", "portal.org.views", "portal.org.group_admin", "portal.admin", "portal.identity",
     "portal.cases.views", "portal.cases.pages", "portal.documents.views", "portal.jobs.views",
+    "portal.statistics.views",
     "portal.audit", "portal.cases.search", "portal.cases.attachments",  # their schema set-up
 ]
 
@@ -63,6 +64,27 @@ class CaseFilterOption:
     choices: list
     apply: object  # (query, value) -> query
     order: int = 100
+
+
+@dataclass(frozen=True)
+class Statistic:
+    """A table of figures on the statistics page (``portal_statistics``), charted beside it."""
+    title: str
+    rows: list  # (label, number, url or None): the url lists the cases (or records) behind the number
+    order: int = 100
+    unit: str = "件"
+    note: str = ""  # how the figure is counted, shown under the table
+    chart: str = "bar"  # "bar", "hbar" (horizontal: long labels), "pie" or "" (the table alone)
+
+
+@dataclass(frozen=True)
+class LedgerColumn:
+    """A column of the case ledger (台账, ``portal_ledger_columns``), placed by ``order`` among the
+    core's (编号 10, 来源 20, 发帖时间 30, 标题 40, 类别 50, 主办部门 60 … 归档时间 140)."""
+    title: str
+    values: object  # (case_ids) -> {case_id: str, number, date or datetime}; one query per call
+    order: int = 100
+    width: int = 12  # in characters
 
 
 @dataclass(frozen=True)

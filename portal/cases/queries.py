@@ -23,6 +23,8 @@ SORTS = {
     "posted": (Case.posted_at.desc(), Case.id.desc()),
 }
 DUE_FILTERS = {"due_soon": "即将到期", "overdue": "已超期", "ok": "时限内"}
+# the statistics' figures a list can be narrowed to (portal.statistics.definitions.outcome_condition)
+OUTCOMES = {"on_time": "按期", "late": "超期", "decided": "已到期", "extended": "延期", "explained": "情况说明"}
 
 
 @dataclass
@@ -38,6 +40,8 @@ class CaseFilter:
     sort: str = ""  # "": by due date, or newest first when searching
     page: int = 1
     supervised: bool = False
+    host: int | None = None  # the host department only (the statistics' drill-down)
+    outcome: str = ""  # one of OUTCOMES (portal.statistics.definitions.outcome_condition)
     extra: dict = field(default_factory=dict)  # plugin filters chosen: {name: value}
     options: tuple = ()  # the plugins' CaseFilterOption objects
 
@@ -60,6 +64,7 @@ class CaseFilter:
             date_from=day("from"), date_to=day("to"), q=clean_text(args.get("q", "")).strip()[:100],
             sort=args.get("sort") if args.get("sort") in SORTS else "",
             page=page_number(args.get("page")), supervised=args.get("supervised") == "1",
+            host=bounded_id(args.get("host")), outcome=pick("outcome", OUTCOMES),
             extra={o.name: args[o.name] for o in options if args.get(o.name) in {str(v) for v, _ in o.choices}},
             options=tuple(options),
         )
@@ -98,6 +103,12 @@ def search(f: CaseFilter, user, at: datetime | None = None, columns=None):
         query = query.where(Case.state == f.state)
     if f.department:
         query = query.where(of_department(f.department))
+    if f.host:
+        query = query.where(Case.host_department == f.host)
+    if f.outcome:
+        from portal.statistics.definitions import outcome_condition
+
+        query = query.where(outcome_condition(f.outcome, at))
     if f.category:
         query = query.where(Case.category == f.category)
     if f.source:

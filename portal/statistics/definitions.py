@@ -71,11 +71,9 @@ def explained():
     return Case.id.in_(Explanation.select(Explanation.case))
 
 
-OUTCOMES = {"on_time": "按期", "late": "超期", "decided": "已到期", "extended": "延期", "explained": "情况说明"}
-
-
 def outcome_condition(name: str, at: datetime | None = None):
-    """The condition behind a drill-down link (the case list's ``outcome`` filter)."""
+    """The condition behind a drill-down link: the case list's ``outcome`` filter
+    (``portal.cases.queries.OUTCOMES``)."""
     at = at or now()
     return {"on_time": on_time, "late": lambda: late(at), "decided": lambda: decided(at),
             "extended": extended, "explained": explained}[name]()
@@ -184,11 +182,11 @@ def bureau(start: date, end: date, *, department_id: int | None = None, at: date
 
 def ranking(start: date, end: date, at: datetime | None = None) -> list[Figures]:
     """The assessment ranking: every department side by side, the best first (on-time rate, then
-    fewer 通报, fewer overdue, faster median)."""
+    fewer 通报, fewer overdue, faster median); the cases not yet assigned last."""
     rows = figures(start, end, at=at, group=True)
 
     def key(f: Figures):
-        return (-(f.on_time_rate if f.on_time_rate is not None else -1), f.bulletins, f.late,
+        return (f.department_id is None, -(f.on_time_rate if f.on_time_rate is not None else -1), f.bulletins, f.late,
                 f.median_hours if f.median_hours is not None else float("inf"), f.department)
     return sorted(rows, key=key)
 

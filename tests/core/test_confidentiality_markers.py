@@ -14,6 +14,7 @@ A route added later joins by itself. One whose parameters this test cannot fill 
 ``test_every_route_is_driven`` until ``parameters()`` gives it values or EXEMPT lists it
 with a reason.
 """
+import base64
 import io
 import re
 from datetime import timedelta
@@ -276,7 +277,8 @@ def urls(app, world) -> tuple[list[tuple[str, str, str]], list[str]]:
     period = f"from={start.isoformat()}&to={end.isoformat()}"
     requests += [("GET", url, url.partition("?")[0]) for url in (
         f"/cases/?q={WORD}", "/cases/?q=YQ", f"/cases/?{period}", "/cases/?state=replied", "/admin/audit?page=2",
-        f"/cases/bulletin?{period}", f"/circulars/new/bulletin?{period}")]
+        f"/cases/bulletin?{period}", f"/circulars/new/bulletin?{period}", f"/statistics/?{period}",
+        f"/cases/?{period}&outcome=late", f"/cases/?{period}&outcome=decided")]
     return requests, unfilled
 
 
@@ -284,8 +286,16 @@ def text_of(response) -> str:
     body = response.get_data()
     if response.mimetype == "application/pdf":
         body_text = "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(body)).pages)
+    elif response.mimetype.endswith("spreadsheetml.sheet"):  # the ledger: every cell of every sheet
+        from openpyxl import load_workbook
+
+        book = load_workbook(io.BytesIO(body), read_only=True)
+        body_text = "\n".join(str(v) for sheet in book for row in sheet.iter_rows(values_only=True)
+                              for v in row if v is not None)
     else:
         body_text = body.decode("utf-8", "replace")
+        for chart in re.findall(r"data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)", body_text):  # the statistics' charts
+            body_text += "\n" + base64.b64decode(chart).decode("utf-8", "replace")
     return body_text + "\n" + "\n".join(f"{k}: {v}" for k, v in response.headers.items())
 
 

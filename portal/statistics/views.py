@@ -1,0 +1,131 @@
+"""The statistics page: a period's figures for the bureau or a department, the assessment
+ranking, charts with their numbers, and the plugins' figures (``portal_statistics``)."""
+from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask_login import current_user
+
+from portal import jobs
+from portal.auth.permissions import Permission, requires
+from portal.cases import queries
+from portal.db import now
+from portal.hookspecs import hookimpl
+from portal.inputs import bounded_day, bounded_id
+from portal.org.models import Department
+from portal.plugins import NavItem, collect
+from portal.statistics import charts, definitions as d, ledger, tables
+
+bp = Blueprint("statistics", __name__, url_prefix="/statistics", template_folder="templates")
+
+PERMISSIONS = [
+    Permission("statistics.view", "查看统计（本科室）", ("dept_head",), scope="department",
+               everywhere=("leader", "office")),
+    Permission("statistics.view_all", "查看全局统计与考核排名", ("leader", "office")),
+]
+
+
+@hookimpl
+def portal_blueprints():
+    return bp
+
+
+@hookimpl
+def portal_permissions():
+    return PERMISSIONS
+
+
+@hookimpl
+def portal_nav_items(user):
+    if user.can("statistics.view"):
+        return NavItem("统计", "/statistics/", order=50)
+    return None
+
+
+def chosen_period(user) -> tables.Period:
+    """The period and department asked for; a department head sees their own department only."""
+    today = now().date()
+    start = bounded_day(request.args.get("from"), today.replace(day=1))
+    end = bounded_day(request.args.get("to"), today)
+    if end < start:
+        start, end = end, start
+    department_id = bounded_id(request.args.get("department"))
+    if not user.can("statistics.view_all"):
+        department_id = department_id or user.department_id
+        if not department_id:
+            abort(403)
+    if department_id and not user.can("statistics.view", department=department_id):
+        abort(403)
+    if department_id and Department.get_or_none(Department.id == department_id) is None:
+        abort(404)
+    return tables.Period(start, end, department_id)
+
+
+def chart_of(statistic) -> str | None:
+    rows = [(label, number) for label, number, _ in statistic.rows]
+    if not statistic.chart or not rows:
+        return None
+    svg = charts.pie(rows) if statistic.chart == "pie" else charts.bar(rows, horizontal=statistic.chart == "hbar")
+    return charts.data_uri(svg)
+
+
+@bp.route("/")
+@requires("statistics.view")
+def index():
+    user = current_user._get_current_object()
+    period = chosen_period(user)
+    at = now()
+    bulletin_url = (url_for("casepages.bulletin", **{"from": period.start.isoformat(), "to": period.end.isoformat()})
+                    if user.can("case.bulletin") else None)
+    summary = d.bureau(period.start, period.end, department_id=period.department_id, at=at)
+    ranking = []
+    if user.can("statistics.view_all") and not period.department_id:
+        ranking = [(row, tables.links(period, row.department_id, bulletin_url) if row.department_id else {})
+                   for row in d.ranking(period.start, period.end, at=at)]
+    pm = current_app.extensions["portal_pm"]
+    found = tables.breakdowns(period) + collect(pm.hook.portal_statistics, start=period.start, end=period.end,
+                                                department_id=period.department_id, user=user)
+    statistics = [(s, chart_of(s)) for s in sorted(found, key=lambda s: s.order)]
+    ranking_chart = None
+    if ranking:
+        rows = [(row.department, round(row.on_time_rate * 100, 1)) for row, _ in ranking
+                if row.department_id and row.on_time_rate is not None]
+        ranking_chart = charts.data_uri(charts.bar(rows, horizontal=True)) if rows else None
+    departments = (list(Department.listed()) if user.can("statistics.view_all")
+                   else [Department.get_by_id(period.department_id)])
+    return render_template(
+        "statistics/index.html", period=period, summary=summary, ranking=ranking, ranking_chart=ranking_chart,
+        links=tables.links(period, period.department_id, bulletin_url), statistics=statistics,
+        definitions=d.DEFINITIONS, departments=departments, hours=tables.hours, rate=tables.rate, at=at)
+
+
+# The ledger (台账): any case list as Excel, made in the background ---------------------------
+
+LEDGER_ARGS = ("state", "department", "category", "source", "due", "from", "to", "q", "sort", "supervised", "host",
+               "outcome")
+
+
+def _filter(user, args) -> queries.CaseFilter:
+    options = collect(current_app.extensions["portal_pm"].hook.portal_case_filters, user=user)
+    return queries.CaseFilter.from_args(args, options)
+
+
+@jobs.kind("statistics.ledger", can_access=lambda user, params: user.can("case.view"), label="导出台账")
+def ledger_job(ctx, args):
+    user = ctx.owner
+    ctx.progress(2, "正在查找事项……")
+
+    def progress(done, total):
+        ctx.progress(2 + 95 * done // max(total, 1), f"已写入 {done} / {total} 件")
+
+    data, _ = ledger.export_bytes(_filter(user, args), user, progress)
+    return jobs.Result(ledger.filename(now()), data, ledger.XLSX)
+
+
+@bp.route("/ledger", methods=["POST"])
+@requires("case.view")
+def export_ledger():
+    """The case list's filters (the form's hidden fields) as a ledger job; its page shows the progress."""
+    user = current_user._get_current_object()
+    options = collect(current_app.extensions["portal_pm"].hook.portal_case_filters, user=user)
+    names = LEDGER_ARGS + tuple(o.name for o in options)
+    args = {name: request.form[name][:200] for name in names if request.form.get(name)}
+    job = jobs.enqueue("statistics.ledger", owner=user, title="导出舆情事项台账（Excel）", reuse=True, args=args)
+    return jobs.response(job, download=True)
