@@ -145,6 +145,13 @@ def portal_ledger_columns(user):
 
 
 @hookspec
+def portal_report_sections(start, end):
+    """Return ``ReportSection(title, lines, order)`` for the 舆情月报 (and half-year or annual
+    summary) of ``start``–``end``, a document every unit receives: name only 普通 cases (count
+    the others, never name them) and say what the plugin's records show for the period."""
+
+
+@hookspec
 def portal_case_event(case, event):
     """React to something that happened to a case, inside its transaction.
 

@@ -78,6 +78,14 @@ class Statistic:
 
 
 @dataclass(frozen=True)
+class ReportSection:
+    """A section of the 舆情月报 (``portal_report_sections``): a heading and its paragraphs."""
+    title: str
+    lines: list  # plain text, one paragraph each
+    order: int = 100
+
+
+@dataclass(frozen=True)
 class LedgerColumn:
     """A column of the case ledger (台账, ``portal_ledger_columns``), placed by ``order`` among the
     core's (编号 10, 来源 20, 发帖时间 30, 标题 40, 类别 50, 主办部门 60 … 归档时间 140)."""
@@ -99,6 +107,8 @@ class DocumentKind:
     text: object = None     # (object_id) -> plain text: makes the kind attachable to a circular
     choices: object = None  # (user) -> [(object_id, title)]: what a user may pick to attach
     order: int = 100
+    draft_kind: str = ""  # the kind of circular a draft made from it is ("report": 报告); notice when empty
+    figures: object = None  # (object_id) -> Markup: tables and charts printed as the attachment of such a draft
 
 
 @dataclass(frozen=True)

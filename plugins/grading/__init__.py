@@ -111,6 +111,13 @@ def portal_statistics(start, end, department_id, user):
 
 
 @hookimpl
+def portal_report_sections(start, end):
+    from plugins.grading.statistics import report_sections
+
+    return report_sections(start, end)
+
+
+@hookimpl
 def portal_ledger_columns(user):
     def grades(case_ids):
         found = Grade.for_cases(case_ids)

@@ -42,3 +42,23 @@ def statistics(start, end, department_id) -> list[Statistic]:
                                ("研判次数", assessments, None)], order=55, chart="",
                   note="提级：分级调高过的事项（含规则判定与人工定级）。"),
     ]
+
+
+def report_sections(start, end) -> list:
+    """The 舆情月报's section on the major cases of the period: grade and outcome of each 普通 one;
+    内部/涉密 ones only counted (the report goes to every unit)."""
+    from portal.plugin_api import ReportSection, STATES
+
+    major = list(Case.select(Case.id, Case.number, Case.title, Case.confidentiality, Case.state, Grade.grade,
+                             Grade.eliminated_at)
+                 .join(Grade, on=(Grade.case == Case.id))
+                 .where(case_statistics.in_period(start, end) & Grade.grade.in_(("major", "critical")))
+                 .order_by(Case.posted_at).objects())
+    named = [c for c in major if c.confidentiality == "normal"]
+    lines = [f"本期重大及以上舆情{len(major)}件。" if major else "本期无重大及以上舆情。"]
+    for i, c in enumerate(named, start=1):
+        settled = "，已平稳" if c.eliminated_at else ""
+        lines.append(f"{i}. {c.number}“{c.title}”：{GRADE_LABELS[c.grade]}，{STATES.get(c.state, c.state)}{settled}。")
+    if len(major) > len(named):
+        lines.append(f"另有内部事项{len(major) - len(named)}件，不在本报告中列出。")
+    return [ReportSection("重大舆情", lines, order=50)]

@@ -11,7 +11,7 @@ from portal.hookspecs import hookimpl
 from portal.inputs import bounded_day, bounded_id
 from portal.org.models import Department
 from portal.plugins import NavItem, collect
-from portal.statistics import charts, definitions as d, ledger, tables
+from portal.statistics import charts, definitions as d, ledger, report, tables
 
 bp = Blueprint("statistics", __name__, url_prefix="/statistics", template_folder="templates")
 
@@ -30,6 +30,11 @@ def portal_blueprints():
 @hookimpl
 def portal_permissions():
     return PERMISSIONS
+
+
+@hookimpl
+def portal_documents():
+    return report.kind()
 
 
 @hookimpl

@@ -163,6 +163,8 @@ def world(app, db):
     day = posted_at.date()
     with app.app_context():
         circulars = _issue_bulletins(office_client, day, now().date())
+        report = f"statistics.report:{day.year * 100 + day.month}"  # the 舆情月报 of the cases' month, to every unit
+        assert office_client.post("/circulars/new/from-document", data={"document": report}).status_code == 302
     with app.app_context():
         hidden = [u for u in User.select().order_by(User.id)
                   if not access.can_see(u, internal) or not access.can_see(u, secret)]
@@ -221,7 +223,8 @@ def parameters(app, world) -> dict[str, list]:
             "group_id": [g.id for g in WorkingGroup.select(WorkingGroup.id)][:2],
             "member_id": [m.id for m in WorkingGroupMember.select(WorkingGroupMember.id)][:2],
             "kind_name": list(documents.document_kinds()),
-            "object_id": sorted(set(cases + circular_ids + [m.id for m in Meeting.select(Meeting.id)])),
+            "object_id": sorted(set(cases + circular_ids + [m.id for m in Meeting.select(Meeting.id)]
+                                    + [now().year * 100 + now().month, now().year * 100 + 99])),  # 舆情月报, 年度总结
             **_meeting_parameters(),
             "year": [now().year],
             "template_id": [t.id for t in TemplateItem.select(TemplateItem.id)][:2],
