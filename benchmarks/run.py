@@ -108,6 +108,8 @@ def targets(env):
         ("department page", f"/departments/{dept}"),
         ("search: 4-character Chinese substring", "/cases/?q=" + urllib.parse.quote("光伏并网")),
         ("search: 2-character Chinese substring", "/cases/?q=" + urllib.parse.quote("停电")),
+        ("statistics: the bureau's last year, ranking and charts", "/statistics/?from=2025-01-01&to=2025-12-31"),
+        ("statistics: one department, last year", f"/statistics/?from=2025-01-01&to=2025-12-31&department={dept}"),
     ]
 
 
@@ -141,6 +143,14 @@ def pdf_figures(env):
     return {"rows": json.loads(target.read_text())} if target.exists() else None
 
 
+def ledger_figures(env):
+    """The whole case list as the Excel ledger (benchmarks/ledger_bench.py): time and peak memory."""
+    target = WORK / "ledger.json"
+    subprocess.run([str(VENV_BIN / "python"), str(ROOT / "benchmarks" / "ledger_bench.py"), "--json", str(target)],
+                   env=env, cwd=ROOT, capture_output=True, text=True)  # exits 1 when a target is missed
+    return json.loads(target.read_text()) if target.exists() else None
+
+
 def durability_figures(env):
     """synchronous=FULL against NORMAL, per write (benchmarks/durability.py)."""
     target = WORK / "durability.json"
@@ -165,6 +175,11 @@ def markdown(results):
         d = results["durability"]
         lines.append(f"- One write (a transaction appending an audit event), SQLite WAL: synchronous=FULL {d['full_ms']} ms, "
                      f"NORMAL {d['normal_ms']} ms, FULL/NORMAL = {d['ratio_full_to_normal']}")
+    if results.get("ledger"):
+        x = results["ledger"]
+        lines.append(f"- Case ledger (Excel, constant memory): {x['rows']:,} rows in {x['export_s']} s "
+                     f"({x['ratio_to_read']}× reading the same rows; CPU {x['export_cpu_s']} s), peak memory "
+                     f"{x['peak_above_floor_mb']} MB above the {x['floor_rss_mb']} MB floor; targets < 60 s, < 200 MB")
     if results.get("pdf"):
         lines += ["", "| PDF (CPU s, median) | pages | Chinese fonts | Latin twin | ratio (target ≤ 1.5) | size KB |",
                   "|---|---:|---:|---:|---:|---:|"]
@@ -212,6 +227,7 @@ def main():
         "database": database, "workers": args.workers, "connections": args.connections,
         "duration_s": args.duration, "pages": pages, "worker_peak_rss_mb": rss,
         "startup": startup_seconds(env), "pdf": pdf_figures(env), "durability": durability_figures(env),
+        "ledger": ledger_figures(env),
     }
     (ROOT / "benchmarks" / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n")
     (ROOT / "benchmarks" / "results.md").write_text(markdown(results))
