@@ -145,6 +145,15 @@ def portal_ledger_columns(user):
 
 
 @hookspec
+def portal_search(q, user):
+    """Return ``SearchHit(kind, title, url, detail, order)`` for the search everywhere
+    (``/search?q=…``): at most ``SEARCH_LIMIT`` (20) of the plugin's records whose text holds the
+    substring ``q`` (Chinese or not, already trimmed, 1–100 characters), newest first, and only
+    those ``user`` may see — the plugin's own visibility rule, and never a record that names a case
+    ``user`` may not see."""
+
+
+@hookspec
 def portal_report_sections(start, end):
     """Return ``ReportSection(title, lines, order)`` for the 舆情月报 (and half-year or annual
     summary) of ``start``–``end``, a document every unit receives: name only 普通 cases (count

@@ -37,7 +37,7 @@ from portal.inputs import (InputError, PortalForm, Problems, bounded_day, bounde
                            optional, parse_datetime, required, safe_next, whole_number)
 from portal.org.models import WORKING_KINDS, Department, User
 from portal.plugins import (CaseAction, CaseFilterOption, DocumentKind, LedgerColumn, NavItem, Panel, ReportSection,
-                            Section, Statistic, Widget)
+                            SearchHit, Section, Statistic, Widget)
 from portal.statistics import definitions as case_statistics
 from portal.settings import SettingField, get_setting, get_settings, set_setting
 from portal.uploads import read_upload
@@ -48,7 +48,7 @@ globals().update({name: getattr(_process, name) for name in _process.__all__})
 __all__ = [
     # hooks and what they return
     "hookimpl", "NavItem", "Widget", "Section", "Panel", "CaseAction", "CaseFilterOption", "DocumentKind",
-    "Statistic", "LedgerColumn", "ReportSection", "PluginError",
+    "Statistic", "LedgerColumn", "ReportSection", "SearchHit", "PluginError",
     # who may do what
     "Permission", "requires", "public", "current_user", "User", "Department", "WORKING_KINDS", "users_with_roles",
     # the database

@@ -14,7 +14,7 @@ ENTRY_POINT_GROUP = "portal.plugins"
 CORE_HOOK_MODULES = [
     "portal.home", "portal.auth.views", "portal.org.views", "portal.org.group_admin", "portal.admin", "portal.identity",
     "portal.cases.views", "portal.cases.pages", "portal.documents.views", "portal.jobs.views",
-    "portal.statistics.views",
+    "portal.statistics.views", "portal.finder",
     "portal.audit", "portal.cases.search", "portal.cases.attachments",  # their schema set-up
 ]
 
@@ -75,6 +75,16 @@ class Statistic:
     unit: str = "件"
     note: str = ""  # how the figure is counted, shown under the table
     chart: str = "bar"  # "bar", "hbar" (horizontal: long labels), "pie" or "" (the table alone)
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One result of the search everywhere (``portal_search``), labelled with its kind."""
+    kind: str  # "舆情事项", "发文", "议定事项" …
+    title: str
+    url: str
+    detail: str = ""  # a short line under the title: number, state, date
+    order: int = 100  # of its kind among the kinds
 
 
 @dataclass(frozen=True)

@@ -78,6 +78,8 @@ route                                          anonymous admin leader office mon
 /documents/cases.dossier/{internal}.pdf        login     404   200    200    200     404  404   404
 /documents/no.such.kind/{normal}.pdf           login     404   404    404    404     404  404   404
 /jobs/{job}                                    login     404   200    404    404     404  404   404
+/search                                        login     200   200    200    200     200  200   200
+/search?q=停电                                 login     200   200    200    200     200  200   200
 /statistics/                                   login     403   200    200    403     200  403   403
 /statistics/?department={dept}                 login     403   200    200    403     200  403   403
 /statistics/?department={other}                login     403   200    200    403     403  403   403

@@ -280,7 +280,7 @@ def urls(app, world) -> tuple[list[tuple[str, str, str]], list[str]]:
     period = f"from={start.isoformat()}&to={end.isoformat()}"
     requests += [("GET", url, url.partition("?")[0]) for url in (
         f"/cases/?q={WORD}", "/cases/?q=YQ", f"/cases/?{period}", "/cases/?state=replied", "/admin/audit?page=2",
-        f"/cases/bulletin?{period}", f"/circulars/new/bulletin?{period}", f"/statistics/?{period}",
+        f"/cases/bulletin?{period}", f"/circulars/new/bulletin?{period}", f"/statistics/?{period}", f"/search?q={WORD}", "/search?q=Qz7",
         f"/cases/?{period}&outcome=late", f"/cases/?{period}&outcome=decided")]
     return requests, unfilled
 
