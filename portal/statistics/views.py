@@ -1,5 +1,7 @@
 """The statistics page: a period's figures for the bureau or a department, the assessment
 ranking, charts with their numbers, and the plugins' figures (``portal_statistics``)."""
+import io
+
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_login import current_user
 
@@ -7,11 +9,12 @@ from portal import jobs
 from portal.auth.permissions import Permission, requires
 from portal.cases import queries
 from portal.db import now
+from portal.downloads import send_download
 from portal.hookspecs import hookimpl
 from portal.inputs import bounded_day, bounded_id
 from portal.org.models import Department
 from portal.plugins import NavItem, collect
-from portal.statistics import charts, definitions as d, ledger, report, tables
+from portal.statistics import charts, definitions as d, ledger, report, tables, workbook
 
 bp = Blueprint("statistics", __name__, url_prefix="/statistics", template_folder="templates")
 
@@ -71,34 +74,50 @@ def chart_of(statistic) -> str | None:
     return charts.data_uri(svg)
 
 
+def page_figures(user, period):
+    """Everything the page shows, also what its workbook holds."""
+    at = now()
+    summary = d.bureau(period.start, period.end, department_id=period.department_id, at=at)
+    ranking = (d.ranking(period.start, period.end, at=at)
+               if user.can("statistics.view_all") and not period.department_id else [])
+    pm = current_app.extensions["portal_pm"]
+    found = tables.breakdowns(period) + collect(pm.hook.portal_statistics, start=period.start, end=period.end,
+                                                department_id=period.department_id, user=user)
+    return at, summary, ranking, sorted(found, key=lambda s: s.order)
+
+
 @bp.route("/")
 @requires("statistics.view")
 def index():
     user = current_user._get_current_object()
     period = chosen_period(user)
-    at = now()
+    at, summary, ranking, found = page_figures(user, period)
     bulletin_url = (url_for("casepages.bulletin", **{"from": period.start.isoformat(), "to": period.end.isoformat()})
                     if user.can("case.bulletin") else None)
-    summary = d.bureau(period.start, period.end, department_id=period.department_id, at=at)
-    ranking = []
-    if user.can("statistics.view_all") and not period.department_id:
-        ranking = [(row, tables.links(period, row.department_id, bulletin_url) if row.department_id else {})
-                   for row in d.ranking(period.start, period.end, at=at)]
-    pm = current_app.extensions["portal_pm"]
-    found = tables.breakdowns(period) + collect(pm.hook.portal_statistics, start=period.start, end=period.end,
-                                                department_id=period.department_id, user=user)
-    statistics = [(s, chart_of(s)) for s in sorted(found, key=lambda s: s.order)]
-    ranking_chart = None
-    if ranking:
-        rows = [(row.department, round(row.on_time_rate * 100, 1)) for row, _ in ranking
-                if row.department_id and row.on_time_rate is not None]
-        ranking_chart = charts.data_uri(charts.bar(rows, horizontal=True)) if rows else None
+    ranked = [(row, tables.links(period, row.department_id, bulletin_url) if row.department_id else {})
+              for row in ranking]
+    rows = [(row.department, round(row.on_time_rate * 100, 1)) for row in ranking
+            if row.department_id and row.on_time_rate is not None]
+    ranking_chart = charts.data_uri(charts.bar(rows, horizontal=True)) if rows else None
     departments = (list(Department.listed()) if user.can("statistics.view_all")
                    else [Department.get_by_id(period.department_id)])
     return render_template(
-        "statistics/index.html", period=period, summary=summary, ranking=ranking, ranking_chart=ranking_chart,
-        links=tables.links(period, period.department_id, bulletin_url), statistics=statistics,
-        definitions=d.DEFINITIONS, departments=departments, hours=tables.hours, rate=tables.rate, at=at)
+        "statistics/index.html", period=period, summary=summary, ranking=ranked, ranking_chart=ranking_chart,
+        links=tables.links(period, period.department_id, bulletin_url), statistics=[(s, chart_of(s)) for s in found],
+        definitions=d.DEFINITIONS, departments=departments, hours=tables.hours, rate=tables.rate, at=at,
+        workbook_args=request.args.to_dict())
+
+
+@bp.route("/figures.xlsx")
+@requires("statistics.view")
+def figures_workbook():
+    """The page's figures and tables as Excel (aggregates only: written in the request)."""
+    user = current_user._get_current_object()
+    period = chosen_period(user)
+    at, summary, ranking, found = page_figures(user, period)
+    data = workbook.write(period, summary, ranking, found)
+    name = f"舆情统计{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx"
+    return send_download(io.BytesIO(data), content_type=ledger.XLSX, filename=name)
 
 
 # The ledger (台账): any case list as Excel, made in the background ---------------------------

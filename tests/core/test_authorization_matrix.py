@@ -84,6 +84,8 @@ route                                          anonymous admin leader office mon
 /statistics/?department={dept}                 login     403   200    200    403     200  403   403
 /statistics/?department={other}                login     403   200    200    403     403  403   403
 /statistics/?department=999999                 login     403   404    404    403     403  403   403
+/statistics/figures.xlsx                       login     403   200    200    403     200  403   403
+/statistics/figures.xlsx?department={other}    login     403   200    200    403     403  403   403
 /jobs/{job}/file                               login     404   200    404    404     404  404   404
 """
 

@@ -81,3 +81,29 @@ def test_the_case_list_says_it_is_narrowed_by_a_figure(login, cases):
 def test_a_reversed_period_is_put_right(login, cases):
     html = login("office").get("/statistics/", query_string={"from": "2026-10-31", "to": "2026-10-01"}).get_data(as_text=True)
     assert "2026年10月1日至2026年10月31日" in html
+
+
+def test_the_figures_workbook_holds_the_pages_numbers(login, cases):
+    import io
+
+    from openpyxl import load_workbook
+
+    office = login("office")
+    html = office.get("/statistics/", query_string=PERIOD).get_data(as_text=True)
+    assert "/statistics/figures.xlsx?from=2026-10-01&amp;to=2026-10-31" in html
+    response = office.get("/statistics/figures.xlsx", query_string=PERIOD)
+    assert response.mimetype.endswith("spreadsheetml.sheet") and "attachment" in response.headers["Content-Disposition"]
+    book = load_workbook(io.BytesIO(response.get_data()))
+    summary = [c.value for c in book["总体"][2]]
+    assert summary[:9] == ["全局", 3, 3, 1, pytest.approx(1 / 3), 2, 0, 0, 2]
+    ranking = {row[1]: row for row in book["考核排名"].iter_rows(min_row=2, values_only=True)}
+    assert ranking["电力科"][2:4] == (2, 2) and ranking["煤炭科"][2] == 1
+    assert {"按月份", "按来源", "按类别", "按办理状态", "按舆情分级"} <= set(book.sheetnames)
+    assert SECRET_TITLE not in str([c.value for s in book for r in s.iter_rows() for c in r])
+
+
+def test_a_department_head_workbook_is_their_department(login, cases):
+    head = login("head")
+    coal = Department.get(Department.name == "煤炭科").id
+    assert head.get("/statistics/figures.xlsx", query_string={**PERIOD, "department": coal}).status_code == 403
+    assert head.get("/statistics/figures.xlsx", query_string=PERIOD).status_code == 200
