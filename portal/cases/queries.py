@@ -225,22 +225,22 @@ def todo_groups(user) -> list[TodoGroup]:
     return groups
 
 
+def in_bulletin(start: date, end: date, at: datetime):
+    """The 通报's rule as a condition (the 通报 page, the statistics' 通报 count)."""
+    start_at = datetime.combine(start, time.min) + timedelta(days=1)  # due_at is 24:00 of the last day
+    end_at = min(datetime.combine(end, time.min) + timedelta(days=1), at)
+    explained_in_time = Explanation.select(Explanation.case).join(Case).where(Explanation.at <= Case.due_at)
+    return ((Case.due_at >= start_at) & (Case.due_at <= end_at)
+            & (Case.replied_at.is_null() | (Case.replied_at > Case.due_at))
+            & (Case.reject_reason == "")  # rejected cases, archived or not, have no deadline to miss
+            & Case.id.not_in(explained_in_time))
+
+
 def bulletin(start: date, end: date, at: datetime | None = None) -> list[dict]:
     """通报: cases whose deadline fell in [start, end] and passed with neither a reply
     nor a 情况说明 filed before it, with the host department and its responsible people."""
     at = at or now()
-    start_at = datetime.combine(start, time.min) + timedelta(days=1)  # due_at is 24:00 of the last day
-    end_at = min(datetime.combine(end, time.min) + timedelta(days=1), at)
-    explained_in_time = Explanation.select(Explanation.case).join(Case).where(Explanation.at <= Case.due_at)
-    rows = (
-        with_host()
-        .where((Case.due_at >= start_at) & (Case.due_at <= end_at)
-               & (Case.replied_at.is_null() | (Case.replied_at > Case.due_at))
-               & (Case.reject_reason == "")  # rejected cases, archived or not, have no deadline to miss
-               & Case.id.not_in(explained_in_time))
-        .order_by(Case.host_department, Case.due_at)
-    )
-    rows = list(rows)
+    rows = list(with_host().where(in_bulletin(start, end, at)).order_by(Case.host_department, Case.due_at))
     dept_ids = {c.host_department_id for c in rows if c.host_department_id}
     people: dict[int, list[str]] = {}
     if dept_ids:

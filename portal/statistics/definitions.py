@@ -12,7 +12,7 @@ import peewee
 from peewee import fn
 
 from portal.cases.models import Case, Explanation, Extension
-from portal.cases.queries import bulletin
+from portal.cases.queries import in_bulletin
 from portal.db import is_sqlite, now
 
 DEFINITIONS = (
@@ -115,8 +115,11 @@ class Figures:
         return self.on_time / self.decided if self.decided else None
 
 
-def _hours(registered_at, replied_at) -> float:
-    return (replied_at - registered_at).total_seconds() / 3600
+def handling_hours():
+    """受理 → 回复 in hours, computed by the database (no datetimes to parse per row)."""
+    if is_sqlite():
+        return (fn.julianday(Case.replied_at) - fn.julianday(Case.registered_at)) * 24
+    return fn.date_part("epoch", Case.replied_at - Case.registered_at) / 3600
 
 
 def _aggregates(at: datetime) -> list:
@@ -127,52 +130,67 @@ def _aggregates(at: datetime) -> list:
 COUNTS = ("cases", "decided", "on_time", "late", "extended", "explained")
 
 
+def _by_host(start: date, end: date, department_id: int | None, at: datetime):
+    """({host id: Figures}, {host id: [hours]}): one pass over the period, grouped by host department."""
+    from portal.org.models import Department
+
+    where = in_period(start, end)
+    if department_id:
+        where &= Case.host_department == department_id
+    names = {i: n for i, n in Department.select(Department.id, Department.name).tuples()}
+    found: dict = {}
+
+    def figure(host_id):
+        if host_id not in found:
+            found[host_id] = Figures(host_id, names.get(host_id, "") if host_id else "尚未批办")
+        return found[host_id]
+
+    query = Case.select(Case.host_department.alias("key"), *_aggregates(at)).where(where).group_by(Case.host_department)
+    for row in query.dicts():
+        f = figure(row["key"])
+        for k in COUNTS:
+            setattr(f, k, int(row[k] or 0))
+    durations: dict = {}
+    replied = (Case.select(Case.host_department, handling_hours())
+               .where(where & counted() & Case.replied_at.is_null(False)).tuples())
+    for host_id, hours in replied:
+        durations.setdefault(host_id, []).append(float(hours))
+    bulletin_where = in_bulletin(start, end, at)
+    if department_id:
+        bulletin_where &= Case.host_department == department_id
+    for host_id, n in (Case.select(Case.host_department, fn.COUNT(Case.id)).where(bulletin_where)
+                       .group_by(Case.host_department).tuples()):
+        figure(host_id).bulletins = n
+    return found, durations
+
+
+def _with_times(f: Figures, values: list[float]) -> Figures:
+    f.replied = len(values)
+    f.median_hours, f.p90_hours = percentile(values, 0.5), percentile(values, 0.9)
+    return f
+
+
 def figures(start: date, end: date, *, department_id: int | None = None, at: datetime | None = None,
             group: bool = False) -> list[Figures]:
     """The period's figures: one row, for the bureau or for ``department_id`` (the cases it hosts);
     or with ``group``, one row per host department (None: cases not yet assigned)."""
     from portal.org.models import Department
 
-    at = at or now()
-    where = in_period(start, end)
-    if department_id:
-        where &= Case.host_department == department_id
-    names = {d.id: d.name for d in Department.select(Department.id, Department.name)}
-
-    def key_of(host_id):
-        return host_id if group else department_id
-
-    def name_of(key):
-        return names.get(key, "") if key else ("尚未批办" if group else "全局")
-
+    found, durations = _by_host(start, end, department_id, at or now())
     if group:
-        query = Case.select(Case.host_department.alias("key"), *_aggregates(at)).where(where).group_by(Case.host_department)
-    else:
-        query = Case.select(*_aggregates(at)).where(where)
-    found: dict = {}
-    for row in query.dicts():
-        key = row["key"] if group else department_id
-        found[key] = Figures(key, name_of(key), **{k: int(row[k] or 0) for k in COUNTS})
-    if not group and department_id in found and not found[department_id].cases:
-        del found[department_id]  # an aggregate without GROUP BY answers one row even for no cases
-    durations: dict = {}
-    replied = (Case.select(Case.host_department, Case.registered_at, Case.replied_at)
-               .where(where & counted() & Case.replied_at.is_null(False)).tuples())
-    for host_id, registered_at, replied_at in replied:
-        durations.setdefault(key_of(host_id), []).append(_hours(registered_at, replied_at))
-    for key, values in durations.items():
-        figure = found[key]
-        figure.replied = len(values)
-        figure.median_hours, figure.p90_hours = percentile(values, 0.5), percentile(values, 0.9)
-    for row in bulletin(start, end, at):
-        host_id = row["case"].host_department_id
-        if department_id and host_id != department_id:
-            continue
-        key = key_of(host_id)
-        found.setdefault(key, Figures(key, name_of(key))).bulletins += 1
-    if not group and not found:
-        found[department_id] = Figures(department_id, name_of(department_id))
-    return list(found.values())
+        return [_with_times(f, durations.get(key, [])) for key, f in found.items()]
+    name = "全局"
+    if department_id:
+        department = Department.get_or_none(Department.id == department_id)
+        name = department.name if department else ""
+    return [_total(Figures(department_id, name), found, durations)]
+
+
+def _total(total: Figures, found: dict, durations: dict) -> Figures:
+    for f in found.values():
+        for k in COUNTS + ("bulletins",):
+            setattr(total, k, getattr(total, k) + getattr(f, k))
+    return _with_times(total, [h for values in durations.values() for h in values])
 
 
 def bureau(start: date, end: date, *, department_id: int | None = None, at: datetime | None = None) -> Figures:
@@ -180,11 +198,20 @@ def bureau(start: date, end: date, *, department_id: int | None = None, at: date
     return figures(start, end, department_id=department_id, at=at)[0]
 
 
+def bureau_and_ranking(start: date, end: date, at: datetime | None = None) -> tuple[Figures, list[Figures]]:
+    """Both from one pass: what the office's page shows."""
+    found, durations = _by_host(start, end, None, at or now())
+    ranked = _ranked([_with_times(f, durations.get(key, [])) for key, f in found.items()])
+    return _total(Figures(None, "全局"), found, durations), ranked
+
+
 def ranking(start: date, end: date, at: datetime | None = None) -> list[Figures]:
     """The assessment ranking: every department side by side, the best first (on-time rate, then
     fewer 通报, fewer overdue, faster median); the cases not yet assigned last."""
-    rows = figures(start, end, at=at, group=True)
+    return _ranked(figures(start, end, at=at, group=True))
 
+
+def _ranked(rows: list[Figures]) -> list[Figures]:
     def key(f: Figures):
         return (f.department_id is None, -(f.on_time_rate if f.on_time_rate is not None else -1), f.bulletins, f.late,
                 f.median_hours if f.median_hours is not None else float("inf"), f.department)

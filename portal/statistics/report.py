@@ -110,9 +110,9 @@ def build(object_id: int, at: datetime | None = None) -> Report:
             .where(d.in_period(start, end) & d.late(at)).order_by(Case.due_at))
     bulletin_cases = [row["case"] for row in queries.bulletin(start, end, at)]
     pm = current_app.extensions["portal_pm"]
+    bureau, ranking = d.bureau_and_ranking(start, end, at=at)
     return Report(
-        start, end, label, at, d.bureau(start, end, at=at),
-        [f for f in d.ranking(start, end, at=at) if f.department_id],
+        start, end, label, at, bureau, [f for f in ranking if f.department_id],
         [(SOURCES.get(k, k), n) for k, n in d.breakdown("source", start, end)],
         [(CATEGORIES.get(k, k), n) for k, n in d.breakdown("category", start, end)],
         _split(late), _split(bulletin_cases),

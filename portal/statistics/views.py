@@ -77,9 +77,10 @@ def chart_of(statistic) -> str | None:
 def page_figures(user, period):
     """Everything the page shows, also what its workbook holds."""
     at = now()
-    summary = d.bureau(period.start, period.end, department_id=period.department_id, at=at)
-    ranking = (d.ranking(period.start, period.end, at=at)
-               if user.can("statistics.view_all") and not period.department_id else [])
+    if user.can("statistics.view_all") and not period.department_id:
+        summary, ranking = d.bureau_and_ranking(period.start, period.end, at=at)
+    else:
+        summary, ranking = d.bureau(period.start, period.end, department_id=period.department_id, at=at), []
     pm = current_app.extensions["portal_pm"]
     found = tables.breakdowns(period) + collect(pm.hook.portal_statistics, start=period.start, end=period.end,
                                                 department_id=period.department_id, user=user)

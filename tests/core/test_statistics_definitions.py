@@ -170,3 +170,10 @@ def test_percentile_interpolates_like_percentile_cont():
     assert d.percentile([7], 0.9) == 7
     assert d.percentile([1, 2, 3, 4], 0.5) == 2.5
     assert d.percentile(list(range(1, 11)), 0.9) == pytest.approx(9.1)
+
+
+def test_the_one_pass_for_the_offices_page_equals_the_separate_figures(app, world):
+    with app.app_context(), database.connection_context():
+        total, ranked = d.bureau_and_ranking(START, END, at=AT)
+        assert total == d.bureau(START, END, at=AT)
+        assert ranked == d.ranking(START, END, at=AT)
