@@ -129,6 +129,39 @@ def portal_case_filters(user):
 
 
 @hookspec
+def portal_statistics(start, end, department_id, user):
+    """Return ``Statistic(title, rows, order, unit, note, chart)`` tables for the statistics page
+    (``/statistics/``) of the period ``start``–``end`` (dates, both included), for the cases
+    ``department_id`` hosts or, when None, the whole bureau. ``rows`` are ``(label, number,
+    url)``; a url lists what the number counts, and that list must apply the visibility rule
+    itself (``visible``). Count every case (counts are allowed); never name one."""
+
+
+@hookspec
+def portal_ledger_columns(user):
+    """Return ``LedgerColumn(title, values, order, width)`` for the case ledger (台账) ``user``
+    exports: ``values(case_ids)`` answers ``{case_id: value}`` for a chunk of the cases (ids the
+    user may see) in one query; a value is text, a number, a date or a datetime (written as an
+    Excel date)."""
+
+
+@hookspec
+def portal_search(q, user):
+    """Return ``SearchHit(kind, title, url, detail, order)`` for the search everywhere
+    (``/search?q=…``): at most ``SEARCH_LIMIT`` (20) of the plugin's records whose text holds the
+    substring ``q`` (Chinese or not, already trimmed, 1–100 characters), newest first, and only
+    those ``user`` may see — the plugin's own visibility rule, and never a record that names a case
+    ``user`` may not see."""
+
+
+@hookspec
+def portal_report_sections(start, end):
+    """Return ``ReportSection(title, lines, order)`` for the 舆情月报 (and half-year or annual
+    summary) of ``start``–``end``, a document every unit receives: name only 普通 cases (count
+    the others, never name them) and say what the plugin's records show for the period."""
+
+
+@hookspec
 def portal_case_event(case, event):
     """React to something that happened to a case, inside its transaction.
 

@@ -39,7 +39,9 @@ from portal.identity import identity, prefix_problem
 from portal.inputs import (InputError, PortalForm, Problems, bounded_day, bounded_id, clean_text, flash_problems,
                            optional, parse_datetime, required, safe_next, whole_number)
 from portal.org.models import WORKING_KINDS, Department, User
-from portal.plugins import CaseAction, CaseFilterOption, DocumentKind, NavItem, Panel, Section, Widget, sensitive_period
+from portal.plugins import (CaseAction, CaseFilterOption, DocumentKind, LedgerColumn, NavItem, Panel, ReportSection,
+                            SearchHit, Section, Statistic, Widget, sensitive_period)
+from portal.statistics import definitions as case_statistics
 from portal.settings import SettingField, get_setting, get_settings, set_setting
 from portal.uploads import read_upload
 
@@ -49,7 +51,7 @@ globals().update({name: getattr(_process, name) for name in _process.__all__})
 __all__ = [
     # hooks and what they return
     "hookimpl", "NavItem", "Widget", "Section", "Panel", "CaseAction", "CaseFilterOption", "DocumentKind",
-    "PluginError",
+    "Statistic", "LedgerColumn", "ReportSection", "SearchHit", "PluginError",
     # who may do what
     "Permission", "requires", "public", "current_user", "User", "Department", "WORKING_KINDS", "users_with_roles",
     # the database
@@ -65,6 +67,8 @@ __all__ = [
     # cases and the one visibility rule
     "Case", "Notification", "OPEN_STATES", "UNARCHIVED_STATES", "ENDED_STATES", "access", "can_see", "visible",
     "case_or_404", "read_only", "emit_case_event", "STATES", "case_queries", "bulletin", "CATEGORIES", "SOURCES",
+    # the statistics' definitions (in_period, on_time, late … portal/statistics/definitions.py)
+    "case_statistics",
     # the sensitive-period calendar (hook portal_sensitive_period)
     "sensitive_period",
     # a link as the duplicate check compares it (Case.url_key)

@@ -14,6 +14,7 @@ ENTRY_POINT_GROUP = "portal.plugins"
 CORE_HOOK_MODULES = [
     "portal.home", "portal.auth.views", "portal.org.views", "portal.org.group_admin", "portal.admin", "portal.identity",
     "portal.cases.views", "portal.cases.pages", "portal.documents.views", "portal.jobs.views",
+    "portal.statistics.views", "portal.finder",
     "portal.audit", "portal.cases.search", "portal.cases.attachments",  # their schema set-up
 ]
 
@@ -66,6 +67,45 @@ class CaseFilterOption:
 
 
 @dataclass(frozen=True)
+class Statistic:
+    """A table of figures on the statistics page (``portal_statistics``), charted beside it."""
+    title: str
+    rows: list  # (label, number, url or None): the url lists the cases (or records) behind the number
+    order: int = 100
+    unit: str = "件"
+    note: str = ""  # how the figure is counted, shown under the table
+    chart: str = "bar"  # "bar", "hbar" (horizontal: long labels), "pie" or "" (the table alone)
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One result of the search everywhere (``portal_search``), labelled with its kind."""
+    kind: str  # "舆情事项", "发文", "议定事项" …
+    title: str
+    url: str
+    detail: str = ""  # a short line under the title: number, state, date
+    order: int = 100  # of its kind among the kinds
+
+
+@dataclass(frozen=True)
+class ReportSection:
+    """A section of the 舆情月报 (``portal_report_sections``): a heading and its paragraphs."""
+    title: str
+    lines: list  # plain text, one paragraph each
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class LedgerColumn:
+    """A column of the case ledger (台账, ``portal_ledger_columns``), placed by ``order`` among the
+    core's (编号 10, 来源 20, 发帖时间 30, 标题 40, 类别 50, 主办部门 60 … 归档时间 140)."""
+    title: str
+    values: object  # (case_ids) -> {case_id: str, number, date or datetime}; one query per call
+    order: int = 100
+    width: int = 12  # in characters
+
+
+@dataclass(frozen=True)
 class DocumentKind:
     """A printable kind of document, declared with ``portal_documents()``; see docs/documents.md."""
     name: str        # "cases.dossier": unique, used in /documents/<name>/<id>.pdf
@@ -77,6 +117,8 @@ class DocumentKind:
     text: object = None     # (object_id) -> plain text: makes the kind attachable to a circular
     choices: object = None  # (user) -> [(object_id, title)]: what a user may pick to attach
     order: int = 100
+    draft_kind: str = ""  # the kind of circular a draft made from it is ("report": 报告); notice when empty
+    figures: object = None  # (object_id) -> Markup: tables and charts printed as the attachment of such a draft
 
 
 @dataclass(frozen=True)

@@ -2,10 +2,10 @@
 for what each year, each party's yearly checklist with its evidence, the annual inspection and its
 rectifications, accountability records and the annual target assessment. Only hooks; the core
 never imports it. See README.md in this folder."""
-from flask import render_template
+from flask import render_template, url_for
 from markupsafe import Markup
 
-from portal.plugin_api import NavItem, Permission, Section, Widget, database, hookimpl, now
+from portal.plugin_api import NavItem, Permission, SearchHit, Section, Widget, database, hookimpl, now
 
 from plugins.accountability import assessment, checklists, inspection, reports, views, visibility
 from plugins.accountability import inspection_views, records_views  # noqa: F401 (their routes join views.bp)
@@ -80,6 +80,16 @@ def portal_department_kinds():
 @hookimpl
 def portal_audit_labels():
     return AUDIT_LABELS
+
+
+@hookimpl
+def portal_search(q, user):
+    """责任清单 items by title or text, for holders of accountability.view (who see every item)."""
+    if not user.can("accountability.view"):
+        return []
+    found = Item.select().where(Item.title.contains(q) | Item.text.contains(q)).order_by(Item.id.desc()).limit(20)
+    return [SearchHit("责任清单事项", item.title, url_for("accountability.item", item_id=item.id),
+                      f"{item.year}年 · {item.article} · {item.state_label}", order=40) for item in found]
 
 
 @hookimpl

@@ -1,9 +1,9 @@
 """Circulars (发文): official documents drafted, reviewed, signed, issued as GB/T 9704 PDFs,
 distributed to departments, who acknowledge receipt (签收)."""
-from flask import render_template
+from flask import render_template, url_for
 from markupsafe import Markup
 
-from portal.plugin_api import Permission, hookimpl, NavItem, Section, Widget
+from portal.plugin_api import Permission, hookimpl, NavItem, SearchHit, Section, Widget
 
 from plugins.circulars import views, workflow
 from plugins.circulars.models import MODELS, Circular, CircularRecipient
@@ -67,6 +67,15 @@ AUDIT_LABELS = {
 @hookimpl
 def portal_audit_labels():
     return AUDIT_LABELS
+
+
+@hookimpl
+def portal_search(q, user):
+    found = workflow.visible(Circular.select(), user).where(
+        Circular.title.contains(q) | Circular.body.contains(q) | Circular.number.contains(q))
+    return [SearchHit("发文", c.plain_title, url_for("circulars.detail", circular_id=c.id),
+                      f"{c.kind_label} · {c.number or '未编号'} · {c.state_label}", order=20)
+            for c in found.order_by(Circular.id.desc()).limit(20)]
 
 
 @hookimpl

@@ -18,6 +18,18 @@ def attachment_text(row: CircularAttachment) -> str:
         return "（该门户文档已被删除。）"
 
 
+def attachment_of_document(row: CircularAttachment) -> Attachment:
+    """A portal document attached by reference: its tables and charts when the kind prints
+    figures (the 舆情月报), else its text, as it reads now."""
+    kind = documents.document_kinds().get(row.doc_kind)
+    if kind is not None and kind.figures is not None:
+        try:
+            return Attachment(row.title, html=kind.figures(row.doc_id))
+        except LookupError:
+            pass
+    return Attachment(row.title, text=attachment_text(row))
+
+
 def to_gongwen(circular: Circular, seal: bytes = b"") -> Gongwen:
     """The circular as a 公文; ``seal`` (the organ's seal image) only when it is being issued in
     the 加盖印章 layout (``workflow.issue``)."""
@@ -26,7 +38,7 @@ def to_gongwen(circular: Circular, seal: bytes = b"") -> Gongwen:
         if row.kind == "file":
             attachments.append(Attachment(row.title, file_name=row.file_name, file_data=bytes(row.file_data or b"")))
         elif row.kind == "document":
-            attachments.append(Attachment(row.title, text=attachment_text(row)))
+            attachments.append(attachment_of_document(row))
         else:
             attachments.append(Attachment(row.title, text=row.text))
     return Gongwen(

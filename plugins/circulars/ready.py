@@ -165,8 +165,10 @@ def draft_from_document(user, kind_name: str, object_id: int):
     except LookupError:
         raise CircularError("所选文档不存在，或您无权查看。") from None
     minutes = "minutes" in kind.name or "纪要" in kind.label
-    form = dict(defaults(user, "minutes" if minutes else "notice"), title=title, body=text)
+    form = dict(defaults(user, kind.draft_kind or ("minutes" if minutes else "notice")), title=title, body=text)
     circular = workflow.save_draft(user, form=form, department_ids=[d.id for d in workflow.default_departments()])
+    if kind.figures:  # its tables and charts travel as the attachment (the 舆情月报's)
+        workflow.add_attachment(circular, user, kind="document", title="统计图表", document=(kind.name, object_id, ""))
     return _mark_source(circular, f"document:{kind.name}:{object_id}")
 
 

@@ -12,7 +12,7 @@ from plugins.grading import views, workflow
 from plugins.grading.models import MODELS, Grade, GradeChange, review_due_query
 from plugins.grading.rules import CRITICAL, GENERAL, GRADE_LABELS, MAJOR, rank
 from portal.plugin_api import (Permission, access, case_queries as queries, OPEN_STATES, UNARCHIVED_STATES,
-                              Case, now, hookimpl, CaseAction, CaseFilterOption, NavItem, Panel,
+                              Case, now, hookimpl, CaseAction, CaseFilterOption, LedgerColumn, NavItem, Panel,
                               Section, Widget)
 
 PERMISSIONS = [
@@ -101,6 +101,28 @@ def _apply_filter(query, value):
         return query.where(Case.id.not_in(Grade.select(Grade.case)))
     grades = (MAJOR, CRITICAL) if value == "major_up" else (value,)
     return query.where(Case.id.in_(Grade.select(Grade.case).where(Grade.grade.in_(grades))))
+
+
+@hookimpl
+def portal_statistics(start, end, department_id, user):
+    from plugins.grading.statistics import statistics
+
+    return statistics(start, end, department_id)
+
+
+@hookimpl
+def portal_report_sections(start, end):
+    from plugins.grading.statistics import report_sections
+
+    return report_sections(start, end)
+
+
+@hookimpl
+def portal_ledger_columns(user):
+    def grades(case_ids):
+        found = Grade.for_cases(case_ids)
+        return {i: found[i].label if i in found else "未分级" for i in case_ids}
+    return LedgerColumn("分级", grades, order=55, width=9)
 
 
 @hookimpl

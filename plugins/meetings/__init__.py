@@ -5,7 +5,8 @@ its host unit, decided matters followed to the report-back. Only hooks; see READ
 from flask import render_template, url_for
 from markupsafe import Markup
 
-from portal.plugin_api import (CaseAction, NavItem, Panel, Permission, Section, Widget, access, hookimpl, now)
+from portal.plugin_api import (CaseAction, NavItem, Panel, Permission, SearchHit, Section, Widget, access, hookimpl,
+                              now)
 
 from plugins.meetings import followup, followup_views, printing, views, workflow  # noqa: F401 (followup_views: its routes)
 from plugins.meetings.models import MODELS, Decision, Instruction, Item, Meeting, Share, ShareRecipient, Task
@@ -81,6 +82,22 @@ def portal_permissions():
 @hookimpl
 def portal_audit_labels():
     return AUDIT_LABELS
+
+
+@hookimpl
+def portal_search(q, user):
+    """Agenda items (研究事项) by title and decisions (议定事项) by text, of the meetings ``user`` sees."""
+    if not user.can("meetings.view"):  # the meeting page is theirs only
+        return []
+    items = workflow.visible_items(Item.select(Item, Meeting).join(Meeting), user)
+    hits = [SearchHit("研究事项", item.title, url_for("meetings.detail", meeting_id=item.meeting_id),
+                      f"{item.meeting.title}", order=30)
+            for item in items.where(Item.title.contains(q)).order_by(Item.id.desc()).limit(20)]
+    decisions = workflow.visible_items(Decision.select(Decision, Item, Meeting).join(Item).join(Meeting), user)
+    hits += [SearchHit("议定事项", d.text[:80], url_for("meetings.detail", meeting_id=d.item.meeting_id),
+                       f"{d.item.meeting.title} · 期限 {d.due_on:%Y-%m-%d}", order=31)
+             for d in decisions.where(Decision.text.contains(q)).order_by(Decision.id.desc()).limit(20)]
+    return hits
 
 
 @hookimpl

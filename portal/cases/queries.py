@@ -23,6 +23,8 @@ SORTS = {
     "posted": (Case.posted_at.desc(), Case.id.desc()),
 }
 DUE_FILTERS = {"due_soon": "即将到期", "overdue": "已超期", "ok": "时限内"}
+# the statistics' figures a list can be narrowed to (portal.statistics.definitions.outcome_condition)
+OUTCOMES = {"on_time": "按期", "late": "超期", "decided": "已到期", "extended": "延期", "explained": "情况说明"}
 
 
 @dataclass
@@ -38,6 +40,8 @@ class CaseFilter:
     sort: str = ""  # "": by due date, or newest first when searching
     page: int = 1
     supervised: bool = False
+    host: int | None = None  # the host department only (the statistics' drill-down)
+    outcome: str = ""  # one of OUTCOMES (portal.statistics.definitions.outcome_condition)
     extra: dict = field(default_factory=dict)  # plugin filters chosen: {name: value}
     options: tuple = ()  # the plugins' CaseFilterOption objects
 
@@ -60,6 +64,7 @@ class CaseFilter:
             date_from=day("from"), date_to=day("to"), q=clean_text(args.get("q", "")).strip()[:100],
             sort=args.get("sort") if args.get("sort") in SORTS else "",
             page=page_number(args.get("page")), supervised=args.get("supervised") == "1",
+            host=bounded_id(args.get("host")), outcome=pick("outcome", OUTCOMES),
             extra={o.name: args[o.name] for o in options if args.get(o.name) in {str(v) for v, _ in o.choices}},
             options=tuple(options),
         )
@@ -126,6 +131,12 @@ def search(f: CaseFilter, user, at: datetime | None = None, columns=None):
         query = query.where(Case.state == f.state)
     if f.department:
         query = query.where(of_department(f.department))
+    if f.host:
+        query = query.where(Case.host_department == f.host)
+    if f.outcome:
+        from portal.statistics.definitions import outcome_condition
+
+        query = query.where(outcome_condition(f.outcome, at))
     if f.category:
         query = query.where(Case.category == f.category)
     if f.source:
@@ -242,22 +253,22 @@ def todo_groups(user) -> list[TodoGroup]:
     return groups
 
 
+def in_bulletin(start: date, end: date, at: datetime):
+    """The 通报's rule as a condition (the 通报 page, the statistics' 通报 count)."""
+    start_at = datetime.combine(start, time.min) + timedelta(days=1)  # due_at is 24:00 of the last day
+    end_at = min(datetime.combine(end, time.min) + timedelta(days=1), at)
+    explained_in_time = Explanation.select(Explanation.case).join(Case).where(Explanation.at <= Case.due_at)
+    return ((Case.due_at >= start_at) & (Case.due_at <= end_at)
+            & (Case.replied_at.is_null() | (Case.replied_at > Case.due_at))
+            & (Case.reject_reason == "")  # rejected cases, archived or not, have no deadline to miss
+            & Case.id.not_in(explained_in_time))
+
+
 def bulletin(start: date, end: date, at: datetime | None = None) -> list[dict]:
     """通报: cases whose deadline fell in [start, end] and passed with neither a reply
     nor a 情况说明 filed before it, with the host department and its responsible people."""
     at = at or now()
-    start_at = datetime.combine(start, time.min) + timedelta(days=1)  # due_at is 24:00 of the last day
-    end_at = min(datetime.combine(end, time.min) + timedelta(days=1), at)
-    explained_in_time = Explanation.select(Explanation.case).join(Case).where(Explanation.at <= Case.due_at)
-    rows = (
-        with_host()
-        .where((Case.due_at >= start_at) & (Case.due_at <= end_at)
-               & (Case.replied_at.is_null() | (Case.replied_at > Case.due_at))
-               & (Case.reject_reason == "")  # rejected cases, archived or not, have no deadline to miss
-               & Case.id.not_in(explained_in_time))
-        .order_by(Case.host_department, Case.due_at)
-    )
-    rows = list(rows)
+    rows = list(with_host().where(in_bulletin(start, end, at)).order_by(Case.host_department, Case.due_at))
     dept_ids = {c.host_department_id for c in rows if c.host_department_id}
     people: dict[int, list[str]] = {}
     if dept_ids:

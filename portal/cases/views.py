@@ -104,7 +104,7 @@ def index():
     result = queries.page(f, current_user)
     context = dict(cases=result.rows, result=result, f=f, filter_options=options,
                    view=deadlines.view, STATES=STATES, CATEGORIES=CATEGORIES, SOURCES=SOURCES,
-                   DUE_FILTERS=queries.DUE_FILTERS,
+                   DUE_FILTERS=queries.DUE_FILTERS, OUTCOMES=queries.OUTCOMES,
                    departments=list(Department.listed().select(Department.id, Department.name)))
     if partial_request():
         return render_template("cases/_results.html", **context)

@@ -37,6 +37,7 @@ class Attachment:
     text: str = ""
     file_name: str = ""
     file_data: bytes = b""
+    html: str = ""  # instead of text: tables and charts (Markup, from the portal's own templates)
 
     @property
     def name(self) -> str:

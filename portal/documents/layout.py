@@ -213,6 +213,13 @@ ul, ol {{ margin: 0; padding-left: {_pt(2 * adv)}; }}
 .gw-attachment-title {{ margin: {_pt(p)} 0 {_pt(p)}; text-indent: 0; text-align: center; {font("xiaobiaosong")}
   font-size: {_pt(g.title_size)}; letter-spacing: 0; {shift("xiaobiaosong", g.title_size)} }}
 .gw-file-note {{ text-indent: 0; }}
+/* an attachment of tables and charts (the statistics' 舆情月报) */
+.gw-figures h3 {{ margin: {_pt(p / 2)} 0 0; text-indent: 0; {font("heiti")} font-size: {_pt(body)}; }}
+.gw-figures table {{ width: 100%; border-collapse: collapse; font-size: {_pt(small)}; letter-spacing: 0;
+  break-inside: avoid; }}
+.gw-figures th, .gw-figures td {{ border: 0.5pt solid #000; padding: 1pt 3pt; text-indent: 0; line-height: 1.3; }}
+.gw-figures td.n {{ text-align: right; }}
+.gw-figures img {{ display: block; width: 150mm; max-width: 100%; margin: {_pt(p / 2)} auto; break-inside: avoid; }}
 
 /* 版记: after the body; pagination.arrange puts it at the foot of the last even page */
 .gw-colophon-page {{ break-inside: avoid; padding-top: {_pt(p)}; }}

@@ -79,6 +79,14 @@ route                                          anonymous admin leader office mon
 /documents/cases.dossier/{internal}.pdf        login     404   200    200    200     404  404   404
 /documents/no.such.kind/{normal}.pdf           login     404   404    404    404     404  404   404
 /jobs/{job}                                    login     404   200    404    404     404  404   404
+/search                                        login     200   200    200    200     200  200   200
+/search?q=停电                                 login     200   200    200    200     200  200   200
+/statistics/                                   login     403   200    200    403     200  403   403
+/statistics/?department={dept}                 login     403   200    200    403     200  403   403
+/statistics/?department={other}                login     403   200    200    403     403  403   403
+/statistics/?department=999999                 login     403   404    404    403     403  403   403
+/statistics/figures.xlsx                       login     403   200    200    403     200  403   403
+/statistics/figures.xlsx?department={other}    login     403   200    200    403     403  403   403
 /jobs/{job}/file                               login     404   200    404    404     404  404   404
 """
 
@@ -108,6 +116,7 @@ route                                          anonymous admin leader office mon
 /admin/plugins/circulars/state                 login     ok    403    403    403     403  403   403
 /admin/plugins/circulars/settings              login     404   403    403    403     403  403   403
 /admin/identity                                login     ok    403    403    403     403  403   403
+/statistics/ledger                             login     ok    ok     ok     ok      ok   ok    ok
 """
 
 
@@ -124,6 +133,7 @@ def ids(app, db):
             files[name] = workflow.attach(case, monitor, upload=upload, kind="screenshot").id
         job = finished_job(app, User.get(User.username == "leader"), internal.id)
     return {"job": job.id, "normal": normal.id, "internal": internal.id, "dept": Department.get(Department.name == "电力科").id,
+            "other": Department.get(Department.name == "煤炭科").id,
             "user": User.get(User.username == "staff").id, **files,
             "group": (group := WorkingGroup.get(WorkingGroup.code == "response_group")).id,
             "member": group.members.first().id}

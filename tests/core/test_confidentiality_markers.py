@@ -14,6 +14,7 @@ A route added later joins by itself. One whose parameters this test cannot fill 
 ``test_every_route_is_driven`` until ``parameters()`` gives it values or EXEMPT lists it
 with a reason.
 """
+import base64
 import io
 import re
 from datetime import timedelta
@@ -208,6 +209,8 @@ def world(app, db):
     day = posted_at.date()
     with app.app_context():
         circulars = _issue_bulletins(office_client, day, now().date())
+        report = f"statistics.report:{day.year * 100 + day.month}"  # the 舆情月报 of the cases' month, to every unit
+        assert office_client.post("/circulars/new/from-document", data={"document": report}).status_code == 302
     with app.app_context():
         hidden = [u for u in User.select().order_by(User.id)
                   if not access.can_see(u, internal) or not access.can_see(u, secret)]
@@ -268,7 +271,8 @@ def parameters(app, world) -> dict[str, list]:
             "group_id": [g.id for g in WorkingGroup.select(WorkingGroup.id)][:2],
             "member_id": [m.id for m in WorkingGroupMember.select(WorkingGroupMember.id)][:2],
             "kind_name": list(documents.document_kinds()),
-            "object_id": sorted(set(cases + circular_ids + [m.id for m in Meeting.select(Meeting.id)])),
+            "object_id": sorted(set(cases + circular_ids + [m.id for m in Meeting.select(Meeting.id)]
+                                    + [now().year * 100 + now().month, now().year * 100 + 99])),  # 舆情月报, 年度总结
             **_meeting_parameters(),
             "year": [now().year],
             "template_id": [t.id for t in TemplateItem.select(TemplateItem.id)][:2],
@@ -344,7 +348,8 @@ def urls(app, world) -> tuple[list[tuple[str, str, str]], list[str]]:
     period = f"from={start.isoformat()}&to={end.isoformat()}"
     requests += [("GET", url, url.partition("?")[0]) for url in (
         f"/cases/?q={WORD}", "/cases/?q=YQ", f"/cases/?{period}", "/cases/?state=replied", "/admin/audit?page=2",
-        f"/cases/bulletin?{period}", f"/circulars/new/bulletin?{period}")]
+        f"/cases/bulletin?{period}", f"/circulars/new/bulletin?{period}", f"/statistics/?{period}", f"/search?q={WORD}", "/search?q=Qz7",
+        f"/cases/?{period}&outcome=late", f"/cases/?{period}&outcome=decided")]
     return requests, unfilled
 
 
@@ -355,8 +360,16 @@ def text_of(response) -> str:
             body_text = "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(body)).pages)
         except PyPdfError:  # an upload that only claims to be a PDF (the meetings' material): its bytes
             body_text = body.decode("utf-8", "replace")
+    elif response.mimetype.endswith("spreadsheetml.sheet"):  # the ledger: every cell of every sheet
+        from openpyxl import load_workbook
+
+        book = load_workbook(io.BytesIO(body), read_only=True)
+        body_text = "\n".join(str(v) for sheet in book for row in sheet.iter_rows(values_only=True)
+                              for v in row if v is not None)
     else:
         body_text = body.decode("utf-8", "replace")
+        for chart in re.findall(r"data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)", body_text):  # the statistics' charts
+            body_text += "\n" + base64.b64decode(chart).decode("utf-8", "replace")
     return body_text + "\n" + "\n".join(f"{k}: {v}" for k, v in response.headers.items())
 
 
