@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from datetime import datetime, timedelta
 
 from peewee import fn
@@ -90,7 +89,7 @@ def clean_up(app, at: datetime | None = None) -> int:
         expired = {name for (name,) in Job.select(Job.result_file).where(
             (Job.result_file != "") & Job.finished_at.is_null(False) & (Job.finished_at < limit)).tuples()}
         kept = {name for (name,) in Job.select(Job.result_file).where(Job.result_file != "").tuples()} - expired
-    old = time.time() - (at - limit).total_seconds()  # an unknown file older than the period
+    old = limit.timestamp()  # an unknown file older than the period
     deleted = 0
     for path in folder.iterdir():
         if path.name in kept or not path.is_file():
