@@ -16,7 +16,7 @@ from tests.e2e.conftest import register_case, settle
 
 ROLES = ("office", "leader", "admin", "monitor", "head")  # each sees menus and pages the others don't
 PER_ROLE = {"/cases/N", "/circulars/N"}  # pages whose forms and links differ most between roles
-NOT_PAGES = re.compile(r"\.pdf|/attachments/|/documents/|/static/|/logout|[?#]")
+NOT_PAGES = re.compile(r"\.pdf|\.xlsx|\.ics|/files?(/|$)|/attachments/|/documents/|/static/|/logout|[?#]")
 
 
 def route(path: str, username: str = "") -> str:
