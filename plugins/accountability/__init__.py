@@ -7,7 +7,7 @@ from markupsafe import Markup
 
 from portal.plugin_api import NavItem, Permission, SearchHit, Section, Widget, database, hookimpl, now
 
-from plugins.accountability import assessment, checklists, inspection, reports, views, visibility
+from plugins.accountability import assessment, checklists, inspection, parties, reports, views, visibility
 from plugins.accountability import inspection_views, records_views  # noqa: F401 (their routes join views.bp)
 from plugins.accountability.models import MODELS, Item, Rectification
 from plugins.accountability.parties import BRANCH
@@ -84,12 +84,22 @@ def portal_audit_labels():
 
 @hookimpl
 def portal_search(q, user):
-    """责任清单 items by title or text, for holders of accountability.view (who see every item)."""
+    """责任清单 items by title or text, those ``user`` may read (visibility.may_read: their own
+    unit's and what they answer for; the office, leaders and 机关纪委 every unit's)."""
     if not user.can("accountability.view"):
         return []
-    found = Item.select().where(Item.title.contains(q) | Item.text.contains(q)).order_by(Item.id.desc()).limit(20)
+    found = (Item.select().where(Item.title.contains(q) | Item.text.contains(q)).order_by(Item.id.desc()).limit(200))
+    held = {}
+    readable = []
+    for item in found:
+        if item.year not in held:
+            held[item.year] = parties.holders(item.year)[0]
+        if visibility.may_read(user, item, held[item.year]):
+            readable.append(item)
+        if len(readable) == 20:
+            break
     return [SearchHit("责任清单事项", item.title, url_for("accountability.item", item_id=item.id),
-                      f"{item.year}年 · {item.article} · {item.state_label}", order=40) for item in found]
+                      f"{item.year}年 · {item.article} · {item.state_label}", order=40) for item in readable]
 
 
 @hookimpl

@@ -17,7 +17,7 @@ from portal.cases import queries
 from portal.cases.deadlines import describe_deadline
 from portal.cases.models import Case
 from portal.db import now
-from portal.plugins import ReportSection, collect
+from portal.plugins import collect
 from portal.statistics import charts, definitions as d, tables
 
 # object ids: YYYYMM a month, YYYY21 / YYYY22 the first / second half-year, YYYY99 the year

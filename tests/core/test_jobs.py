@@ -37,7 +37,7 @@ def redis_or_skip():
 def start_consumer(app):
     """``portal worker`` as its own process, on the app's instance folder, database and queue."""
     env = dict(os.environ, PORTAL_INSTANCE_PATH=app.instance_path, PORTAL_DATABASE_URL=app.config["DATABASE_URL"],
-               PYTHONPATH=str(ROOT))
+               PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
     if app.config.get("QUEUE_URL"):
         env["PORTAL_QUEUE_URL"] = app.config["QUEUE_URL"]
     code = (f"import sys; import {job_kinds.__name__}; from portal.cli import main; "

@@ -2,8 +2,7 @@
 numbers, drill-down links whose lists hold the cases counted, and hidden cases counted but never
 named."""
 import re
-from datetime import date, datetime, timedelta
-from urllib.parse import parse_qs, urlsplit
+from datetime import datetime
 
 import pytest
 

@@ -1,7 +1,6 @@
 """The dossier's 附件目录 (issue 22): each attachment's number, kind, file name and size whole on
 one line where the column can hold it, a long name broken only where the column ends (never a
 size or a kind split), and the SHA-256 broken only between its groups of 16, measured in the PDF."""
-import io
 import os
 
 from portal.documents.measure import MeasuredPdf

@@ -1,7 +1,6 @@
 """The 会议纪要 measured against GB/T 9704-2012's 纪要 format (10.3) and the agenda (议程) PDF,
 both read from the PDFs the document service makes."""
 import io
-from datetime import timedelta
 
 import pytest
 

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from portal.plugin_api import Case, User, database, now, sensitive_period
+from portal.plugin_api import User, database, now, sensitive_period
 
 from plugins.grading import workflow as grading
 from plugins.grading.models import Grade

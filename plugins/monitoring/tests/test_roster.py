@@ -4,7 +4,7 @@ from types import SimpleNamespace as S
 
 import pytest
 
-from portal.plugin_api import Notification, User, database, now
+from portal.plugin_api import Notification, User, now
 
 from plugins.monitoring import periods, roster
 from plugins.monitoring.models import Shift

@@ -4,7 +4,7 @@ import random
 
 from hypothesis import given, settings, strategies as st
 
-from portal.plugin_api import Case, Notification, User, database
+from portal.plugin_api import Case, Notification
 
 from plugins.monitoring import matching, watchlist
 from plugins.monitoring.models import Hit, Topic
