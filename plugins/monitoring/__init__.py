@@ -6,7 +6,7 @@ from datetime import datetime, time
 from flask import render_template, url_for
 from markupsafe import Markup
 
-from portal.plugin_api import NavItem, Panel, Permission, Section, Widget, access, hookimpl, now
+from portal.plugin_api import CaseFilterOption, NavItem, Panel, Permission, Section, Widget, access, hookimpl, now
 
 from plugins.monitoring import handling, imports, periods, roster, views, views_calendar, watchlist  # noqa: F401  (imports: its job kind)
 from plugins.monitoring.models import MODELS, Candidate
@@ -88,6 +88,24 @@ def portal_case_event(case, event):
     made = watchlist.scan(case)
     if made:
         watchlist.alert(case, made, event.actor, roster.on_duty(now()))
+
+
+@hookimpl
+def portal_statistics(start, end, department_id, user):
+    if not user.can("monitoring.view"):  # the watch list is theirs only
+        return []
+    from plugins.monitoring.statistics import statistics
+
+    return statistics(start, end, department_id)
+
+
+@hookimpl
+def portal_case_filters(user):
+    if not user.can("monitoring.view"):
+        return None
+    from plugins.monitoring.statistics import apply_topic, topic_choices
+
+    return CaseFilterOption("topic", "监测主题", topic_choices(), apply_topic, order=20)
 
 
 @hookimpl
