@@ -6,7 +6,7 @@ from datetime import datetime, time
 from flask import render_template, url_for
 from markupsafe import Markup
 
-from portal.plugin_api import CaseFilterOption, NavItem, Panel, Permission, Section, Widget, access, hookimpl, now
+from portal.plugin_api import CaseFilterOption, NavItem, Panel, Permission, SearchHit, Section, Widget, access, hookimpl, now
 
 from plugins.monitoring import handling, imports, periods, roster, views, views_calendar, watchlist  # noqa: F401  (imports: its job kind)
 from plugins.monitoring.models import MODELS, Candidate
@@ -106,6 +106,19 @@ def portal_case_filters(user):
     from plugins.monitoring.statistics import apply_topic, topic_choices
 
     return CaseFilterOption("topic", "监测主题", topic_choices(), apply_topic, order=20)
+
+
+@hookimpl
+def portal_search(q, user):
+    """Approved statements (统一口径) by title or text, for those who may read them (case.view)."""
+    if not user.can("case.view"):
+        return []
+    from plugins.monitoring import statements
+
+    return [SearchHit("统一口径", row.title, url_for("monitoring.statement", statement_id=row.id),
+                      f"{row.department.name} · " + (f"第{current.number}版，{current.valid_from:%Y-%m-%d}起施行"
+                                                     if current else "已废止或尚未施行"), order=50)
+            for row, current in statements.search(q)]
 
 
 @hookimpl
