@@ -44,7 +44,8 @@ def statistics(end, department_id, user) -> list[Statistic]:
         url = (url_for("accountability.checklist", year=year, department_id=unit or 0)
                if visibility.may_read_unit(user, year, unit, held) else None)
         name = names[unit] if unit else PARTY_GROUP
-        rows += [(f"{name} · {label}", found[(unit, key)], url) for key, label in OUTCOMES.items() if (unit, key) in found]
+        rows += [(f"{name} · {label}", found[(unit, key)], url)
+                 for key, label in OUTCOMES.items() if (unit, key) in found]
     return [Statistic(f"{year}年责任清单完成情况（按单位）", rows, order=75, unit="项", chart="hbar",
                       note="本期结束日所在年度的责任清单事项；已逾期：未完成且已过完成时限。"
                            "可查看的单位清单，数字链接到该清单。")]

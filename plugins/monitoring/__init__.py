@@ -6,7 +6,8 @@ from datetime import datetime, time
 from flask import render_template, url_for
 from markupsafe import Markup
 
-from portal.plugin_api import CaseFilterOption, NavItem, Panel, Permission, SearchHit, Section, Widget, access, hookimpl, now
+from portal.plugin_api import (CaseFilterOption, NavItem, Panel, Permission, SearchHit, Section, Widget, access,
+                               hookimpl, now)
 
 from plugins.monitoring import handling, imports, periods, roster, views, views_calendar, watchlist  # noqa: F401  (imports: its job kind)
 from plugins.monitoring.models import MODELS, Candidate

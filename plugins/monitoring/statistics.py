@@ -22,17 +22,18 @@ def counts(start, end, department_id) -> list[tuple[int, str, int]]:
     where = case_statistics.in_period(start, end)
     if department_id:
         where &= Case.host_department == department_id
-    return list(Hit.select(Topic.id, Topic.name, fn.COUNT(fn.DISTINCT(Hit.case)).alias("n"))
+    cases = fn.COUNT(fn.DISTINCT(Hit.case))
+    return list(Hit.select(Topic.id, Topic.name, cases)
                 .join(Topic, on=(Hit.topic == Topic.id)).switch(Hit).join(Case, on=(Hit.case == Case.id))
-                .where(where).group_by(Topic.id, Topic.name).order_by(fn.COUNT(fn.DISTINCT(Hit.case)).desc(), Topic.name)
-                .tuples())
+                .where(where).group_by(Topic.id, Topic.name).order_by(cases.desc(), Topic.name).tuples())
 
 
 def statistics(start, end, department_id) -> list[Statistic]:
     args = {"from": start.isoformat(), "to": end.isoformat()}
     if department_id:
         args["host"] = department_id
-    rows = [(name, n, url_for("cases.index", topic=topic_id, **args)) for topic_id, name, n in counts(start, end, department_id)]
+    rows = [(name, n, url_for("cases.index", topic=topic_id, **args))
+            for topic_id, name, n in counts(start, end, department_id)]
     return [Statistic("按监测主题命中", rows, order=65, chart="hbar",
                       note="本期发帖的事项中命中各监测主题的件数（一件事项可命中多个主题）；"
                            "数字含无权查看的事项，点开的列表只列出可查看的事项。")]
