@@ -83,6 +83,15 @@ def portal_audit_labels():
 
 
 @hookimpl
+def portal_statistics(start, end, department_id, user):
+    if not user.can("accountability.view"):
+        return []
+    from plugins.accountability.statistics import statistics
+
+    return statistics(end, department_id, user)
+
+
+@hookimpl
 def portal_search(q, user):
     """责任清单 items by title or text, those ``user`` may read (visibility.may_read: their own
     unit's and what they answer for; the office, leaders and 机关纪委 every unit's)."""

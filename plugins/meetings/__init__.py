@@ -85,6 +85,15 @@ def portal_audit_labels():
 
 
 @hookimpl
+def portal_statistics(start, end, department_id, user):
+    if not user.can("meetings.view"):  # the supervision page behind the numbers is theirs only
+        return []
+    from plugins.meetings.statistics import statistics
+
+    return statistics(start, end, department_id)
+
+
+@hookimpl
 def portal_search(q, user):
     """Agenda items (研究事项) by title and decisions (议定事项) by text, of the meetings ``user`` sees."""
     if not user.can("meetings.view"):  # the meeting page is theirs only

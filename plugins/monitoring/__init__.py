@@ -6,7 +6,8 @@ from datetime import datetime, time
 from flask import render_template, url_for
 from markupsafe import Markup
 
-from portal.plugin_api import NavItem, Panel, Permission, Section, Widget, access, hookimpl, now
+from portal.plugin_api import (CaseFilterOption, NavItem, Panel, Permission, SearchHit, Section, Widget, access,
+                               hookimpl, now)
 
 from plugins.monitoring import handling, imports, periods, roster, views, views_calendar, watchlist  # noqa: F401  (imports: its job kind)
 from plugins.monitoring.models import MODELS, Candidate
@@ -88,6 +89,37 @@ def portal_case_event(case, event):
     made = watchlist.scan(case)
     if made:
         watchlist.alert(case, made, event.actor, roster.on_duty(now()))
+
+
+@hookimpl
+def portal_statistics(start, end, department_id, user):
+    if not user.can("monitoring.view"):  # the watch list is theirs only
+        return []
+    from plugins.monitoring.statistics import statistics
+
+    return statistics(start, end, department_id)
+
+
+@hookimpl
+def portal_case_filters(user):
+    if not user.can("monitoring.view"):
+        return None
+    from plugins.monitoring.statistics import apply_topic, topic_choices
+
+    return CaseFilterOption("topic", "监测主题", topic_choices(), apply_topic, order=20)
+
+
+@hookimpl
+def portal_search(q, user):
+    """Approved statements (统一口径) by title or text, for those who may read them (case.view)."""
+    if not user.can("case.view"):
+        return []
+    from plugins.monitoring import statements
+
+    return [SearchHit("统一口径", row.title, url_for("monitoring.statement", statement_id=row.id),
+                      f"{row.department.name} · " + (f"第{current.number}版，{current.valid_from:%Y-%m-%d}起施行"
+                                                     if current else "已废止或尚未施行"), order=50)
+            for row, current in statements.search(q)]
 
 
 @hookimpl

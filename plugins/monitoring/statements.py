@@ -118,3 +118,14 @@ def for_case(case, today=None) -> list[dict]:
             found.append({"statement": statement, "current": current, "used": used_version,
                           "departs": bool(case.reply_text) and current is not None and used_version is None})
     return found
+
+
+def search(q: str, limit: int = 20) -> list[tuple[Statement, object]]:
+    """Approved statements whose title or an approved version's text holds ``q``, newest first,
+    each with its version in force (None: withdrawn, or not yet holding). Drafts are not searched."""
+    approved = StatementVersion.select(StatementVersion.statement).where(StatementVersion.approved_at.is_null(False))
+    text_hit = approved.where(StatementVersion.text.contains(q))
+    rows = (Statement.select(Statement, Department).join(Department)
+            .where(Statement.id.in_(approved) & (Statement.title.contains(q) | Statement.id.in_(text_hit)))
+            .order_by(Statement.id.desc()).limit(limit))
+    return [(row, in_force(row)) for row in rows]

@@ -31,9 +31,12 @@ def bar(rows: list[tuple[str, float]], *, title: str = "", horizontal: bool = Fa
         options["height"] = max(COMMON["height"], 60 + 28 * len(rows))
     elif len(rows) * longest * STYLE.label_font_size > options["width"] * 0.8:
         options.update(x_label_rotation=40, margin_bottom=int(0.45 * STYLE.label_font_size * longest))
+    values = [value for _, value in rows]
+    if values and all(isinstance(v, int) for v in values) and 0 < max(values) <= 10:
+        options["y_labels"] = list(range(max(values) + 1))  # counts: no ticks at 0.1, 0.2 …
     chart = (pygal.HorizontalBar if horizontal else pygal.Bar)(title=title or None, **options)
     chart.x_labels = [str(label) for label, _ in rows]
-    chart.add("", [value for _, value in rows])
+    chart.add("", values)
     return _render(chart)
 
 
