@@ -50,6 +50,7 @@ AUDIT_LABELS = {
     "monitoring.statement_drafted": "起草统一口径",
     "monitoring.statement_approved": "审定统一口径",
     "monitoring.statement_withdrawn": "废止统一口径",
+    "monitoring.statement_chosen": "回复选用统一口径",
     "monitoring.enquiry_recorded": "登记媒体问询",
     "monitoring.enquiry_answered": "以统一口径答复媒体问询",
     "monitoring.enquiry_closed": "办结媒体问询",

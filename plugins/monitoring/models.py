@@ -317,6 +317,17 @@ class StatementVersion(BaseModel):
         return "已审定" if self.approved_at else "待审定"
 
 
+class StatementUse(BaseModel):
+    """The version of a statement the host department chose for a case's reply (插入统一口径)."""
+    case = peewee.ForeignKeyField(Case, backref="+", on_delete="CASCADE")
+    statement_version = peewee.ForeignKeyField(StatementVersion, backref="+", on_delete="CASCADE")
+    chosen_by = peewee.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    chosen_at = peewee.DateTimeField(default=now, index=True)
+
+    class Meta:
+        table_name = "monitoring_statement_use"
+
+
 class Enquiry(BaseModel):
     """A media enquiry (媒体采访/问询, 预案 二: no unit or person gives interviews on its own): recorded by
     whoever received it, answered by the response group with an approved statement's version, closed."""
@@ -345,4 +356,4 @@ class Enquiry(BaseModel):
 
 
 MODELS = [Topic, TopicDepartment, WatchList, Hit, Period, Shift, Service, Batch, Candidate, Position, Patrol,
-          PatrolPosition, Commentator, Training, Attendance, Handling, Statement, StatementVersion, Enquiry]
+          PatrolPosition, Commentator, Training, Attendance, Handling, Statement, StatementVersion, Enquiry, StatementUse]

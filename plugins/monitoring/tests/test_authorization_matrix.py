@@ -54,6 +54,7 @@ route                                        anonymous admin leader office monit
 /monitoring/statements/{statement}/approve   login     403   ok     403    403     403  403   403
 /monitoring/statements/{statement}/withdraw  login     403   ok     403    403     403  403   403
 /monitoring/cases/{case}/handling/class      login     403   403    ok     403     ok   ok    ok
+/monitoring/cases/{case}/statements/choose   login     403   403    ok     403     ok   ok    ok
 /monitoring/cases/{case}/handling/holding    login     403   403    ok     403     ok   ok    ok
 /monitoring/cases/{case}/handling/referral   login     403   403    ok     403     ok   ok    ok
 /monitoring/topics                           login     403   403    ok     403     403  403   403

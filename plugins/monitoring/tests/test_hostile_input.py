@@ -4,12 +4,12 @@ import pytest
 from portal.plugin_api import Case, database
 
 from plugins.monitoring.models import (Batch, Candidate, Commentator, Enquiry, Handling, Patrol, Period, Position, Shift,
-                                       Statement, StatementVersion, Topic, Training)
+                                       Statement, StatementUse, StatementVersion, Topic, Training)
 
 JUNK = ["", " ", "<script>alert(1)</script>", "\x00", "９", "-1", "+4", "1e9", "2026-13-45T25:61", "99999999999999999999",
         "x" * 5000, "煤矿\n" * 600]
 TABLES = (Topic, Period, Shift, Position, Patrol, Commentator, Training, Candidate, Batch, Handling, Statement,
-          StatementVersion, Enquiry)
+          StatementVersion, Enquiry, StatementUse)
 
 
 def routes(ids):
@@ -32,6 +32,7 @@ def routes(ids):
         f"/monitoring/cases/{ids['case']}/handling/referral": ("facts_text", "facts_url", "referred_on", "version"),
         "/monitoring/statements": ("title", "topic", "department", "text"),
         f"/monitoring/statements/{ids['statement']}/versions": ("text",),
+        f"/monitoring/cases/{ids['case']}/statements/choose": ("statement_version",),
         "/monitoring/enquiries": ("outlet", "reporter", "contact", "subject", "received_by", "received_at"),
         f"/monitoring/enquiries/{ids['enquiry']}/answer": ("statement_version", "answer_text", "version"),
     }
