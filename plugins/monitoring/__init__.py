@@ -8,7 +8,8 @@ from markupsafe import Markup
 
 from portal.plugin_api import NavItem, Panel, Permission, Section, Widget, access, hookimpl, now
 
-from plugins.monitoring import enquiries, handling, imports, periods, roster, views, views_calendar, watchlist  # noqa: F401  (imports: its job kind)
+from plugins.monitoring import imports  # noqa: F401  (its job kind)
+from plugins.monitoring import enquiries, handling, periods, roster, statements, views, views_calendar, watchlist
 from plugins.monitoring.models import MODELS, Candidate
 
 PERMISSIONS = [
@@ -112,6 +113,12 @@ def portal_case_panels(case, user):
     if user.can("monitoring.view"):
         panels.append(Panel("监测主题命中", url_for("monitoring.panel", case_id=case.id), order=30))
     return panels
+
+
+@hookimpl
+def portal_reply_wording(case):
+    """插入统一口径: the chosen statement versions start the reply draft."""
+    return statements.wording(case) or None
 
 
 @hookimpl

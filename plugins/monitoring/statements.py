@@ -150,3 +150,12 @@ def choose(case, user, form) -> StatementVersion:
         audit.record("monitoring.statement_chosen", f"回复选用统一口径：{version.statement.title}（第{version.number}版）",
                      actor=user, obj=case)
     return version
+
+
+def wording(case) -> str:
+    """The text of the versions chosen for ``case`` (the latest choice of each statement), for its reply form."""
+    latest = {}
+    for use in (StatementUse.select(StatementUse, StatementVersion).join(StatementVersion)
+                .where(StatementUse.case == case.id).order_by(StatementUse.id)):
+        latest[use.statement_version.statement_id] = use.statement_version.text
+    return "\n\n".join(latest.values())

@@ -53,3 +53,13 @@ def test_the_host_department_chooses_the_statement_for_its_reply(app, login, db,
     assert event.object_type == "case" and event.object_id == case.id and "第1版" in event.summary
     panel = login("office").get(f"/monitoring/cases/{case.id}/statements").get_data(as_text=True)
     assert "回复选用第1版" in panel
+
+
+def test_the_chosen_statement_starts_the_reply_draft(app, login, db, make_case):
+    case = make_case("反映冬季供暖用煤价格过高", state="handling", host="煤炭科")
+    current = statements.in_force(Statement.get(Statement.title == "关于冬季供暖用煤价格的答复口径"))
+    host = login("coal_liaison")
+    assert current.text not in host.get(f"/cases/{case.id}").get_data(as_text=True)
+    host.post(f"/monitoring/cases/{case.id}/statements/choose", data={"statement_version": current.id})
+    page = host.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert f">{current.text}</textarea>" in page  # the reply form's 回复稿 starts with it
