@@ -206,6 +206,13 @@ def portal_sensitive_period(moment):
 
 
 @hookspec
+def portal_reply_wording(case):
+    """Return wording to start the reply draft of ``case`` with (an approved statement, 统一口径),
+    or nothing. Asked when the reply form is shown and the case has no draft yet; every answer
+    is put in the form's 回复稿 field, one paragraph each, for the host department to edit."""
+
+
+@hookspec
 def portal_step_guards(workflow, step):
     """Return guards for ``step`` of ``workflow`` (a ``portal.process.Workflow``; match on
     ``workflow.name`` and ``step.name``), or nothing. A guard is ``guard(record, user)``: the

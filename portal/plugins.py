@@ -186,3 +186,10 @@ def sensitive_period(moment) -> str | None:
     from flask import current_app
 
     return current_app.extensions["portal_pm"].hook.portal_sensitive_period(moment=moment)
+
+
+def reply_wording(case) -> str:
+    """The wording plugins propose to start a case's reply draft with (hook ``portal_reply_wording``)."""
+    from flask import current_app
+
+    return "\n\n".join(w for w in current_app.extensions["portal_pm"].hook.portal_reply_wording(case=case) if w)

@@ -9,7 +9,8 @@ from markupsafe import Markup
 from portal.plugin_api import (CaseFilterOption, NavItem, Panel, Permission, SearchHit, Section, Widget, access,
                                hookimpl, now)
 
-from plugins.monitoring import handling, imports, periods, roster, views, views_calendar, watchlist  # noqa: F401  (imports: its job kind)
+from plugins.monitoring import imports  # noqa: F401  (its job kind)
+from plugins.monitoring import enquiries, handling, periods, roster, statements, views, views_calendar, watchlist
 from plugins.monitoring.models import MODELS, Candidate
 
 PERMISSIONS = [
@@ -20,6 +21,9 @@ PERMISSIONS = [
     Permission("monitoring.patrol", "记录日常巡查", ("monitor", "office")),
     Permission("monitoring.statement_draft", "起草统一口径", ("office", "dept_head", "staff", "liaison")),
     Permission("monitoring.statement_approve", "审定、废止统一口径", ("leader",)),
+    Permission("monitoring.enquiry", "登记媒体采访、问询（不得擅自接受采访）",
+               ("leader", "office", "monitor", "dept_head", "staff", "liaison")),
+    Permission("monitoring.enquiry_answer", "以统一口径答复、办结媒体问询（舆情应对工作组）", ("office",)),
     Permission("monitoring.handle", "记录分类处置（主办部门：当日答复、发布事实、商请公安）",
                ("office", "dept_head", "staff", "liaison")),
 ]
@@ -48,6 +52,10 @@ AUDIT_LABELS = {
     "monitoring.statement_drafted": "起草统一口径",
     "monitoring.statement_approved": "审定统一口径",
     "monitoring.statement_withdrawn": "废止统一口径",
+    "monitoring.statement_chosen": "回复选用统一口径",
+    "monitoring.enquiry_recorded": "登记媒体问询",
+    "monitoring.enquiry_answered": "以统一口径答复媒体问询",
+    "monitoring.enquiry_closed": "办结媒体问询",
 }
 
 
@@ -140,6 +148,12 @@ def portal_case_panels(case, user):
 
 
 @hookimpl
+def portal_reply_wording(case):
+    """插入统一口径: the chosen statement versions start the reply draft."""
+    return statements.wording(case) or None
+
+
+@hookimpl
 def portal_tick(at):
     return {"当日答复承诺逾期提醒": handling.remind_promises(at)}
 
@@ -148,12 +162,16 @@ def portal_tick(at):
 def portal_dashboard_widgets(user):
     if not user.can("monitoring.view"):
         return None
+    shown = []
+    if user.can("monitoring.enquiry_answer"):
+        shown.append(Widget("媒体问询", Markup(render_template("monitoring/enquiries_widget.html",
+                                                               open_count=enquiries.open_count())), order=27))
     at = now()
     today = views.hits_query(user, since=datetime.combine(at.date(), time()))
     hits = render_template("monitoring/widget.html", hits=list(today.limit(6)), count=today.count())
     duty = render_template("monitoring/duty_widget.html", period=periods.covering(at), current=roster.current_shifts(at),
                            upcoming=views_calendar.upcoming_with_gaps(at) if user.can("monitoring.manage") else [])
-    shown = [Widget("特殊时期值班", Markup(duty), order=24), Widget("今日监测命中", Markup(hits), order=25)]
+    shown += [Widget("特殊时期值班", Markup(duty), order=24), Widget("今日监测命中", Markup(hits), order=25)]
     if user.can("monitoring.import"):
         waiting = Candidate.select().where(Candidate.state == "waiting").count()
         shown.append(Widget("待处理的监测线索", Markup(render_template("monitoring/candidates_widget.html",

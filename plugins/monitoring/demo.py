@@ -27,6 +27,7 @@ def create_demo():
     create_demo_patrol()
     create_demo_team()
     create_demo_statement()
+    create_demo_enquiries()
 
 
 def create_demo_periods():
@@ -162,3 +163,26 @@ def create_demo_statement():
     statements.approve(row, leader, {"valid_from": now().date()})
     statements.revise(row, office, {"text": "今冬全市民用供暖煤源充足，价格总体平稳，另对困难群众发放取暖补贴。"
                                             "群众反映具体问题的，可拨打12345热线。"})
+
+
+def create_demo_enquiries():
+    """Two media enquiries (invented outlets and reporters): one answered with the heating statement
+    and closed, one waiting for the office."""
+    from datetime import timedelta
+
+    from portal.plugin_api import now
+
+    from plugins.monitoring import enquiries, statements
+    from plugins.monitoring.models import Statement
+
+    office, staff = User.get(User.username == "office"), User.get(User.username == "staff")
+    at = now().replace(second=0, microsecond=0)
+    done = enquiries.record(staff, {"outlet": "江城晚报（演示）", "reporter": "林晓雯", "contact": "0000-00000000",
+                                    "subject": "今冬民用供暖用煤价格是否上涨，困难群众有无补贴？",
+                                    "received_at": (at - timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")})
+    version = statements.in_force(Statement.get(Statement.title == "关于冬季供暖用煤价格的答复口径"))
+    enquiries.answer(done, office, {"statement_version": version.id,
+                                    "answer_text": "办公室电话答复，按统一口径第1版说明煤源和价格情况。"}, done.version)
+    enquiries.close(done, office, done.version)
+    enquiries.record(staff, {"outlet": "某某新闻客户端（演示）", "reporter": "赵一鸣", "contact": "zhao@example.com",
+                             "subject": "采访某光伏项目补贴发放进度。", "received_at": at.strftime("%Y-%m-%dT%H:%M")})

@@ -317,5 +317,43 @@ class StatementVersion(BaseModel):
         return "已审定" if self.approved_at else "待审定"
 
 
+class StatementUse(BaseModel):
+    """The version of a statement the host department chose for a case's reply (插入统一口径)."""
+    case = peewee.ForeignKeyField(Case, backref="+", on_delete="CASCADE")
+    statement_version = peewee.ForeignKeyField(StatementVersion, backref="+", on_delete="CASCADE")
+    chosen_by = peewee.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    chosen_at = peewee.DateTimeField(default=now, index=True)
+
+    class Meta:
+        table_name = "monitoring_statement_use"
+
+
+class Enquiry(BaseModel):
+    """A media enquiry (媒体采访/问询, 预案 二: no unit or person gives interviews on its own): recorded by
+    whoever received it, answered by the response group with an approved statement's version, closed."""
+    outlet = peewee.CharField(max_length=60)
+    reporter = peewee.CharField(max_length=30)
+    contact = peewee.CharField(max_length=60)
+    subject = peewee.TextField()
+    received_by = peewee.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    received_at = peewee.DateTimeField(index=True)
+    recorded_by = peewee.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    recorded_at = peewee.DateTimeField(default=now)
+    statement_version = peewee.ForeignKeyField(StatementVersion, null=True, backref="+", on_delete="SET NULL")
+    answer_text = peewee.TextField(default="")
+    answered_by = peewee.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    answered_at = peewee.DateTimeField(null=True)
+    closed_by = peewee.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    closed_at = peewee.DateTimeField(null=True, index=True)
+    version = peewee.IntegerField(default=1)
+
+    class Meta:
+        table_name = "monitoring_enquiry"
+
+    @property
+    def state_label(self):
+        return "已办结" if self.closed_at else "已答复" if self.answered_at else "待答复"
+
+
 MODELS = [Topic, TopicDepartment, WatchList, Hit, Period, Shift, Service, Batch, Candidate, Position, Patrol,
-          PatrolPosition, Commentator, Training, Attendance, Handling, Statement, StatementVersion]
+          PatrolPosition, Commentator, Training, Attendance, Handling, Statement, StatementVersion, Enquiry, StatementUse]

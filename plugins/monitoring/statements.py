@@ -4,10 +4,13 @@ withdrawn or superseded. A case that hits a statement's topic shows the statemen
 whether its reply used it: a reply **uses** a version when at least 80% of the version's
 character 3-grams occur in the reply (``USED``; the same 3-grams as the import's duplicate check);
 otherwise the case page warns that the reply departs from the statement."""
-from portal.plugin_api import Department, Field, InputError, WORKING_KINDS, audit, database, now, read
+from peewee import JOIN
+
+from portal.plugin_api import (Department, Field, InputError, User, WORKING_KINDS, access, audit, database, now,
+                               read)
 
 from plugins.monitoring import dedupe
-from plugins.monitoring.models import Hit, Statement, StatementVersion, Topic
+from plugins.monitoring.models import Hit, Statement, StatementUse, StatementVersion, Topic
 
 USED = 0.8
 
@@ -114,8 +117,12 @@ def for_case(case, today=None) -> list[dict]:
                                                         & StatementVersion.approved_at.is_null(False))
                         .order_by(StatementVersion.number.desc()))
         used_version = next((v for v in approved if case.reply_text and used(case.reply_text, v)), None)
-        if current or used_version:
-            found.append({"statement": statement, "current": current, "used": used_version,
+        chosen = (StatementUse.select(StatementUse, StatementVersion, User).join(StatementVersion)
+                  .switch(StatementUse).join(User, JOIN.LEFT_OUTER, on=(StatementUse.chosen_by == User.id))
+                  .where((StatementUse.case == case.id) & (StatementVersion.statement == statement.id))
+                  .order_by(StatementUse.chosen_at.desc(), StatementUse.id.desc()).first())
+        if current or used_version or chosen:
+            found.append({"statement": statement, "current": current, "used": used_version, "chosen": chosen,
                           "departs": bool(case.reply_text) and current is not None and used_version is None})
     return found
 
@@ -129,3 +136,37 @@ def search(q: str, limit: int = 20) -> list[tuple[Statement, object]]:
             .where(Statement.id.in_(approved) & (Statement.title.contains(q) | Statement.id.in_(text_hit)))
             .order_by(Statement.id.desc()).limit(limit))
     return [(row, in_force(row)) for row in rows]
+
+
+CHOOSE_STATES = ("handling", "awaiting_approval")  # while the reply is drafted
+
+
+def choices_for(case):
+    return [(s["current"].id, f"{s['statement'].title}（第{s['current'].number}版）")
+            for s in for_case(case) if s["current"]]
+
+
+def choose(case, user, form) -> StatementVersion:
+    """Record which version in force the reply of ``case`` is to use (插入统一口径), in the audit log too."""
+    from plugins.monitoring import handling
+
+    if access.register_only(case) or not handling.may_handle(case, user):
+        raise InputError("只有办公室和主办部门可以为回复选用统一口径。")
+    if case.state not in CHOOSE_STATES:
+        raise InputError("只能在办理、审定回复稿期间选用统一口径。")
+    field = Field("statement_version", "统一口径", "choice", required=True, choices=lambda r: choices_for(case))
+    version = StatementVersion.get_by_id(read((field,), form)["statement_version"])
+    with database.atomic():
+        StatementUse.create(case=case.id, statement_version=version.id, chosen_by=user.id)
+        audit.record("monitoring.statement_chosen", f"回复选用统一口径：{version.statement.title}（第{version.number}版）",
+                     actor=user, obj=case)
+    return version
+
+
+def wording(case) -> str:
+    """The text of the versions chosen for ``case`` (the latest choice of each statement), for its reply form."""
+    latest = {}
+    for use in (StatementUse.select(StatementUse, StatementVersion).join(StatementVersion)
+                .where(StatementUse.case == case.id).order_by(StatementUse.id)):
+        latest[use.statement_version.statement_id] = use.statement_version.text
+    return "\n\n".join(latest.values())

@@ -188,4 +188,4 @@ def handling_referral(case_id):
     return _handling_step(case_id, handling.referral)
 
 
-from plugins.monitoring import views_calendar, views_intake, views_statements  # noqa: E402,F401  their routes join bp
+from plugins.monitoring import views_calendar, views_enquiries, views_intake, views_statements  # noqa: E402,F401  their routes join bp

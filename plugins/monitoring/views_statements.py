@@ -1,9 +1,9 @@
 """The monitoring desk's pages of approved statements (统一口径) and their panel on a case."""
 from flask import abort, flash, redirect, render_template, request, url_for
 
-from portal.plugin_api import InputError, User, case_or_404, current_user, flash_problems, requires
+from portal.plugin_api import InputError, User, access, case_or_404, current_user, flash_problems, requires
 
-from plugins.monitoring import statements
+from plugins.monitoring import handling, statements
 from plugins.monitoring.models import Statement, StatementVersion
 from plugins.monitoring.views import bp
 
@@ -83,4 +83,20 @@ def withdraw_statement(statement_id):
 @requires("case.view")
 def case_statements(case_id):
     case = case_or_404(case_id, current_user)
-    return render_template("monitoring/case_statements.html", case=case, found=statements.for_case(case))
+    may_choose = (case.state in statements.CHOOSE_STATES and not access.register_only(case)
+                  and handling.may_handle(case, current_user))
+    return render_template("monitoring/case_statements.html", case=case, found=statements.for_case(case),
+                           choices=statements.choices_for(case) if may_choose else [])
+
+
+@bp.route("/cases/<int:case_id>/statements/choose", methods=["POST"])
+@requires("monitoring.handle")
+def choose_statement(case_id):
+    case = case_or_404(case_id, current_user)
+    try:
+        version = statements.choose(case, current_user._get_current_object(), request.form)
+    except InputError as exc:
+        flash_problems(exc)
+        return redirect(url_for("cases.detail", case_id=case.id)), 303
+    flash(f"已选用统一口径“{version.statement.title}”第{version.number}版，请据此撰写回复稿。", "success")
+    return redirect(url_for("cases.detail", case_id=case.id))

@@ -103,7 +103,11 @@ def _reply_time(value, case):
 
 def _draft_text(case):
     draft = current_draft(case) if case.id else None
-    return draft.text if draft else ""
+    if draft:
+        return draft.text
+    from portal.plugins import reply_wording  # the plugins' approved wording (统一口径), before any draft
+
+    return reply_wording(case) if case.id else ""
 
 
 def _note(name, label, limit, **options):

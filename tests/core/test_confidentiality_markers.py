@@ -298,7 +298,8 @@ def parameters(app, world) -> dict[str, list]:
 
 
 def _monitoring_parameters() -> dict[str, list]:
-    from plugins.monitoring.models import Batch, Candidate, Period, Position, Shift, Statement, Topic, Training
+    from plugins.monitoring.models import (Batch, Candidate, Enquiry, Period, Position, Shift, Statement, Topic,
+                                           Training)
 
     return {"topic_id": [t.id for t in Topic.select(Topic.id).order_by(Topic.id)][:2],
             "period_id": [p.id for p in Period.select(Period.id).order_by(Period.id)][:2],
@@ -307,7 +308,8 @@ def _monitoring_parameters() -> dict[str, list]:
             "candidate_id": [c.id for c in Candidate.select(Candidate.id).order_by(Candidate.id)][:2],
             "position_id": [p.id for p in Position.select(Position.id).order_by(Position.id)][:2],
             "training_id": [t.id for t in Training.select(Training.id).order_by(Training.id)][:2],
-            "statement_id": [s.id for s in Statement.select(Statement.id).order_by(Statement.id)][:2]}
+            "statement_id": [s.id for s in Statement.select(Statement.id).order_by(Statement.id)][:2],
+            "enquiry_id": [e.id for e in Enquiry.select(Enquiry.id).order_by(Enquiry.id)][:2]}
 
 
 def _meeting_parameters() -> dict[str, list]:

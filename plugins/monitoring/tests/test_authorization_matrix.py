@@ -2,14 +2,14 @@
 
 {topic} is the demo's 煤矿安全 topic, {case} a demo case, {period} a demo sensitive period and
 {shift} a shift of `monitor` in it, {batch} the demo import and {candidate} one of its waiting
-candidates. The leaders, the office and the monitors
+candidates, {enquiry} the demo's open media enquiry. The leaders, the office and the monitors
 see the desk; the office keeps the watch list, periods and roster; monitors and the office import.
 """
 import pytest
 
 from portal.plugin_api import Case, database
 
-from plugins.monitoring.models import Batch, Candidate, Period, Position, Shift, Statement, Topic, Training
+from plugins.monitoring.models import Batch, Candidate, Period, Position, Shift, Statement, Topic, Training, Enquiry
 from tests.matrix import check_get, check_post, unlisted_routes
 
 GET = """
@@ -42,6 +42,9 @@ route                                anonymous admin leader office monitor head 
 /monitoring/statements/999999        login     404   404    404    404     404  404   404
 /monitoring/cases/{case}/statements  login     200   200    200    200     200  200   200
 /monitoring/positions/999999         login     403   404    404    404     403  403   403
+/monitoring/enquiries                login     403   200    200    200     200  200   200
+/monitoring/enquiries/{enquiry}      login     403   200    200    200     200  200   200
+/monitoring/enquiries/999999         login     403   404    404    404     404  404   404
 """
 
 POST = """
@@ -51,6 +54,7 @@ route                                        anonymous admin leader office monit
 /monitoring/statements/{statement}/approve   login     403   ok     403    403     403  403   403
 /monitoring/statements/{statement}/withdraw  login     403   ok     403    403     403  403   403
 /monitoring/cases/{case}/handling/class      login     403   403    ok     403     ok   ok    ok
+/monitoring/cases/{case}/statements/choose   login     403   403    ok     403     ok   ok    ok
 /monitoring/cases/{case}/handling/holding    login     403   403    ok     403     ok   ok    ok
 /monitoring/cases/{case}/handling/referral   login     403   403    ok     403     ok   ok    ok
 /monitoring/topics                           login     403   403    ok     403     403  403   403
@@ -72,6 +76,9 @@ route                                        anonymous admin leader office monit
 /monitoring/team                             login     403   403    ok     403     403  403   403
 /monitoring/trainings                        login     403   403    ok     403     403  403   403
 /monitoring/candidates/{candidate}/dismiss   login     403   403    ok     ok      403  403   403
+/monitoring/enquiries                        login     403   ok     ok     ok      ok   ok    ok
+/monitoring/enquiries/{enquiry}/answer       login     403   403    ok     403     403  403   403
+/monitoring/enquiries/{enquiry}/close        login     403   403    ok     403     403  403   403
 """
 
 
@@ -83,7 +90,8 @@ def ids(app):
                 "batch": Batch.select().first().id,
                 "candidate": Candidate.get(Candidate.state == "waiting").id,
                 "position": Position.select().first().id, "training": Training.select().first().id,
-                "statement": Statement.select().first().id}
+                "statement": Statement.select().first().id,
+                "enquiry": Enquiry.get(Enquiry.closed_at.is_null()).id}
 
 
 def test_get_matrix(app, ids):

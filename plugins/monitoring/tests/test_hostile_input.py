@@ -3,13 +3,13 @@ import pytest
 
 from portal.plugin_api import Case, database
 
-from plugins.monitoring.models import (Batch, Candidate, Commentator, Handling, Patrol, Period, Position, Shift,
-                                       Statement, StatementVersion, Topic, Training)
+from plugins.monitoring.models import (Batch, Candidate, Commentator, Enquiry, Handling, Patrol, Period, Position, Shift,
+                                       Statement, StatementUse, StatementVersion, Topic, Training)
 
 JUNK = ["", " ", "<script>alert(1)</script>", "\x00", "９", "-1", "+4", "1e9", "2026-13-45T25:61", "99999999999999999999",
         "x" * 5000, "煤矿\n" * 600]
 TABLES = (Topic, Period, Shift, Position, Patrol, Commentator, Training, Candidate, Batch, Handling, Statement,
-          StatementVersion)
+          StatementVersion, Enquiry, StatementUse)
 
 
 def routes(ids):
@@ -32,6 +32,9 @@ def routes(ids):
         f"/monitoring/cases/{ids['case']}/handling/referral": ("facts_text", "facts_url", "referred_on", "version"),
         "/monitoring/statements": ("title", "topic", "department", "text"),
         f"/monitoring/statements/{ids['statement']}/versions": ("text",),
+        f"/monitoring/cases/{ids['case']}/statements/choose": ("statement_version",),
+        "/monitoring/enquiries": ("outlet", "reporter", "contact", "subject", "received_by", "received_at"),
+        f"/monitoring/enquiries/{ids['enquiry']}/answer": ("statement_version", "answer_text", "version"),
     }
 
 
@@ -45,7 +48,7 @@ def ids(app):
         return {"topic": Topic.select().first().id, "period": Period.select().order_by(Period.id.desc()).first().id,
                 "shift": Shift.select().first().id, "candidate": Candidate.get(Candidate.state == "waiting").id,
                 "batch": Batch.select().first().id, "case": Case.select().first().id,
-                "statement": Statement.select().first().id}
+                "statement": Statement.select().first().id, "enquiry": Enquiry.get(Enquiry.closed_at.is_null()).id}
 
 
 def test_junk_never_makes_a_server_error_nor_a_change(app, login, db, ids):
@@ -56,3 +59,4 @@ def test_junk_never_makes_a_server_error_nor_a_change(app, login, db, ids):
             response = office.post(url, data={name: junk for name in names})
             assert response.status_code < 500, (url, junk, response.status_code)
     assert counts() == before
+    assert Enquiry.get_by_id(ids["enquiry"]).answered_at is None

@@ -2,7 +2,7 @@
 shows the statement in force and whether its reply used it."""
 from datetime import timedelta
 
-from portal.plugin_api import Case, database, now
+from portal.plugin_api import AuditEvent, Case, database, now
 
 from plugins.monitoring import statements
 from plugins.monitoring.models import Statement, StatementVersion
@@ -35,3 +35,31 @@ def test_a_reply_that_departs_from_the_statement_is_flagged(app, login, db, make
         Case.update(reply_text="网友您好：" + text + "感谢您的关注。").where(Case.id == case.id).execute()
     page = office.get(f"/monitoring/cases/{case.id}/statements").get_data(as_text=True)
     assert "回复采用了第1版口径" in page and "不一致" not in page
+
+
+def test_the_host_department_chooses_the_statement_for_its_reply(app, login, db, make_case):
+    case = make_case("反映冬季供暖用煤价格过高", state="handling", host="煤炭科")
+    current = statements.in_force(Statement.get(Statement.title == "关于冬季供暖用煤价格的答复口径"))
+    staff = login("coal_liaison")  # of 煤炭科, the host
+    panel = staff.get(f"/monitoring/cases/{case.id}/statements").get_data(as_text=True)
+    assert "插入统一口径" in panel and "关于冬季供暖用煤价格的答复口径（第1版）" in panel
+    assert "插入统一口径" not in login("leader").get(f"/monitoring/cases/{case.id}/statements").get_data(as_text=True)
+    pending = statements.pending(Statement.get(Statement.title == "关于冬季供暖用煤价格的答复口径"))
+    staff.post(f"/monitoring/cases/{case.id}/statements/choose", data={"statement_version": pending.id})
+    assert AuditEvent.select().where(AuditEvent.action == "monitoring.statement_chosen").count() == 0
+    r = staff.post(f"/monitoring/cases/{case.id}/statements/choose", data={"statement_version": current.id})
+    assert r.status_code == 302
+    event = AuditEvent.get(AuditEvent.action == "monitoring.statement_chosen")
+    assert event.object_type == "case" and event.object_id == case.id and "第1版" in event.summary
+    panel = login("office").get(f"/monitoring/cases/{case.id}/statements").get_data(as_text=True)
+    assert "回复选用第1版" in panel
+
+
+def test_the_chosen_statement_starts_the_reply_draft(app, login, db, make_case):
+    case = make_case("反映冬季供暖用煤价格过高", state="handling", host="煤炭科")
+    current = statements.in_force(Statement.get(Statement.title == "关于冬季供暖用煤价格的答复口径"))
+    host = login("coal_liaison")
+    assert current.text not in host.get(f"/cases/{case.id}").get_data(as_text=True)
+    host.post(f"/monitoring/cases/{case.id}/statements/choose", data={"statement_version": current.id})
+    page = host.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert f">{current.text}</textarea>" in page  # the reply form's 回复稿 starts with it
