@@ -159,9 +159,7 @@ def search(f: CaseFilter, user, at: datetime | None = None, columns=None):
         if option.name in f.extra:
             query = option.apply(query, f.extra[option.name])
     if f.q:
-        indexed = case_search.candidates(f.q)
-        if indexed is not None:
-            query = query.where(Case.id.in_(indexed))
+        query = case_search.narrow(query, f.q)
         if not case_search.is_exact(f.q):
             query = query.where(Case.number.contains(f.q) | Case.title.contains(f.q)
                                 | Case.post_text.contains(f.q) | Case.url.contains(f.q))

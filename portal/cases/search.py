@@ -11,7 +11,7 @@ cases; the tables are created by the schema set-up on either database.
 """
 import re
 
-from peewee import SQL
+from peewee import SQL, Table
 
 from portal.db import database, is_sqlite
 from portal.hookspecs import hookimpl
@@ -106,16 +106,31 @@ def is_exact(q: str) -> bool:
     return available() and bool(re.fullmatch(r"[\u3400-\u9fff\uf900-\ufaff]{2}", q or ""))
 
 
-def candidates(q: str):
-    """SQL for the ids that may contain ``q``, or None when the index cannot help.
+def bigrams(q: str) -> list[str]:
+    """The query's Chinese bigrams, each once. Only they narrow the search: a Latin or numeric
+    part may sit inside a longer word ("026" in "2026"), which the index keeps whole, so LIKE
+    alone decides it."""
+    return list(dict.fromkeys(t for run in CJK_RUN.findall(q or "") if len(run) > 1 for t in terms(run)))
 
-    Only Chinese bigrams narrow the search: a Latin or numeric part may sit inside a longer
-    word ("026" in "2026"), which the index keeps whole, so LIKE alone decides it.
+
+def narrow(query, q: str):
+    """``query`` (of cases) limited to those whose index holds every bigram of ``q``; unchanged
+    when the index cannot help.
+
+    On PostgreSQL the candidates are joined sorted newest first: the GIN index gives them
+    unordered (7,218 cases hold all three bigrams of 光伏并网 at 100,000), and an ``IN`` let
+    PostgreSQL fetch and confirm every one before sorting; joined in the list's own order, a
+    nested loop confirms them one by one and stops at the page's LIMIT, as SQLite does.
     """
-    wanted = [t for run in CJK_RUN.findall(q or "") if len(run) > 1 for t in terms(run)]
+    from portal.cases.models import Case
+
+    wanted = bigrams(q)
     if not available() or not wanted:
-        return None
-    if not is_sqlite():
-        return SQL(f"(SELECT case_id FROM {TABLE} WHERE terms @> %s::text[])", [list(dict.fromkeys(wanted))])
-    match = " AND ".join('"' + t.replace('"', '""') + '"' for t in dict.fromkeys(wanted))
-    return SQL(f"(SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH ?)", [match])
+        return query
+    if is_sqlite():
+        match = " AND ".join('"' + t.replace('"', '""') + '"' for t in wanted)
+        return query.where(Case.id.in_(SQL(f"(SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH ?)", [match])))
+    index = Table(TABLE, ("case_id", "terms"))
+    hits = (index.select(index.case_id).where(SQL("terms @> %s::text[]", [wanted]))
+            .order_by(index.case_id.desc()).alias("search_hits"))
+    return query.join_from(Case, hits, on=(Case.id == hits.c.case_id))
