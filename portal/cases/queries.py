@@ -159,7 +159,7 @@ def search(f: CaseFilter, user, at: datetime | None = None, columns=None):
         if option.name in f.extra:
             query = option.apply(query, f.extra[option.name])
     if f.q:
-        query = case_search.narrow(query, f.q)
+        query = case_search.narrow(query, f.q, listing=columns is None)
         if not case_search.is_exact(f.q):
             query = query.where(Case.number.contains(f.q) | Case.title.contains(f.q)
                                 | Case.post_text.contains(f.q) | Case.url.contains(f.q))
