@@ -113,9 +113,24 @@ def bigrams(q: str) -> list[str]:
     return list(dict.fromkeys(t for run in CJK_RUN.findall(q or "") if len(run) > 1 for t in terms(run)))
 
 
-def narrow(query, q: str, listing: bool = True):
+WINDOW = 5000  # how many of the newest ids a search's page tries first on PostgreSQL (window())
+
+
+def window(q: str) -> int | None:
+    """The id above which a search's first try for its page looks (PostgreSQL, several bigrams),
+    or None. The GIN bitmap is then ANDed with the primary key's range, and PostgreSQL visits
+    only the window's rows of ``case_search`` for the candidates' ids (242 heap blocks instead
+    of 4,813 for 光伏并网 at 100,000 cases); a page found full there is the page."""
+    if is_sqlite() or not available() or len(bigrams(q)) < 2:
+        return None
+    top = database.execute_sql(f"SELECT max(case_id) FROM {TABLE}").fetchone()[0]
+    return top - WINDOW if top and top > WINDOW else None
+
+
+def narrow(query, q: str, listing: bool = True, newer_than: int | None = None):
     """``query`` (of cases) limited to those whose index holds every bigram of ``q``; unchanged
-    when the index cannot help. ``listing``: cases will be listed (a LIMIT), not counted.
+    when the index cannot help. ``listing``: cases will be listed (a LIMIT), not counted;
+    ``newer_than``: only cases with a greater id (a try of ``window``).
 
     On PostgreSQL the plan depends on how many candidates the planner expects. One bigram it
     estimates well from its statistics, and for a page it walks the newest cases itself and stops
@@ -137,5 +152,7 @@ def narrow(query, q: str, listing: bool = True):
     hits = index.select(index.case_id).where(SQL("terms @> %s::text[]", [wanted]))
     if len(wanted) == 1 or not listing:
         return query.where(Case.id.in_(hits))
+    if newer_than is not None:
+        hits = hits.where(index.case_id > newer_than)
     hits = hits.order_by(index.case_id.desc()).alias("search_hits")
     return query.join_from(Case, hits, on=(Case.id == hits.c.case_id))
