@@ -122,9 +122,10 @@ def of_department(department_id):
     return (Case.host_department == department_id) | Case.id.in_(co)
 
 
-def search(f: CaseFilter, user, at: datetime | None = None, columns=None):
+def search(f: CaseFilter, user, at: datetime | None = None, columns=None, newer_than=None):
     """The visible cases matching ``f``, sorted, not yet paginated; with their host department,
-    or only ``columns`` (for a count: SQLite would make the join for every row counted)."""
+    or only ``columns`` (for a count: SQLite would make the join for every row counted).
+    ``newer_than``: only the search's candidates above that id (case_search.window)."""
     at = at or now()
     query = access.visible(Case.select(*columns) if columns else with_host(), user, f.department)
     if f.state:
@@ -159,9 +160,7 @@ def search(f: CaseFilter, user, at: datetime | None = None, columns=None):
         if option.name in f.extra:
             query = option.apply(query, f.extra[option.name])
     if f.q:
-        indexed = case_search.candidates(f.q)
-        if indexed is not None:
-            query = query.where(Case.id.in_(indexed))
+        query = case_search.narrow(query, f.q, listing=columns is None, newer_than=newer_than)
         if not case_search.is_exact(f.q):
             query = query.where(Case.number.contains(f.q) | Case.title.contains(f.q)
                                 | Case.post_text.contains(f.q) | Case.url.contains(f.q))
@@ -188,8 +187,13 @@ class Page:
 
 
 def page(f: CaseFilter, user) -> Page:
-    query = search(f, user)
-    rows = rows_of(query.paginate(f.page, PAGE_SIZE))
+    rows = None
+    if f.sort in ("", "newest") and (bound := case_search.window(f.q)) is not None:
+        # the newest ids first: if they fill the page, every older match comes after it
+        rows = rows_of(search(f, user, newer_than=bound).paginate(f.page, PAGE_SIZE))
+        rows = rows if len(rows) == PAGE_SIZE else None
+    if rows is None:
+        rows = rows_of(search(f, user).paginate(f.page, PAGE_SIZE))
     total = search(f, user, columns=[Case.id]).order_by().limit(COUNT_CAP + 1).count()
     return Page(rows, min(total, COUNT_CAP), total > COUNT_CAP, f.page)
 

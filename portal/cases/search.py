@@ -11,7 +11,7 @@ cases; the tables are created by the schema set-up on either database.
 """
 import re
 
-from peewee import SQL
+from peewee import SQL, Table
 
 from portal.db import database, is_sqlite
 from portal.hookspecs import hookimpl
@@ -106,16 +106,53 @@ def is_exact(q: str) -> bool:
     return available() and bool(re.fullmatch(r"[\u3400-\u9fff\uf900-\ufaff]{2}", q or ""))
 
 
-def candidates(q: str):
-    """SQL for the ids that may contain ``q``, or None when the index cannot help.
+def bigrams(q: str) -> list[str]:
+    """The query's Chinese bigrams, each once. Only they narrow the search: a Latin or numeric
+    part may sit inside a longer word ("026" in "2026"), which the index keeps whole, so LIKE
+    alone decides it."""
+    return list(dict.fromkeys(t for run in CJK_RUN.findall(q or "") if len(run) > 1 for t in terms(run)))
 
-    Only Chinese bigrams narrow the search: a Latin or numeric part may sit inside a longer
-    word ("026" in "2026"), which the index keeps whole, so LIKE alone decides it.
-    """
-    wanted = [t for run in CJK_RUN.findall(q or "") if len(run) > 1 for t in terms(run)]
-    if not available() or not wanted:
+
+WINDOW = 5000  # how many of the newest ids a search's page tries first on PostgreSQL (window())
+
+
+def window(q: str) -> int | None:
+    """The id above which a search's first try for its page looks (PostgreSQL, several bigrams),
+    or None. The GIN bitmap is then ANDed with the primary key's range, and PostgreSQL visits
+    only the window's rows of ``case_search`` for the candidates' ids (242 heap blocks instead
+    of 4,813 for 光伏并网 at 100,000 cases); a page found full there is the page."""
+    if is_sqlite() or not available() or len(bigrams(q)) < 2:
         return None
-    if not is_sqlite():
-        return SQL(f"(SELECT case_id FROM {TABLE} WHERE terms @> %s::text[])", [list(dict.fromkeys(wanted))])
-    match = " AND ".join('"' + t.replace('"', '""') + '"' for t in dict.fromkeys(wanted))
-    return SQL(f"(SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH ?)", [match])
+    top = database.execute_sql(f"SELECT max(case_id) FROM {TABLE}").fetchone()[0]
+    return top - WINDOW if top and top > WINDOW else None
+
+
+def narrow(query, q: str, listing: bool = True, newer_than: int | None = None):
+    """``query`` (of cases) limited to those whose index holds every bigram of ``q``; unchanged
+    when the index cannot help. ``listing``: cases will be listed (a LIMIT), not counted;
+    ``newer_than``: only cases with a greater id (a try of ``window``).
+
+    On PostgreSQL the plan depends on how many candidates the planner expects. One bigram it
+    estimates well from its statistics, and for a page it walks the newest cases itself and stops
+    at the LIMIT. For several it multiplies their frequencies as if independent (37 expected for
+    光伏并网 at 100,000 cases, 7,218 found) and planned to fetch, confirm and sort every
+    candidate (35 ms); joined sorted newest first instead, they are confirmed one by one until
+    the page is full, as on SQLite (12 ms, most of it the GIN index's bitmap). A count, capped,
+    already stops early in either form.
+    """
+    from portal.cases.models import Case
+
+    wanted = bigrams(q)
+    if not available() or not wanted:
+        return query
+    if is_sqlite():
+        match = " AND ".join('"' + t.replace('"', '""') + '"' for t in wanted)
+        return query.where(Case.id.in_(SQL(f"(SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH ?)", [match])))
+    index = Table(TABLE, ("case_id", "terms"))
+    hits = index.select(index.case_id).where(SQL("terms @> %s::text[]", [wanted]))
+    if len(wanted) == 1 or not listing:
+        return query.where(Case.id.in_(hits))
+    if newer_than is not None:
+        hits = hits.where(index.case_id > newer_than)
+    hits = hits.order_by(index.case_id.desc()).alias("search_hits")
+    return query.join_from(Case, hits, on=(Case.id == hits.c.case_id))

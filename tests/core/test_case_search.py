@@ -72,3 +72,37 @@ def test_a_search_lists_the_newest_first_unless_told_otherwise(login):
 
     assert listed() == [newer, older]  # the newest registered first
     assert listed(sort="due") == [older, newer]  # the nearest deadline first, when asked
+
+
+
+@pytest.mark.parametrize("q, window", [("光伏并网", 20), ("光伏并网", 790), ("光伏并网", 5000), ("停电", 20)])
+def test_a_page_of_a_search_is_exactly_the_newest_matching_cases_the_reader_may_see(app, login, monkeypatch, q, window):
+    """Hundreds of candidates hold the query's bigrams, the newest of them never in a row, some
+    hidden from the reader: the page is the newest 50 that hold the phrase and that they may see,
+    and the count the same, on either database (PostgreSQL joins the candidates newest first and
+    stops at the page, trying the newest ``window`` ids first: too few, about enough for one
+    page, all)."""
+    monkeypatch.setattr(search, "WINDOW", window)
+    from portal.bulk import generate
+    from portal.cases import queries
+    from portal.cases.models import Case
+    from portal.org.models import User
+
+    with app.app_context(), database.connection_context():
+        generate(800, seed=5, years=2, long_timeline_case=False)
+    monitor = login("monitor")
+    for n in range(3):  # the newest candidates: near misses, a hit, an internal hit
+        register(monitor, title="伏并非如此，停而复电", post_text="光伏板很好，并网手续繁琐。", url=f"https://n.example.cn/{n}")
+        register(monitor, title=f"屋顶光伏并网后频繁停电{n}", url=f"https://h.example.cn/{n}",
+                 confidentiality="internal" if n == 1 else "normal")
+    with app.app_context(), database.connection_context():
+        for username in ("office", "head", "monitor"):  # every case / what the rules allow
+            user = User.get(User.username == username)
+            every = queries.search(queries.CaseFilter(sort="newest"), user, columns=[
+                Case.id, Case.number, Case.title, Case.post_text, Case.url]).tuples()
+            expected = [row[0] for row in every if any(q in (text or "").lower() for text in row[1:])]
+            assert len(expected) > queries.PAGE_SIZE, (q, len(expected))
+            for number in (1, 2):
+                page = queries.page(queries.CaseFilter(q=q, page=number), user)
+                assert [row.id for row in page.rows] == expected[(number - 1) * 50:number * 50], (username, number)
+                assert page.total == min(len(expected), queries.COUNT_CAP)
