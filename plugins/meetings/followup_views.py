@@ -110,26 +110,26 @@ def group(group_id):
 @bp.route("/groups/<int:group_id>/report", methods=["POST"])
 @requires("meetings.view")
 def group_report(group_id):
-    group = _visible_group(group_id)
-    try:
-        followup.report_group(group, _user(), _text("text", "督查情况"), request.form.get("version"))
-    except InputError as exc:
-        flash_problems(exc)
-        return _group_page(group, _status(exc))
-    flash("督查情况已报告。", "success")
-    return redirect(url_for("meetings.group", group_id=group.id))
+    return _group_step(group_id, lambda group: followup.report_group(
+        group, _user(), _text("text", "督查情况"), request.form.get("version")), "督查情况已报告。")
 
 
 @bp.route("/groups/<int:group_id>/close", methods=["POST"])
 @requires("meetings.manage")
 def group_close(group_id):
+    return _group_step(group_id, lambda group: followup.close_group(
+        group, _user(), _text("conclusion", "督查结论"), request.form.get("version")), "专项督查已结束。")
+
+
+def _group_step(group_id, step, done):
+    """One step on a supervision group: its page again with the problems, or back to it with ``done``."""
     group = _visible_group(group_id)
     try:
-        followup.close_group(group, _user(), _text("conclusion", "督查结论"), request.form.get("version"))
+        step(group)
     except InputError as exc:
         flash_problems(exc)
         return _group_page(group, _status(exc))
-    flash("专项督查已结束。", "success")
+    flash(done, "success")
     return redirect(url_for("meetings.group", group_id=group.id))
 
 
