@@ -39,6 +39,17 @@ def gunicorn(workers, port):
     return head + ["-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning", "portal.wsgi:app"]
 
 
+def portal_pages(env) -> list[tuple[str, str]]:
+    """(name, path) of the portal's pages in `make bench` (benchmarks/run.py's targets), for the
+    department and the newest case of the database ``env`` names: /healthz first, the case list next."""
+    code = ("from portal import create_app\nfrom portal.db import database\nfrom portal.cases.models import Case\n"
+            "from portal.org.models import Department\napp = create_app()\nwith database.connection_context():\n"
+            "    print(Department.get(Department.name == '电力科').id, Case.select(Case.id).order_by(Case.id.desc()).scalar())\n")
+    out = subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True).stdout
+    dept, case = map(int, out.split()[-2:])
+    return [(name, path) for server, name, path in targets(dept, case) if server == "portal"]
+
+
 class Served:
     """One database served: gunicorn and a queue worker, a logged-in cookie, its pages."""
 
@@ -53,7 +64,7 @@ class Served:
         ]
         wait_until_up(self.base)
         self.cookie = login(self.base)
-        self.pages = targets(self.env)
+        self.pages = portal_pages(self.env)
 
     def stop(self):
         for p in self.processes:
