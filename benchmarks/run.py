@@ -177,8 +177,8 @@ def lookups(env):
         "    c = Case.select(Case.id).order_by(Case.id.desc()).scalar()\n"
         "print(d, c, app.config['DATABASE_URL'])\n"
     )
-    dept, case, url = sh(str(VENV_BIN / "python"), "-c", code, env=env).stdout.split()
-    return int(dept), int(case), url.split("sqlite:///", 1)[1]
+    dept, case, url = sh(str(VENV_BIN / "python"), "-c", code, env=env).stdout.split()[-3:]
+    return int(dept), int(case), url
 
 
 def targets(dept, case):
@@ -397,7 +397,8 @@ def main():
     WORK.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "PORTAL_INSTANCE_PATH": str(WORK / "instance")}
     database = build_database(args.cases, env, args.reuse)
-    dept, case, portal_db = lookups(env)
+    dept, case, url = lookups(env)
+    portal_db = url.split("sqlite:///", 1)[1]
     load_before = load_average()
     servers = start_servers(env, args.workers, portal_db)
     try:

@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from pg_vs_sqlite import PORTAL, WORK, build, fresh_postgres  # noqa: E402
-from run import USER_AGENT, ensure_wrk, free_port, login, targets, wait_until_up, wrk  # noqa: E402
+from run import USER_AGENT, ensure_wrk, free_port, login, lookups, targets, wait_until_up, wrk  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent
@@ -40,13 +40,9 @@ def gunicorn(workers, port):
 
 
 def portal_pages(env) -> list[tuple[str, str]]:
-    """(name, path) of the portal's pages in `make bench` (benchmarks/run.py's targets), for the
-    department and the newest case of the database ``env`` names: /healthz first, the case list next."""
-    code = ("from portal import create_app\nfrom portal.db import database\nfrom portal.cases.models import Case\n"
-            "from portal.org.models import Department\napp = create_app()\nwith database.connection_context():\n"
-            "    print(Department.get(Department.name == '电力科').id, Case.select(Case.id).order_by(Case.id.desc()).scalar())\n")
-    out = subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True).stdout
-    dept, case = map(int, out.split()[-2:])
+    """(name, path) of the portal's pages in `make bench` (benchmarks/run.py's targets) for the database
+    ``env`` names: /healthz first, the case list next."""
+    dept, case, _ = lookups(env)
     return [(name, path) for server, name, path in targets(dept, case) if server == "portal"]
 
 
