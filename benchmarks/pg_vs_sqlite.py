@@ -37,12 +37,11 @@ def build(name, cases, env, reuse):
 
 def fresh_postgres(url):
     """Empty instance folders and an empty PostgreSQL database (dropped and re-made)."""
-    import psycopg2
+    import psycopg
 
     shutil.rmtree(WORK / "compare-sqlite", ignore_errors=True)
     shutil.rmtree(WORK / "compare-pg", ignore_errors=True)
-    admin = psycopg2.connect(urlunsplit(urlsplit(url)._replace(path="/postgres")))
-    admin.autocommit = True
+    admin = psycopg.connect(urlunsplit(urlsplit(url)._replace(path="/postgres")), autocommit=True)
     name = urlsplit(url).path.lstrip("/")
     admin.cursor().execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     admin.cursor().execute(f'CREATE DATABASE "{name}"')

@@ -36,7 +36,7 @@ DEFAULTS = {
     "JOBS_RETENTION_DAYS": 7,  # result files are deleted this long after the job finished
     # PostgreSQL: connections kept open per process (peewee's pooled database)
     "DATABASE_POOL_SIZE": 10,
-    "DATABASE_KEEP_CONNECTION": True,  # SQLite: one connection per worker thread, kept between requests
+    "DATABASE_KEEP_CONNECTION": True,  # one connection per worker thread, kept between requests (false: PostgreSQL's pool)
 }
 
 

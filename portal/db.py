@@ -4,7 +4,9 @@ import os
 
 import peewee
 from flask import g
-from playhouse.db_url import connect
+from playhouse.db_url import connect, parse
+from playhouse.pool import PooledDatabase, PooledPostgresqlDatabase
+from playhouse.shortcuts import ReconnectMixin
 
 from portal import clock
 
@@ -32,31 +34,64 @@ def now() -> dt.datetime:
     return clock.now()
 
 
-def open_database(url: str, pool_size: int = 10) -> peewee.Database:
+class PostgresDatabase(ReconnectMixin, peewee.PostgresqlDatabase):
+    """PostgreSQL through psycopg 3: parameters are bound by the server, and a statement a
+    connection has run five times is prepared there and no longer parsed and planned (the
+    planning was as long as the execution of most of a page's queries). A kept connection the
+    server has closed (a restart) is opened again at the next statement outside a transaction."""
+    reconnect_errors = (
+        (peewee.OperationalError, "terminating connection"),
+        (peewee.OperationalError, "server closed the connection"),
+        (peewee.OperationalError, "consuming input failed"),
+        (peewee.OperationalError, "the connection is closed"),
+        (peewee.InterfaceError, "the connection is closed"),
+        (peewee.InterfaceError, "connection already closed"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefer_psycopg3=True, **kwargs)
+
+
+class PooledPostgresDatabase(PooledPostgresqlDatabase):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefer_psycopg3=True, **kwargs)
+
+
+def open_database(url: str, pool_size: int = 10, keep_connection: bool = True) -> peewee.Database:
+    """SQLite, or PostgreSQL (``postgresql://``): with ``keep_connection`` one connection per
+    thread, kept; otherwise one taken from a pool of ``pool_size`` per request."""
     if url.startswith("sqlite"):
         # Every transaction takes the write lock at BEGIN: a read-then-write transaction
         # can then wait for another writer instead of failing with "database is locked".
         db = connect(url, pragmas=SQLITE_PRAGMAS, timeout=10, lock_type="IMMEDIATE")
-    elif url.startswith(("postgres://", "postgresql://")) and pool_size > 0:
-        # A request takes an open connection from the pool and gives it back (close()):
-        # opening one per request cost PostgreSQL 3 ms of every page (docs/performance.md).
-        scheme, rest = url.split("://", 1)
-        db = connect(f"{scheme}+pool://{rest}", max_connections=pool_size, stale_timeout=300, timeout=30)
+    elif url.startswith(("postgres://", "postgresql://")):
+        params = parse(url)
+        database_name = params.pop("database")
+        if keep_connection or pool_size <= 0:
+            db = PostgresDatabase(database_name, **params)
+        else:
+            db = PooledPostgresDatabase(database_name, max_connections=pool_size, stale_timeout=300,
+                                        timeout=30, **params)
     else:
         db = connect(url)
     previous = database.obj
-    if previous is not None and hasattr(previous, "close_all"):
-        previous.close_all()  # another app of this process (tests) had its own pool
+    if previous is not None:  # another app of this process (tests) had its own connections
+        if hasattr(previous, "close_all"):
+            previous.close_all()
+        elif not previous.is_closed():
+            previous.close()
     database.initialize(db)
     return db
 
 
 def init_app(app, models):
-    """Bind the database to the app. SQLite: one connection per worker thread, opened at its first
-    query and kept (its PRAGMAs set once); PostgreSQL: one from the pool per request."""
-    db = open_database(app.config["DATABASE_URL"], int(app.config.get("DATABASE_POOL_SIZE") or 0))
+    """Bind the database to the app: one connection per worker thread, opened at its first query
+    and kept (SQLite's PRAGMAs set once, PostgreSQL's prepared statements kept); with
+    DATABASE_KEEP_CONNECTION false, one per request (PostgreSQL: from a pool)."""
+    keep = app.config.get("DATABASE_KEEP_CONNECTION", True)
+    db = open_database(app.config["DATABASE_URL"], int(app.config.get("DATABASE_POOL_SIZE") or 0), keep)
     app.extensions["portal_models"] = models
-    if isinstance(db, peewee.SqliteDatabase) and app.config.get("DATABASE_KEEP_CONNECTION", True):
+    if keep:
         _keep_connection(app, db)
         return
 
@@ -76,7 +111,7 @@ _inherited = []  # connections a forked child must neither use nor close (they a
 
 def _forget_after_fork():
     db = database.obj
-    if isinstance(db, peewee.SqliteDatabase) and not db.is_closed():
+    if db is not None and not isinstance(db, PooledDatabase) and not db.is_closed():
         _inherited.append(db._state.conn)
         db._state.reset()
 
@@ -91,8 +126,15 @@ def _keep_connection(app, db):
     @app.teardown_appcontext
     def _end_transaction(exc):
         # a request never leaves a transaction open for the next one on this connection
-        if not db.is_closed() and db._state.conn.in_transaction and not db._state.transactions:
-            db._state.conn.rollback()
+        if not db.is_closed() and not db._state.transactions and _open_transaction(db):
+            db.rollback()
+
+
+def _open_transaction(db) -> bool:
+    conn = db._state.conn
+    if isinstance(db, peewee.SqliteDatabase):
+        return conn.in_transaction
+    return db._adapter.txn_status(conn) != db._adapter.txn_idle
 
 
 def is_sqlite() -> bool:

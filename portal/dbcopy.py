@@ -53,10 +53,11 @@ class Reader:
             self.conn.execute("BEGIN")  # the snapshot starts at the first read and holds to the end
             self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         else:
-            import psycopg2
+            import psycopg
 
-            self.conn = psycopg2.connect(url)
-            self.conn.set_session(isolation_level="REPEATABLE READ", readonly=True)
+            self.conn = psycopg.connect(url)
+            self.conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+            self.conn.read_only = True
 
     def tables(self) -> set[str]:
         if self.sqlite:
@@ -258,7 +259,8 @@ def _write(model, columns, reader) -> int:
             lines = io.StringIO()
             lines.writelines("\t".join([t(v) for t, v in zip(text, row)]) + "\n" for row in batch)
             lines.seek(0)
-            cursor.copy_expert(f'COPY "{table}" ({names}) FROM STDIN', lines)
+            with cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
+                copy.write(lines.getvalue())
             count += len(batch)
         return count
     marks = ", ".join("?" * len(columns))

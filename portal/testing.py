@@ -66,13 +66,12 @@ def postgres_database():
     if not base:
         yield None
         return
-    import psycopg2
+    import psycopg
     from urllib.parse import urlsplit, urlunsplit
 
     parts = urlsplit(base)
     name = f"{parts.path.lstrip('/') or 'test'}_{os.getpid()}"
-    admin = psycopg2.connect(base)
-    admin.autocommit = True
+    admin = psycopg.connect(base, autocommit=True)
     for db_name in (name, f"{name}_template"):
         admin.cursor().execute(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
         admin.cursor().execute(f'CREATE DATABASE "{db_name}"')

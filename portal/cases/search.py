@@ -54,10 +54,8 @@ def index(cases):
         if rows:
             database.cursor().executemany(f"INSERT INTO {TABLE}(rowid, terms) VALUES (?, ?)", rows)
     elif cases:
-        from psycopg2.extras import execute_values
-
         rows = [(c.id, sorted(set(document(c).split()))) for c in cases]
-        execute_values(database.cursor(), f"INSERT INTO {TABLE} (case_id, terms) VALUES %s", rows, page_size=1000)
+        database.cursor().executemany(f"INSERT INTO {TABLE} (case_id, terms) VALUES (%s, %s)", rows)
 
 
 @hookimpl

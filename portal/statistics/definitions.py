@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 import peewee
-from peewee import fn
+from peewee import SQL, fn
 
 from portal.cases.models import Case, Explanation, Extension
 from portal.cases.queries import in_bulletin
@@ -222,7 +222,11 @@ BREAKDOWNS = {"month": "按月", "source": "按来源", "category": "按类别",
 
 
 def month_key():
-    return fn.strftime("%Y-%m", Case.posted_at) if is_sqlite() else fn.to_char(Case.posted_at, "YYYY-MM")
+    # the format written into the SQL, not bound: PostgreSQL must see the GROUP BY expression as
+    # the selected one, and two bound parameters are two expressions to it
+    if is_sqlite():
+        return fn.strftime(SQL("'%Y-%m'"), Case.posted_at)
+    return fn.to_char(Case.posted_at, SQL("'YYYY-MM'"))
 
 
 def breakdown(name: str, start: date, end: date, *, department_id: int | None = None) -> list[tuple[str, int]]:

@@ -21,12 +21,12 @@ PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
 
 def empty_postgres():
     """Makes empty PostgreSQL databases of this test's own; drops them after."""
-    import psycopg2
+    import psycopg
 
     base = os.environ.get("PORTAL_TEST_DATABASE_URL") or "postgresql://postgres@127.0.0.1/postgres"
     try:
-        admin = psycopg2.connect(base, connect_timeout=3)
-    except psycopg2.OperationalError as exc:
+        admin = psycopg.connect(base, connect_timeout=3)
+    except psycopg.OperationalError as exc:
         pytest.skip(f"PostgreSQL 不可用（{base}：{str(exc).strip()}）：跳过 portal db copy 的测试")
     admin.autocommit = True
     made = []
@@ -113,16 +113,16 @@ def test_the_command_refuses_a_target_that_is_not_empty(app, postgres, monkeypat
 
     from portal.cli import build_cli
 
-    import psycopg2
+    import psycopg
 
     target = postgres()
-    with psycopg2.connect(target) as conn:
+    with psycopg.connect(target) as conn:
         conn.cursor().execute("CREATE TABLE kept (id integer); INSERT INTO kept VALUES (1)")
     monkeypatch.setenv("PORTAL_INSTANCE_PATH", app.instance_path)
     monkeypatch.setenv("PORTAL_DATABASE_URL", app.config["DATABASE_URL"])
     result = CliRunner().invoke(build_cli(), ["db", "copy", "--to", target])
     assert result.exit_code != 0 and "不是空的（已有 1 张表）" in result.output and "拒绝复制" in result.output
-    with psycopg2.connect(target) as conn:
+    with psycopg.connect(target) as conn:
         cursor = conn.cursor()
         cursor.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")
         assert cursor.fetchone() == (1,)  # nothing was written

@@ -47,18 +47,16 @@ def _sqlite_legacy(tmp_path):
 
 
 def _postgres_legacy(tmp_path):
-    import psycopg2
+    import psycopg
 
     parts = urlsplit(os.environ["PORTAL_TEST_DATABASE_URL"])
     name = f"legacy_{os.getpid()}"
-    admin = psycopg2.connect(os.environ["PORTAL_TEST_DATABASE_URL"])
-    admin.autocommit = True
+    admin = psycopg.connect(os.environ["PORTAL_TEST_DATABASE_URL"], autocommit=True)
     admin.cursor().execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     admin.cursor().execute(f'CREATE DATABASE "{name}"')
     admin.close()
     url = urlunsplit(parts._replace(path="/" + name))
-    con = psycopg2.connect(url)
-    con.autocommit = True
+    con = psycopg.connect(url, autocommit=True)
     cursor = con.cursor()
     cursor.execute(gzip.decompress((LEGACY / "postgresql" / "dump.sql.gz").read_bytes()).decode())
     cursor.execute("SET search_path = public")

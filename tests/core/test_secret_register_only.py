@@ -79,11 +79,11 @@ def _legacy(tmp_path):
     """The legacy database (SQLite, or PostgreSQL when PORTAL_TEST_DATABASE_URL is set), its app
     settings, and a DB-API connection to change it behind the portal's back."""
     if os.environ.get("PORTAL_TEST_DATABASE_URL"):
-        import psycopg2
+        import psycopg
 
         from tests.core.test_migrations import _postgres_legacy
         settings, _ = _postgres_legacy(tmp_path)
-        return settings, psycopg2.connect(settings["DATABASE_URL"]), "%s"
+        return settings, psycopg.connect(settings["DATABASE_URL"]), "%s"
     instance = tmp_path / "instance"
     shutil.copytree(LEGACY / "sqlite", instance)
     return {"INSTANCE_PATH": str(instance)}, sqlite3.connect(instance / "portal.db"), "?"
