@@ -10,7 +10,7 @@ from portal.cases.deadlines import describe_deadline
 from portal.cases.models import (
     CATEGORIES, CLOCK_STATES, SOURCES, STATES, Case, CaseCoDepartment, Explanation, Extension,
 )
-from portal.db import is_sqlite, now
+from portal.db import database, is_sqlite, now
 from portal.inputs import bounded_id, clean_text, page_number
 from portal.org.models import Department, User, UserRole
 from portal.workdays import DUE_SOON
@@ -110,28 +110,37 @@ def with_host(query=None):
         Department, JOIN.LEFT_OUTER, on=(Case.host_department == Department.id))
 
 
-def of_department(department_id):
+def of_department(department_id, part: str | None = None):
     """Cases a department hosts or co-handles: an OR that SQLite answers from both indexes at once
     (with the planner's statistics, see portal.db.analyze). PostgreSQL cannot use an index for
     ``IN (subquery)`` inside an OR and walked the deadline index over every case (100 ms at
     30,000); ``id = ANY(ARRAY(subquery))`` it answers from the primary key, ORed in a bitmap
-    with the department's index, then sorts the department's few cases."""
+    with the department's index, then sorts the department's few cases.
+
+    ``part``: only the ``"hosted"`` ones, or only the ``"co"``-handled ones it does not host (the
+    two are disjoint: ``capped_count`` adds them up)."""
     co = CaseCoDepartment.select(CaseCoDepartment.case).where(CaseCoDepartment.department == department_id)
-    if not is_sqlite():
-        return (Case.host_department == department_id) | (Case.id == fn.ANY(fn.ARRAY(co)))
-    return (Case.host_department == department_id) | Case.id.in_(co)
+    hosted = Case.host_department == department_id
+    if part == "hosted":
+        return hosted
+    co_handled = Case.id == fn.ANY(fn.ARRAY(co)) if not is_sqlite() else Case.id.in_(co)
+    if part == "co":
+        return co_handled & (Case.host_department.is_null() | (Case.host_department != department_id))
+    return hosted | co_handled
 
 
-def search(f: CaseFilter, user, at: datetime | None = None, columns=None, newer_than=None):
+def search(f: CaseFilter, user, at: datetime | None = None, columns=None, newer_than=None, department_part=None):
     """The visible cases matching ``f``, sorted, not yet paginated; with their host department,
     or only ``columns`` (for a count: SQLite would make the join for every row counted).
-    ``newer_than``: only the search's candidates above that id (case_search.window)."""
+    ``newer_than``: only the search's candidates above that id (case_search.window);
+    ``department_part``: of ``f.department``'s cases only the hosted or the co-handled ones
+    (``of_department``)."""
     at = at or now()
     query = access.visible(Case.select(*columns) if columns else with_host(), user, f.department)
     if f.state:
         query = query.where(Case.state == f.state)
     if f.department:
-        query = query.where(of_department(f.department))
+        query = query.where(of_department(f.department, department_part))
     if f.host:
         query = query.where(Case.host_department == f.host)
     if f.outcome:
@@ -194,8 +203,34 @@ def page(f: CaseFilter, user) -> Page:
         rows = rows if len(rows) == PAGE_SIZE else None
     if rows is None:
         rows = rows_of(search(f, user).paginate(f.page, PAGE_SIZE))
-    total = search(f, user, columns=[Case.id]).order_by().limit(COUNT_CAP + 1).count()
+    total = capped_count(f, user)
     return Page(rows, min(total, COUNT_CAP), total > COUNT_CAP, f.page)
+
+
+def capped_count(f: CaseFilter, user) -> int:
+    """How many cases match ``f``, counted up to COUNT_CAP + 1.
+
+    PostgreSQL builds a bitmap of every case an OR could match before it counts the first one:
+    a department's 10,000 hosted cases for its list (4–8 ms at 100,000 cases); counted as two
+    disjoint parts, hosted and co-handled, each is an index scan that stops at the cap (0.4 ms).
+    For a search it expects to find the cap soon by reading ``case_search`` row by row, testing
+    every row's bigrams (15 ms for 停电, one case in twelve); from the GIN index it takes 5 ms."""
+    def capped(**part):
+        # PostgreSQL's indexes do not hold the id: a constant lets it count from the index alone
+        column = Case.id if is_sqlite() else SQL("1")
+        return search(f, user, columns=[column], **part).order_by().limit(COUNT_CAP + 1)
+
+    if is_sqlite():
+        return capped().count()
+    if f.department:
+        query = capped(department_part="hosted") + capped(department_part="co")
+    else:
+        query = capped()
+    if not f.q:
+        return query.limit(COUNT_CAP + 1).count()
+    with database.atomic():
+        database.execute_sql("SET LOCAL enable_seqscan = off")
+        return query.limit(COUNT_CAP + 1).count()
 
 
 TODO_ROWS = 100  # per group on the to-do page; the counts are always complete

@@ -106,3 +106,31 @@ def test_a_page_of_a_search_is_exactly_the_newest_matching_cases_the_reader_may_
                 page = queries.page(queries.CaseFilter(q=q, page=number), user)
                 assert [row.id for row in page.rows] == expected[(number - 1) * 50:number * 50], (username, number)
                 assert page.total == min(len(expected), queries.COUNT_CAP)
+
+
+@pytest.mark.parametrize("cap", [5, 1000])
+def test_a_department_list_counts_its_hosted_and_co_handled_cases_once(app, login, monkeypatch, cap):
+    """A department's list counts the cases it hosts and those it co-handles, each once, up to
+    the cap (PostgreSQL counts the two apart), for whoever reads it, with or without a search."""
+    from portal.bulk import generate
+    from portal.cases import queries
+    from portal.cases.models import Case, CaseCoDepartment
+    from portal.org.models import Department, User
+
+    monkeypatch.setattr(queries, "COUNT_CAP", cap)
+    with app.app_context(), database.connection_context():
+        generate(300, seed=7, years=1, long_timeline_case=False)
+        power = Department.get(Department.name == "电力科").id
+        others = [c.id for c in Case.select(Case.id).where(Case.host_department != power).limit(12)]
+        hosted = [c.id for c in Case.select(Case.id).where(Case.host_department == power).limit(3)]
+        CaseCoDepartment.insert_many([{"case": i, "department": power} for i in others + hosted]).execute()
+        for username in ("office", "head", "staff"):
+            user = User.get(User.username == username)
+            for extra in ({}, {"state": "archived"}, {"q": "停电"}):
+                f = queries.CaseFilter(department=power, **extra)
+                mine = {row[0] for row in queries.search(f, user, columns=[Case.id]).tuples()}
+                every = {row[0] for row in queries.search(queries.CaseFilter(**extra), user, columns=[
+                    Case.id, Case.host_department]).tuples() if row[1] == power or row[0] in others + hosted}
+                assert mine == every
+                page = queries.page(f, user)
+                assert (page.total, page.capped) == (min(len(mine), cap), len(mine) > cap), (username, extra)
