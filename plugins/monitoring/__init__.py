@@ -213,8 +213,11 @@ def portal_department_sections(department, user):
     return Section("涉及本部门的监测命中", Markup(render_template("monitoring/section.html", hits=hits)), order=40)
 
 
-@hookimpl(tryfirst=True)  # the watch list before the demo cases, so that registering them is matched
-def portal_demo_data(app):
-    from plugins.monitoring.demo import create_demo
+@hookimpl(wrapper=True)  # around the others: the watch list before the demo cases (registering them is
+def portal_demo_data(app):  # matched), 分类处置 on them once they exist
+    from plugins.monitoring.demo import create_demo, create_demo_handling
 
     create_demo()
+    result = yield
+    create_demo_handling()
+    return result
