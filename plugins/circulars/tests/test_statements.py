@@ -37,7 +37,7 @@ def test_the_form_offers_the_statements_in_force_and_inserts_one_keeping_what_wa
     html = r.get_data(as_text=True)
     assert r.status_code == 200 and Circular.select().count() == 3  # nothing saved yet (the demo has 3)
     assert f"一、加强值班\n各单位要安排专人值守。\n{v1.text}" in html.replace("&#34;", '"')
-    assert "市委网信办（刚输入）" in html and "尚未保存" in html
+    assert "市委网信办（刚输入）" in html and "尚未保存" in html and "〔已插入〕" in html
     assert f'name="statements" value="monitoring:{v1.id}" checked' in html
 
 
