@@ -213,6 +213,27 @@ def portal_reply_wording(case):
 
 
 @hookspec
+def portal_approved_statements(user, case):
+    """Return ``ApprovedStatement(key, statement_key, title, number, text, valid_from, topic, url)``
+    for the approved statement versions (统一口径) in force today: those on ``case``'s topics when
+    ``case`` is given (nothing when ``user`` may not see it), else every one in force. ``key`` names
+    the version and ``statement_key`` the statement, both starting with the plugin's name
+    (``"monitoring:12"``); a newer version of a statement has the same ``statement_key`` and a
+    higher ``number``. ``user`` is who will read the text, and the plugin's own rule of who may
+    read statements applies; None when the portal only checks which versions are in force. The
+    circulars' drafting form offers them (插入统一口径) and warns when a newer version holds."""
+
+
+@hookspec
+def portal_evidence_sources(user, unit, year):
+    """Return ``EvidenceRef(kind, ref_id, label, day, url, kind_label)`` for the plugin's records of
+    ``year`` that can prove a responsibility checklist item of ``unit`` (a Department, or None for
+    the Party group), such as the commentator team's trainings. ``kind`` starts with the plugin's
+    name (``"monitoring.training"``); ``url`` is where ``user`` may open the record, None when they
+    may not. ``user`` None: the portal only checks that the records still exist (url unused)."""
+
+
+@hookspec
 def portal_step_guards(workflow, step):
     """Return guards for ``step`` of ``workflow`` (a ``portal.process.Workflow``; match on
     ``workflow.name`` and ``step.name``), or nothing. A guard is ``guard(record, user)``: the

@@ -39,8 +39,9 @@ from portal.identity import identity, prefix_problem
 from portal.inputs import (InputError, PortalForm, Problems, bounded_day, bounded_id, clean_text, flash_problems,
                            optional, parse_datetime, required, safe_next, whole_number)
 from portal.org.models import WORKING_KINDS, Department, User
-from portal.plugins import (CaseAction, CaseFilterOption, DocumentKind, LedgerColumn, NavItem, Panel, ReportSection,
-                            SearchHit, Section, Statistic, Widget, sensitive_period)
+from portal.plugins import (ApprovedStatement, CaseAction, CaseFilterOption, DocumentKind, EvidenceRef, LedgerColumn,
+                            NavItem, Panel, ReportSection, SearchHit, Section, Statistic, Widget, answering,
+                            approved_statements, evidence_references, sensitive_period)
 from portal.statistics import definitions as case_statistics
 from portal.settings import SettingField, get_setting, get_settings, set_setting
 from portal.uploads import read_upload
@@ -71,6 +72,9 @@ __all__ = [
     "case_statistics",
     # the sensitive-period calendar (hook portal_sensitive_period)
     "sensitive_period",
+    # approved statements (统一口径) and evidence from other plugins (hooks portal_approved_statements,
+    # portal_evidence_sources); which plugins answer a hook now
+    "ApprovedStatement", "approved_statements", "EvidenceRef", "evidence_references", "answering",
     # a link as the duplicate check compares it (Case.url_key)
     "link_key",
     # intake from outside the case form (the monitoring desk's imports): the core's register step

@@ -122,6 +122,30 @@ class DocumentKind:
 
 
 @dataclass(frozen=True)
+class ApprovedStatement:
+    """An approved statement version (统一口径) in force, offered by ``portal_approved_statements``."""
+    key: str            # the version: "<plugin>:<id>"
+    statement_key: str  # the statement, the same for all its versions
+    title: str
+    number: int         # 第N版
+    text: str
+    valid_from: object  # the date it holds from
+    topic: str = ""
+    url: str | None = None  # its page
+
+
+@dataclass(frozen=True)
+class EvidenceRef:
+    """A record of a plugin that can prove a checklist item (``portal_evidence_sources``)."""
+    kind: str       # "<plugin>.<what>": "monitoring.training"
+    ref_id: str     # the record's id, as text
+    label: str      # "网络评论员培训：…"
+    day: object = None  # its date
+    url: str | None = None  # where the user may open it; None: they may not
+    kind_label: str = ""    # "网络评论员培训"
+
+
+@dataclass(frozen=True)
 class PluginInfo:
     name: str
     version: str
@@ -193,3 +217,29 @@ def reply_wording(case) -> str:
     from flask import current_app
 
     return "\n\n".join(w for w in current_app.extensions["portal_pm"].hook.portal_reply_wording(case=case) if w)
+
+
+def approved_statements(user, case=None) -> list[ApprovedStatement]:
+    """The statement versions in force that plugins offer (hook ``portal_approved_statements``), for
+    ``case`` or for everything; ``user`` None only to check which are in force. Sorted by title."""
+    from flask import current_app
+
+    found = flatten(current_app.extensions["portal_pm"].hook.portal_approved_statements(user=user, case=case))
+    return sorted(found, key=lambda s: (s.title, s.number))
+
+
+def evidence_references(user, unit, year) -> list[EvidenceRef]:
+    """The records plugins offer as evidence for ``unit``'s checklist of ``year`` (hook
+    ``portal_evidence_sources``), by date."""
+    from flask import current_app
+
+    found = flatten(current_app.extensions["portal_pm"].hook.portal_evidence_sources(user=user, unit=unit, year=year))
+    return sorted(found, key=lambda r: (str(r.day or ""), r.label))
+
+
+def answering(hook_name: str) -> set[str]:
+    """The names of the plugins that implement ``hook_name`` now: a reference whose plugin is not
+    among them was made by one that has since been switched off."""
+    from flask import current_app
+
+    return {impl.plugin_name for impl in getattr(current_app.extensions["portal_pm"].hook, hook_name).get_hookimpls()}

@@ -31,6 +31,7 @@ AUDIT_LABELS = {
     "accountability.item_completed": "清单事项提交自评",
     "accountability.item_reopened": "清单事项退回重做",
     "accountability.evidence_uploaded": "上传清单事项佐证材料",
+    "accountability.evidence_referenced": "采用其他模块的记录作佐证",
     "accountability.evidence_proposed": "系统提出清单事项佐证记录",
     "accountability.evidence_accepted": "采用清单事项佐证记录",
     "accountability.evidence_rejected": "不采用清单事项佐证记录",

@@ -43,6 +43,7 @@ def create_demo():
                         self_assessment="已按要求落实，相关台账、记录齐全。", version=2).where(Item.id == item.id).execute()
     for item in Item.select().where((Item.year == year) & (Item.state == "open") & (Item.source != "")):
         checklists.propose(item, None)
+    attach_records(year)
     # last year's reports all filed; this year's first period by two units
     for p in reports.periods(year - 1) + reports.periods(year)[:1]:
         units = parties.units() if p.year < year else parties.units()[2:4]
@@ -75,3 +76,16 @@ def inspect_last_year(year, office):
                     state="closed" if closed else "open", report="已整改到位。" if closed else "",
                     reported_at=datetime(year + 1, 1, 25, 9, 0) if closed else None,
                     closed_at=datetime(year + 1, 1, 28, 9, 0) if closed else None)
+
+
+def attach_records(year):
+    """The Party group's items on the commentator team and the 24-hour watch take the records other
+    plugins offer (the monitoring desk's trainings and duty rosters), when those plugins are there."""
+    from portal.plugin_api import evidence_references
+
+    refs = evidence_references(None, None, year)
+    for title, kind in (("建好网络评论员队伍并定期培训", "monitoring.training"), ("特殊时期24小时监控", "monitoring.period")):
+        item = Item.get_or_none((Item.year == year) & Item.department.is_null() & (Item.title == title))
+        for ref in (r for r in refs if r.kind == kind and r.day <= now().date()) if item else ():
+            Evidence.create(item=item.id, state="accepted", ref_kind=ref.kind, ref_id=ref.ref_id, ref_label=ref.label,
+                            ref_day=ref.day, added_by=item.owner_id, decided_by=item.owner_id, decided_at=now())

@@ -100,6 +100,11 @@ class Evidence(BaseModel):
     added_at = peewee.DateTimeField(default=now)
     decided_by = peewee.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
     decided_at = peewee.DateTimeField(null=True)
+    # a record another plugin offered (hook portal_evidence_sources), kept as it read when attached
+    ref_kind = peewee.CharField(max_length=60, default="")  # "monitoring.training"; "" for a file or a case
+    ref_id = peewee.CharField(max_length=40, default="")
+    ref_label = peewee.CharField(max_length=200, default="")
+    ref_day = peewee.DateField(null=True)
 
     class Meta:
         table_name = "accountability_evidence"

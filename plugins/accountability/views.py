@@ -10,7 +10,7 @@ from portal.plugin_api import (Case, Department, Field, InputError, Problems, St
                                database, flash_problems, now, read, requires, run_step, send_download, whole_number)
 
 from plugins.accountability import assessment as annual
-from plugins.accountability import checklists, parties, reports, visibility
+from plugins.accountability import checklists, parties, references, reports, visibility
 from plugins.accountability.models import Evidence, Finding, Item, Rectification, TemplateItem
 from plugins.accountability.regulation import DUTIES, PARTY_GROUP, SCOPES, SOURCES
 from plugins.accountability.workflow import WORKFLOW, owner_or_office
@@ -206,21 +206,25 @@ def visible_item(item_id) -> Item:
 def item_context(item, form=None):
     user = current_user._get_current_object()
     rows = list(Evidence.select(Evidence.id, Evidence.item, Evidence.state, Evidence.source, Evidence.case,
-                                Evidence.filename, Evidence.note, Evidence.added_at)
+                                Evidence.filename, Evidence.note, Evidence.added_at, Evidence.ref_kind,
+                                Evidence.ref_id, Evidence.ref_label, Evidence.ref_day)
                 .where(Evidence.item == item.id).order_by(Evidence.state != "proposed", Evidence.id))
+    referenced = references.status(item, user, rows)
     cases = {c.id: c for c in Case.select().where(Case.id.in_([e.case_id for e in rows if e.case_id]))}
     evidence = []
     for e in rows:
         case = cases.get(e.case_id)
         evidence.append({"row": e, "case": case if case and can_see(user, case) else None, "hidden": case is not None
-                         and not can_see(user, case)})
+                         and not can_see(user, case), "ref": referenced.get(e.id)})
     finding = Finding.get_or_none(Finding.item == item.id)
     rect = Rectification.get_or_none(Rectification.finding == finding.id) if finding else None
-    return {"item": item, "finding": finding, "rect": rect, "unit_name": party_name(item.department if item.department_id else None),
+    may_decide = item.state == "open" and owner_or_office(item, user) and user.can("accountability.work")
+    offered = references.fields(item, user)[0] if may_decide else ()
+    return {"item": item, "finding": finding, "reference_fields": offered if offered and offered[0].choices else (), "rect": rect, "unit_name": party_name(item.department if item.department_id else None),
             "owner": parties.names([item.owner_id]).get(item.owner_id), "evidence": evidence,
             "workflow": WORKFLOW, "steps": [WORKFLOW.step(s) for s in WORKFLOW.allowed_steps(item, user)],
             "withheld": WORKFLOW.withheld(item, user), "form": form,
-            "may_decide": item.state == "open" and owner_or_office(item, user) and user.can("accountability.work")}
+            "may_decide": may_decide}
 
 
 STEPS_VIEW = StepView(WORKFLOW, load=visible_item, page="accountability/item.html",
@@ -277,6 +281,20 @@ def decide(item_id, evidence_id, decision):
                          f"{'采用' if state == 'accepted' else '不采用'}佐证记录：{item.title}", obj=item)
     flash("已采用该佐证记录。" if state == "accepted" else "已标记为不采用。", "success")
     return redirect(url_for("accountability.item", item_id=item.id))
+
+
+@bp.route("/items/<int:item_id>/references", methods=["POST"])
+@requires("accountability.work")
+def attach_reference(item_id):
+    """采用其他模块的记录 (a training of the commentator team …) as evidence of the item."""
+    item = decidable(item_id)
+    try:
+        row = references.attach(item, current_user._get_current_object(), request.form)
+    except InputError as exc:
+        flash_problems(exc)
+        return redirect(url_for("accountability.item", item_id=item.id) + "#evidence"), 303
+    flash(f"已采用佐证记录：{row.ref_label}。", "success")
+    return redirect(url_for("accountability.item", item_id=item.id) + "#evidence")
 
 
 @bp.route("/items/<int:item_id>/evidence/<int:evidence_id>")

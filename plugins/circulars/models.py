@@ -165,4 +165,27 @@ class CircularCase(BaseModel):
         indexes = ((("circular", "case"), True), (("case",), False))
 
 
-MODELS = [Circular, CircularAttachment, CircularRecipient, CircularCounter, IssuedPdf, CircularCase]
+class CircularStatement(BaseModel):
+    """An approved statement version (统一口径) the circular's text took (插入统一口径), as it read
+    then: the plugin that offered it may change it, withdraw it or be switched off later."""
+    circular = peewee.ForeignKeyField(Circular, backref="statement_rows", on_delete="CASCADE")
+    key = peewee.CharField(max_length=60)            # the version, "<plugin>:<id>" (portal_approved_statements)
+    statement_key = peewee.CharField(max_length=60)  # the statement, the same for all its versions
+    title = peewee.CharField(max_length=120)
+    topic = peewee.CharField(max_length=60, default="")
+    number = peewee.IntegerField()
+    valid_from = peewee.DateField(null=True)
+    text = peewee.TextField()
+    inserted_by = peewee.ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    inserted_at = peewee.DateTimeField(default=now)
+
+    class Meta:
+        table_name = "circulars_statement"
+        indexes = ((("circular", "key"), True),)
+
+    @property
+    def plugin(self) -> str:
+        return self.key.split(":", 1)[0]
+
+
+MODELS = [Circular, CircularAttachment, CircularRecipient, CircularCounter, IssuedPdf, CircularCase, CircularStatement]

@@ -9,7 +9,7 @@ from portal.plugin_api import (documents, jobs, AuditEvent, requires, read_uploa
                               bounded_day, bounded_id, flash_problems, safe_next, Department, User, StepView,
                               run_step)
 
-from plugins.circulars import printing, ready, workflow
+from plugins.circulars import printing, ready, statements, workflow
 from plugins.circulars.models import (
     ATTACHMENT_KINDS, KINDS, SECRECY_LABELS, STATES, URGENCY_LABELS, Circular, CircularAttachment, CircularRecipient,
 )
@@ -64,9 +64,38 @@ def _form_context(form, circular=None, departments_chosen=None):
             chosen = {r.department_id for r in circular.recipient_rows}
         else:
             chosen = {d.id for d in workflow.default_departments()}
+    user = _user()
+    offers = statements.offered(user, workflow.named_cases(circular) if circular else ())
+    keys = form.getlist("statements") if hasattr(form, "getlist") else [r.key for r in statements.recorded(circular)]
+    used = statements.chosen(keys, user, circular, offers)
     return dict(form=form, circular=circular, departments=ready.department_choices(), chosen=set(chosen),
                 KINDS=KINDS, SECRECY=SECRECY_LABELS, URGENCY=URGENCY_LABELS,
-                sources=ready.document_sources(_user()))
+                sources=ready.document_sources(user), offers=offers,
+                used=statements.status(used, form.get("body", "")))
+
+
+def _chosen_statements(circular=None):
+    """The versions the form names (本文采用的统一口径); a key neither recorded nor offered refuses the form."""
+    keys, user = request.form.getlist("statements"), _user()
+    if statements.unknown(keys, user, circular):
+        raise CircularError("所选统一口径已不再施行，或您无权查看：请取消勾选后重新插入。")
+    return statements.chosen(keys, user, circular)
+
+
+def _insert_statement(circular=None, departments_chosen=None):
+    """插入统一口径: the chosen version's text goes at the end of the body, and the version joins the
+    list the form will record; nothing is saved until 保存文稿."""
+    form, user = request.form.copy(), _user()
+    key = form.get("statement", "")
+    offer = next((s for s, _ in statements.offered(user, workflow.named_cases(circular) if circular else ())
+                  if s.key == key), None)
+    if offer is None:
+        flash("所选统一口径不存在或已不再施行，请重新选择。", "error")
+        return render_template("circulars/form.html", **_form_context(form, circular, departments_chosen)), 400
+    form["body"] = statements.insert(form.get("body", ""), offer.text)
+    form.setlist("statements", list(dict.fromkeys([*form.getlist("statements"), offer.key])))
+    flash(f"已将统一口径“{offer.title}”第{offer.number}版插入正文末尾，尚未保存：请调整位置后保存文稿。", "info")
+    return render_template("circulars/form.html", **_form_context(form, circular, departments_chosen))
 
 
 def _form_dict(circular: Circular) -> dict:
@@ -81,8 +110,11 @@ def _form_dict(circular: Circular) -> dict:
 def new():
     if request.method == "POST":
         chosen = [bounded_id(v) for v in request.form.getlist("departments")]
+        if request.form.get("action") == "insert_statement":
+            return _insert_statement(departments_chosen=chosen)
         try:
-            circular = workflow.save_draft(_user(), form=request.form, department_ids=chosen)
+            circular = workflow.save_draft(_user(), form=request.form, department_ids=chosen,
+                                           statements=_chosen_statements())
         except CircularError as exc:
             flash_problems(exc)
             return render_template("circulars/form.html", **_form_context(request.form, departments_chosen=chosen)), 400
@@ -97,9 +129,11 @@ def edit(circular_id):
     circular = visible_circular(circular_id)
     if request.method == "POST":
         chosen = [bounded_id(v) for v in request.form.getlist("departments")]
+        if request.form.get("action") == "insert_statement" and circular.editable:
+            return _insert_statement(circular, chosen)
         try:
             workflow.save_draft(_user(), circular, version=request.form.get("version"), form=request.form,
-                                department_ids=chosen)
+                                department_ids=chosen, statements=_chosen_statements(circular))
         except CircularError as exc:
             flash_problems(exc)
             status = 409 if isinstance(exc, StaleCircular) else 400
@@ -186,6 +220,7 @@ def _detail_context(circular, form=None):
                 frozen=workflow.frozen_pdf(circular), timeline_events=list(timeline),
                 missing=workflow.missing_for_review(circular) if circular.editable else [],
                 document_choices=choices, ATTACHMENT_KINDS=ATTACHMENT_KINDS, today=now().date(),
+                used=statements.status(statements.recorded(circular), circular.body),
                 kind_labels={k.name: k.label for k in documents.document_kinds().values()})
 
 

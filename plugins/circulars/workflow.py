@@ -19,7 +19,7 @@ from portal.plugin_api import (audit, AuditEvent, access, Case, database, now, P
 
 from plugins.circulars.models import (
     KINDS, SECRECY_LABELS, URGENCY_LABELS, Circular, CircularAttachment, CircularCase, CircularCounter,
-    CircularRecipient, IssuedPdf,
+    CircularRecipient, CircularStatement, IssuedPdf,
 )
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -237,9 +237,11 @@ def _entitled(department_ids: list[int], cases: list[Case]):
 
 
 def save_draft(user, circular: Circular | None = None, *, version=None, form, department_ids,
-               cases=()) -> Circular:
+               cases=(), statements=None) -> Circular:
     """Create a draft, or change one that is still being drafted. ``cases``: those a new draft
-    names (a 通报 of overdue cases); its recipients must be entitled to see them."""
+    names (a 通报 of overdue cases); its recipients must be entitled to see them. ``statements``:
+    the approved statement versions its text takes (``circulars.statements.chosen``), None to
+    leave them as they are."""
     if not user.can("circulars.draft"):
         raise CircularError("您没有拟稿的权限。")
     if circular is not None and not circular.editable:
@@ -254,14 +256,34 @@ def save_draft(user, circular: Circular | None = None, *, version=None, form, de
         if circular is None:
             circular = Circular.create(drafted_by=user, **data)
             CircularCase.insert_many([{"circular": circular.id, "case": c.id} for c in cases]).execute() if cases else None
-            record("circular.drafted", f"拟稿：{circular.plain_title}", circular, user)
+            action, summary = "circular.drafted", f"拟稿：{circular.plain_title}"
         else:
             if str(version) != str(circular.version):
                 raise StaleCircular()
             bump(circular, version, StaleCircular, **data)
-            record("circular.edited", f"修改文稿：{circular.plain_title}", circular, user)
+            action, summary = "circular.edited", f"修改文稿：{circular.plain_title}"
+        used = _set_statements(circular, statements, user)
+        if used:
+            summary += f"；采用统一口径：{'、'.join(f'{r.title}（第{r.number}版）' for r in used)}"
+        record(action, summary, circular, user, **({"statements": [r.key for r in used]} if used else {}))
         _set_recipients(circular, departments)
     return circular
+
+
+def _set_statements(circular: Circular, statements, user) -> list[CircularStatement]:
+    """Keep the versions chosen (new ones as they read now), drop the others; the versions recorded."""
+    if statements is not None:
+        keys = [s.key for s in statements]
+        CircularStatement.delete().where((CircularStatement.circular == circular.id)
+                                         & CircularStatement.key.not_in(keys)).execute()
+        have = {r.key for r in CircularStatement.select().where(CircularStatement.circular == circular.id)}
+        for s in statements:
+            if s.key not in have:
+                CircularStatement.create(circular=circular.id, key=s.key, statement_key=s.statement_key,
+                                         title=s.title[:120], topic=(s.topic or "")[:60], number=s.number,
+                                         valid_from=s.valid_from, text=s.text, inserted_by=user.id)
+    return list(CircularStatement.select().where(CircularStatement.circular == circular.id)
+                .order_by(CircularStatement.id))
 
 
 def _set_recipients(circular: Circular, department_ids: list[int]):

@@ -6,8 +6,8 @@ from datetime import datetime, time
 from flask import render_template, url_for
 from markupsafe import Markup
 
-from portal.plugin_api import (CaseFilterOption, NavItem, Panel, Permission, SearchHit, Section, Widget, access,
-                               hookimpl, now)
+from portal.plugin_api import (ApprovedStatement, CaseFilterOption, EvidenceRef, NavItem, Panel, Permission, SearchHit,
+                               Section, Widget, access, hookimpl, now)
 
 from plugins.monitoring import imports  # noqa: F401  (its job kind)
 from plugins.monitoring import enquiries, handling, periods, roster, statements, views, views_calendar, watchlist
@@ -154,6 +154,28 @@ def portal_reply_wording(case):
 
 
 @hookimpl
+def portal_approved_statements(user, case):
+    """The statements in force (统一口径) for circulars: read by whoever may read statements (case.view)."""
+    if user is not None and not user.can("case.view"):
+        return []
+    if case is not None and (access.register_only(case) or (user is not None and not access.can_see(user, case))):
+        return []
+    return [ApprovedStatement(f"monitoring:{v.id}", f"monitoring:statement:{v.statement_id}", v.statement.title,
+                              v.number, v.text, v.valid_from, v.statement.topic.name if v.statement.topic_id else "",
+                              url_for("monitoring.statement", statement_id=v.statement_id))
+            for v in statements.offered(case)]
+
+
+@hookimpl
+def portal_evidence_sources(user, unit, year):
+    """The commentator team's trainings (细则 第七条) and the sensitive periods' duty rosters (第八条2(1))
+    of ``year``, as evidence for the responsibility checklists; a link for holders of monitoring.view."""
+    from plugins.monitoring.team import evidence
+
+    return evidence(user, unit, year)
+
+
+@hookimpl
 def portal_tick(at):
     return {"当日答复承诺逾期提醒": handling.remind_promises(at)}
 
@@ -191,8 +213,11 @@ def portal_department_sections(department, user):
     return Section("涉及本部门的监测命中", Markup(render_template("monitoring/section.html", hits=hits)), order=40)
 
 
-@hookimpl(tryfirst=True)  # the watch list before the demo cases, so that registering them is matched
-def portal_demo_data(app):
-    from plugins.monitoring.demo import create_demo
+@hookimpl(wrapper=True)  # around the others: the watch list before the demo cases (registering them is
+def portal_demo_data(app):  # matched), 分类处置 on them once they exist
+    from plugins.monitoring.demo import create_demo, create_demo_handling
 
     create_demo()
+    result = yield
+    create_demo_handling()
+    return result

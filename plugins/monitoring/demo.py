@@ -186,3 +186,60 @@ def create_demo_enquiries():
     enquiries.close(done, office, done.version)
     enquiries.record(staff, {"outlet": "某某新闻客户端（演示）", "reporter": "赵一鸣", "contact": "zhao@example.com",
                              "subject": "采访某光伏项目补贴发放进度。", "received_at": at.strftime("%Y-%m-%dT%H:%M")})
+
+
+def create_demo_handling():
+    """分类处置 on the demo cases (made after the watch list, so this runs once they exist): two
+    询问/置疑/诉求 cases with a same-day holding reply and a promised date (one passed), a 恶意传播炒作
+    case with the facts published and a police referral with its reference and outcome, and a
+    捏造歪曲攻击 case clarified. Invented texts, links and references."""
+    from datetime import timedelta
+
+    from portal.plugin_api import Case, now
+
+    from plugins.monitoring import handling
+    from plugins.monitoring.models import Handling
+
+    today = now().date()
+    people = {u.username: u for u in User.select()}
+
+    def case(title):
+        return Case.get(Case.title == title)
+
+    def handle(title, who, klass):
+        c = case(title)
+        return c, handling.set_class(c, people[who], {"klass": klass}, None)
+
+    for title, who, days, text in (
+            ("反映城郊村冬季供暖用煤价格过高", "coal_liaison", 3,
+             "网友您好：您反映的城郊村冬季供暖用煤价格问题已收到，我局正会同价格主管部门核实，将于{day}前答复。"),
+            ("建议在高速服务区增设充电桩", "energy_head", 2,
+             "网友您好：您的建议已收到，我局正与高速公路管理单位研究服务区充电设施布局，将于{day}前答复。")):
+        c, row = handle(title, who, "enquiry")
+        promised = today + timedelta(days=days)
+        row = handling.holding_reply(c, people[who], {"holding_text": text.format(day=f"{promised:%m月%d日}"),
+                                                       "promised_on": promised.isoformat()}, row.version)
+        if title.startswith("反映城郊村"):  # its reply is to use the heating statement (插入统一口径)
+            from plugins.monitoring import statements
+            from plugins.monitoring.models import Statement
+
+            version = statements.in_force(Statement.get(Statement.title == "关于冬季供暖用煤价格的答复口径"))
+            statements.choose(c, people[who], {"statement_version": version.id})
+    # the second promise has passed with the case still open: the panel says so, portal tick reminds once
+    passed = today - timedelta(days=1)
+    Handling.update(promised_on=passed, holding_text=text.format(day=f"{passed:%m月%d日}")).where(
+        Handling.id == row.id).execute()
+
+    c, row = handle("反映风电项目噪音扰民", "head", "spreading")
+    handling.referral(c, people["head"], {
+        "facts_text": "经第三方机构检测，该风电项目厂界噪声昼夜均符合国家标准，检测报告已在局门户网站公开；"
+                      "个别账号仍反复发布剪辑视频，称“风机噪音致村民集体患病”。",
+        "facts_url": "https://energy.example.gov.cn/gk/fengdian-zaosheng.html",
+        "referred_on": (today - timedelta(days=2)).isoformat(), "referral_ref": f"能局商〔{today.year}〕7号（演示）",
+        "referral_outcome": "公安机关已约谈两名账号主体，相关视频已删除，账号承诺不再发布不实信息。"}, row.version)
+
+    c, row = handle("网传某煤矿发生透水事故", "office", "fabrication")
+    handling.referral(c, people["office"], {
+        "facts_text": "经核实，该煤矿当日生产正常，未发生透水事故；我局已在官方微博发布情况说明，澄清不实信息。",
+        "facts_url": "https://weibo.example.cn/energy/status/demo-clarify", "referred_on": "",
+        "referral_ref": "", "referral_outcome": ""}, row.version)

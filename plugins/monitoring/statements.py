@@ -170,3 +170,16 @@ def wording(case) -> str:
                 .where(StatementUse.case == case.id).order_by(StatementUse.id)):
         latest[use.statement_version.statement_id] = use.statement_version.text
     return "\n\n".join(latest.values())
+
+
+def offered(case=None, today=None) -> list[StatementVersion]:
+    """The versions in force today (with their statement and topic): of the statements on the topics
+    ``case`` hit, or of every statement. For circulars (hook ``portal_approved_statements``)."""
+    today = today or now().date()
+    query = (StatementVersion.select(StatementVersion, Statement, Topic).join(Statement)
+             .join(Topic, JOIN.LEFT_OUTER, on=(Statement.topic == Topic.id))
+             .where(StatementVersion.approved_at.is_null(False) & StatementVersion.withdrawn_at.is_null()
+                    & (StatementVersion.valid_from <= today)))
+    if case is not None:
+        query = query.where(Statement.topic.in_(Hit.select(Hit.topic).where(Hit.case == case.id)))
+    return list(query.order_by(Statement.title, StatementVersion.number))

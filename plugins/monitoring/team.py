@@ -73,3 +73,33 @@ def record_training(actor, form) -> Training:
         audit.record("monitoring.training_recorded", f"记录网络评论员培训：{training.topic}（{len(present)}人参加）",
                      actor=actor, obj=training)
     return training
+
+
+def evidence(user, unit, year: int) -> list:
+    """Evidence for the responsibility checklists (hook ``portal_evidence_sources``): the trainings held
+    in ``year`` — for a department, those one of its members attended — and, for the Party group, the
+    sensitive periods of ``year`` that had a duty roster (特殊时期24小时监控). Linked for monitoring.view."""
+    from flask import url_for
+    from peewee import fn
+
+    from portal.plugin_api import EvidenceRef
+
+    from plugins.monitoring.models import Period, Shift
+
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    trainings = Training.select().where((Training.held_on >= first) & (Training.held_on <= last))
+    if unit is not None:
+        trainings = trainings.where(Training.id.in_(
+            Attendance.select(Attendance.training).join(Commentator).join(User).where(User.department == unit.id)))
+    linked = user is not None and user.can("monitoring.view")
+    refs = [EvidenceRef("monitoring.training", str(t.id), f"网络评论员培训：{t.topic}（授课：{t.trainer}）", t.held_on,
+                        url_for("monitoring.training", training_id=t.id) if linked else None, "网络评论员培训")
+            for t in trainings.order_by(Training.held_on)]
+    if unit is None:
+        rostered = (Period.select(Period, fn.COUNT(Shift.id).alias("shift_count")).join(Shift)
+                    .where((Period.starts_at >= first) & (Period.starts_at < date(year + 1, 1, 1)))
+                    .group_by(Period).order_by(Period.starts_at))
+        refs += [EvidenceRef("monitoring.period", str(p.id), f"特殊时期值班：{p.name}（{p.shift_count}个班次）",
+                             p.starts_at.date(), url_for("monitoring.period", period_id=p.id) if linked else None,
+                             "特殊时期值班表") for p in rostered]
+    return refs

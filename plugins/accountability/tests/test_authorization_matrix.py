@@ -63,6 +63,7 @@ route                                                          anonymous admin l
 /accountability/checklists/{year}/generate                     login     403   403    ok     403     403  403   403
 /accountability/items/{item}/do/complete                       login     403   ok     ok     404     ok   ok    ok
 /accountability/items/{item}/propose                           login     403   403    ok     404     ok   403   403
+/accountability/items/{item}/references                        login     403   403    ok     404     ok   403   403
 /accountability/items/{item}/evidence/{proposal}/accept        login     403   403    ok     404     ok   403   403
 /accountability/items/{item}/evidence/{proposal}/reject        login     403   403    ok     404     ok   403   403
 /accountability/reports/schedule                               login     403   403    ok     403     403  403   403

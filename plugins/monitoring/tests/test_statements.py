@@ -46,10 +46,11 @@ def test_the_host_department_chooses_the_statement_for_its_reply(app, login, db,
     assert "插入统一口径" not in login("leader").get(f"/monitoring/cases/{case.id}/statements").get_data(as_text=True)
     pending = statements.pending(Statement.get(Statement.title == "关于冬季供暖用煤价格的答复口径"))
     staff.post(f"/monitoring/cases/{case.id}/statements/choose", data={"statement_version": pending.id})
-    assert AuditEvent.select().where(AuditEvent.action == "monitoring.statement_chosen").count() == 0
+    chosen = (AuditEvent.action == "monitoring.statement_chosen") & (AuditEvent.object_id == case.id)
+    assert AuditEvent.select().where(chosen).count() == 0
     r = staff.post(f"/monitoring/cases/{case.id}/statements/choose", data={"statement_version": current.id})
     assert r.status_code == 302
-    event = AuditEvent.get(AuditEvent.action == "monitoring.statement_chosen")
+    event = AuditEvent.get(chosen)
     assert event.object_type == "case" and event.object_id == case.id and "第1版" in event.summary
     panel = login("office").get(f"/monitoring/cases/{case.id}/statements").get_data(as_text=True)
     assert "回复选用第1版" in panel
