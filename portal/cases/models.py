@@ -100,6 +100,11 @@ class Case(BaseModel):
 # the open cases spread over all deadlines where they are the latest (docs/performance.md).
 UNARCHIVED_DUE_INDEX = "case_unarchived_due"
 Case.add_index(Case.due_at, Case.id, where=Case.state.in_(UNARCHIVED_STATES), name=UNARCHIVED_DUE_INDEX)
+# The same by host department: a department's section lists its own open cases, and a department
+# with few of them had PostgreSQL walk every open case's deadline (3,245 rows for 19, 4 ms).
+HOST_UNARCHIVED_DUE_INDEX = "case_host_unarchived_due"
+Case.add_index(Case.host_department, Case.due_at, Case.id, where=Case.state.in_(UNARCHIVED_STATES),
+               name=HOST_UNARCHIVED_DUE_INDEX)
 
 
 class CaseCoDepartment(BaseModel):

@@ -8,7 +8,7 @@ from portal.cases import access
 from portal.cases import search as case_search
 from portal.cases.deadlines import describe_deadline
 from portal.cases.models import (
-    CATEGORIES, CLOCK_STATES, SOURCES, STATES, Case, CaseCoDepartment, Explanation, Extension,
+    CATEGORIES, CLOCK_STATES, SOURCES, STATES, UNARCHIVED_STATES, Case, CaseCoDepartment, Explanation, Extension,
 )
 from portal.db import database, is_sqlite, now
 from portal.inputs import bounded_id, clean_text, page_number
@@ -174,6 +174,23 @@ def search(f: CaseFilter, user, at: datetime | None = None, columns=None, newer_
             query = query.where(Case.number.contains(f.q) | Case.title.contains(f.q)
                                 | Case.post_text.contains(f.q) | Case.url.contains(f.q))
     return query.order_by(*SORTS[f.sort or ("newest" if f.q else "due")])
+
+
+def open_of_department(department_id: int, user, limit: int = 20):
+    """The first ``limit`` cases not yet archived that a department hosts or co-handles, by
+    deadline, that ``user`` may see: the department page's list. PostgreSQL answers the OR of
+    hosted and co-handled by walking every open case's deadline (3,245 read for 19 at 100,000
+    cases, when the department has few); each part alone starts from its own index and stops at
+    ``limit``, and the two are merged."""
+    f = CaseFilter(department=department_id, sort="due")
+
+    def part(department_part=None):
+        return search(f, user, department_part=department_part).where(Case.state.in_(UNARCHIVED_STATES)).limit(limit)
+
+    if is_sqlite():
+        return part()
+    due = next(n for n, c in enumerate(LIST_COLUMNS, 1) if c is Case.due_at)
+    return (part("hosted") + part("co")).order_by(SQL(str(due)), SQL("1")).limit(limit)
 
 
 COUNT_CAP = 1000  # past this a list says "1000+": counting 100,000 matches costs more than the page

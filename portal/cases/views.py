@@ -9,7 +9,7 @@ from portal.cases import access, attachments, deadlines, queries, workflow
 from portal.cases.access import PERMISSIONS
 from portal.cases.forms import text
 from portal.cases.models import (
-    CATEGORIES, CONFIDENTIALITY, MODELS, SOURCES, STATES, UNARCHIVED_STATES, Attachment, Case, ReplyDraft,
+    CATEGORIES, CONFIDENTIALITY, MODELS, SOURCES, STATES, Attachment, Case, ReplyDraft,
 )
 from portal.db import database, now
 from portal.downloads import send_download
@@ -56,8 +56,7 @@ def portal_dashboard_widgets(user):
 
 @hookimpl
 def portal_department_sections(department, user):
-    f = queries.CaseFilter(department=department.id, sort="due")
-    rows = queries.rows_of(queries.search(f, user).where(Case.state.in_(UNARCHIVED_STATES)).limit(20))
+    rows = queries.rows_of(queries.open_of_department(department.id, user))
     html = render_template("cases/section_department.html", cases=rows, department=department,
                            counts=queries.counts_by_state(user, department.id), view=deadlines.view)
     return Section("本科室舆情事项", Markup(html), order=10)

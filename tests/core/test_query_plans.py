@@ -74,11 +74,11 @@ def rows_read(plan: dict, table: str) -> int:
 
 def test_postgresql_starts_the_department_page_from_the_department(tmp_path_factory, demo_template):
     """The department page's cases come from the department's index, not from a walk of the
-    deadline index over every case (84 ms at 100,000: issue 19)."""
+    deadline index over every case (84 ms at 100,000: issue 19), nor over every open case when
+    the department has few of them (3,245 read for 19 at 100,000)."""
     import json
 
-    from portal.cases.models import Case
-    from portal.cases.views import UNARCHIVED_STATES
+    from portal.cases.models import UNARCHIVED_STATES, Case
     from tests.fixtures import make_app
 
     app = make_app(tmp_path_factory.mktemp("pgplan"), demo_template)
@@ -86,17 +86,26 @@ def test_postgresql_starts_the_department_page_from_the_department(tmp_path_fact
         if is_sqlite():
             pytest.skip("PostgreSQL's plan (the suite's PostgreSQL run: PORTAL_TEST_DATABASE_URL)")
         generate(1500, seed=3, years=2, long_timeline_case=False)
-        database.execute_sql("ANALYZE")
         power = Department.get(Department.name == "电力科").id
+        kept = Case.select(Case.id).where((Case.host_department == power) & Case.state.in_(UNARCHIVED_STATES)).limit(3)
+        (Case.update(state="archived").where((Case.host_department == power) & Case.state.in_(UNARCHIVED_STATES)
+                                             & Case.id.not_in(kept)).execute())
+        # many open cases elsewhere: a walk of the open cases' deadlines would read them all
+        others = Case.select(Case.id).where(Case.host_department != power).limit(800)
+        Case.update(state="handling").where(Case.id.in_(others)).execute()
+        database.execute_sql("ANALYZE")
         for username in ("office", "head"):
-            query = (queries.search(queries.CaseFilter(department=power, sort="due"), User.get(User.username == username))
-                     .where(Case.state.in_(UNARCHIVED_STATES)).limit(20))
+            user = User.get(User.username == username)
+            query = queries.open_of_department(power, user)
             sql, params = query.sql()
             plan = database.execute_sql("EXPLAIN (ANALYZE, FORMAT JSON) " + sql, params).fetchone()[0]
             plan = (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]
-            matching = query.limit(None).count()
+            plain = (queries.search(queries.CaseFilter(department=power, sort="due"), user)
+                     .where(Case.state.in_(UNARCHIVED_STATES)))
+            matching = plain.count()
             total = Case.select().count()
             assert total > 1500 and rows_read(plan, "case") <= 2 * matching + 20, (username, matching, plan)
+            assert [r.id for r in queries.rows_of(query)] == [r.id for r in queries.rows_of(plain.limit(20))]
 
 
 
