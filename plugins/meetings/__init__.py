@@ -6,10 +6,11 @@ from flask import render_template, url_for
 from markupsafe import Markup
 
 from portal.plugin_api import (CaseAction, NavItem, Panel, Permission, SearchHit, Section, Widget, access, hookimpl,
-                              now)
+                              id_url, now)
 
 from plugins.meetings import followup, followup_views, printing, views, workflow  # noqa: F401 (followup_views: its routes)
-from plugins.meetings.models import MODELS, Decision, Instruction, Item, Meeting, Share, ShareRecipient, Task
+from plugins.meetings.models import (DECISION_STATES, ITEM_STATES, MINUTES_STATES, MODELS, SHARE_KINDS, TASK_STATES,
+                                     Decision, Instruction, Item, Meeting, Share, ShareRecipient, Task)
 
 PERMISSIONS = [
     Permission("meetings.view", "查看联席会议", ("leader", "office", "dept_head", "liaison")),
@@ -213,21 +214,41 @@ def portal_dashboard_widgets(user):
 def portal_department_sections(department, user):
     if not user.can("meetings.view"):
         return None
-    items = list(workflow.visible_items(Item.select(Item, Meeting).join(Meeting), user)
-                 .where(Item.department == department.id).order_by(Item.id.desc()).limit(20))
-    decisions = list(workflow.visible_items(Decision.select(Decision, Item).join(Item).join(Meeting), user)
-                     .where((Decision.department == department.id) & (Decision.state != "closed"))
-                     .order_by(Decision.due_on))
+    # the columns the section shows, as tuples: whole rows (with the items' texts and minutes) were
+    # most of the department page's time in this plugin (docs/performance.md)
+    today = now().date()
+    detail = id_url("meetings.detail", "meeting_id")
+    items = [{"url": detail(meeting_id), "title": title, "state": ITEM_STATES.get(state, state),
+              "minutes": MINUTES_STATES.get(minutes, minutes) if state == "accepted" else None, "meeting": meeting}
+             for meeting_id, title, state, minutes, meeting in workflow.visible_items(
+                 Item.select(Item.meeting, Item.title, Item.state, Item.minutes_state, Meeting.title).join(Meeting), user)
+             .where(Item.department == department.id).order_by(Item.id.desc()).limit(20).tuples()]
+    decisions = [{"url": f"{detail(meeting_id)}#decision-{decision_id}", "text": text,
+                  "state": DECISION_STATES.get(state, state), "due_on": due_on, "overdue": due_on < today}
+                 for decision_id, text, state, due_on, meeting_id in workflow.visible_items(
+                     Decision.select(Decision.id, Decision.text, Decision.state, Decision.due_on, Item.meeting)
+                     .join(Item).join(Meeting), user)
+                 .where((Decision.department == department.id) & (Decision.state != "closed"))
+                 .order_by(Decision.due_on).tuples()]
     tasks = []
     if user.can("meetings.manage") or user.can("meetings.convene") or user.department_id == department.id:
-        tasks = list(Task.select(Task, Instruction).join(Instruction).where(
-            (Task.department == department.id) & (Task.state != "closed")).order_by(Instruction.due_on))
-    shares = list(followup.visible_shares(user).where((Share.department == department.id) & (Share.kind != "bulletin"))
-                  .order_by(Share.id.desc()).limit(10))
+        instruction = id_url("meetings.instruction", "instruction_id")
+        tasks = [{"url": instruction(instruction_id), "title": title, "state": TASK_STATES.get(state, state),
+                  "due_on": due_on, "overdue": bool(due_on) and due_on < today and state in ("open", "read")}
+                 for instruction_id, state, title, due_on in Task.select(
+                     Task.instruction, Task.state, Instruction.title, Instruction.due_on).join(Instruction)
+                 .where((Task.department == department.id) & (Task.state != "closed"))
+                 .order_by(Instruction.due_on).tuples()]
+    share_url = id_url("meetings.share", "share_id")
+    shares = [{"url": share_url(share_id), "title": title, "kind": SHARE_KINDS.get(kind, kind), "at": at,
+               "bulletin": bulletin_id}
+              for share_id, title, kind, at, bulletin_id in followup.visible_shares(
+                  user, Share.select(Share.id, Share.title, Share.kind, Share.at, Share.bulletin))
+              .where((Share.department == department.id) & (Share.kind != "bulletin"))
+              .order_by(Share.id.desc()).limit(10).tuples()]
     if not (items or decisions or tasks or shares):
         return None
-    html = render_template("meetings/section.html", items=items, decisions=decisions, tasks=tasks, shares=shares,
-                           today=now().date())
+    html = render_template("meetings/section.html", items=items, decisions=decisions, tasks=tasks, shares=shares)
     return Section("联席会议：研究事项、议定事项、上级指示与报送信息", Markup(html), order=40)
 
 
