@@ -5,8 +5,8 @@ its host unit, decided matters followed to the report-back. Only hooks; see READ
 from flask import render_template, url_for
 from markupsafe import Markup
 
-from portal.plugin_api import (CaseAction, NavItem, Panel, Permission, SearchHit, Section, Widget, access, hookimpl,
-                              id_url, now)
+from portal.plugin_api import (CaseAction, Department, NavItem, Panel, Permission, SearchHit, Section, Widget, access,
+                              hookimpl, id_url, now)
 
 from plugins.meetings import followup, followup_views, printing, views, workflow  # noqa: F401 (followup_views: its routes)
 from plugins.meetings.models import (DECISION_STATES, ITEM_STATES, MINUTES_STATES, MODELS, SHARE_KINDS, TASK_STATES,
@@ -150,51 +150,57 @@ def portal_documents():
 
 
 def _widget_rows(user) -> dict:
-    """What ``user`` must do about joint meetings, grouped."""
+    """What ``user`` must do about joint meetings, grouped: the first ten of each, read as the
+    columns shown (a group with none is left out, so no count is asked first)."""
     today, groups = now().date(), {}
     meetings = workflow.visible_meetings(Meeting.select(), user)
+    detail = id_url("meetings.detail", "meeting_id")
+    instruction = id_url("meetings.instruction", "instruction_id")
     if user.can("meetings.convene"):
         rows = [m for m in meetings.where(Meeting.state == "request") if workflow.is_convener(m, user)]
         if rows:
-            groups["待审批的临时会议申请"] = [(m.title, url_for("meetings.detail", meeting_id=m.id)) for m in rows]
+            groups["待审批的临时会议申请"] = [(m.title, detail(m.id)) for m in rows]
+
+    def items(*where, limit=10):
+        query = workflow.visible_items(Item.select(Item.title, Item.meeting).join(Meeting), user).where(*where)
+        return [(title, detail(meeting_id)) for title, meeting_id in query.limit(limit).tuples()]
+
+    def decisions(query):
+        return list(workflow.visible_items(query.join(Meeting), user).limit(10).tuples())
+
     if user.can("meetings.manage"):
-        items = workflow.visible_items(Item.select(Item, Meeting).join(Meeting), user).where(Item.state == "submitted")
-        if items.count():
-            groups["待审核的研究事项"] = [(i.title, url_for("meetings.detail", meeting_id=i.meeting_id)) for i in items.limit(10)]
-        overdue = workflow.visible_items(workflow.overdue_query(today).join(Meeting), user)
-        if overdue.count():
-            groups["超期未办结的议定事项"] = [(f"{d.text[:40]}（{d.due_on:%m-%d}）", url_for("meetings.supervision"))
-                                           for d in overdue.limit(10)]
-        reported = Task.select(Task, Instruction).join(Instruction).where(Task.state == "reported")
-        if reported.count():
-            groups["待审核的上级指示落实情况"] = [(f"{t.instruction.title}（{t.department.name}）",
-                                              url_for("meetings.instruction", instruction_id=t.instruction_id))
-                                             for t in reported.limit(10)]
+        if rows := items(Item.state == "submitted"):
+            groups["待审核的研究事项"] = rows
+        if rows := decisions(Decision.select(Decision.text, Decision.due_on).join(Item)
+                             .where((Decision.state != "closed") & (Decision.due_on < today))):
+            supervision = url_for("meetings.supervision")
+            groups["超期未办结的议定事项"] = [(f"{text[:40]}（{due_on:%m-%d}）", supervision) for text, due_on in rows]
+        reported = (Task.select(Instruction.title, Department.name, Task.instruction).join(Instruction).switch(Task)
+                    .join(Department).where(Task.state == "reported").limit(10).tuples())
+        if rows := [(f"{title}（{name}）", instruction(instruction_id)) for title, name, instruction_id in reported]:
+            groups["待审核的上级指示落实情况"] = rows
     if user.department_id and user.can("meetings.unit", department=user.department_id):
-        mine = workflow.visible_items(Item.select(Item, Meeting).join(Meeting), user).where(
-            (Item.department == user.department_id) & (Item.state == "accepted") & (Meeting.state == "held")
-            & (Item.minutes_state != "confirmed"))
-        if mine.count():
-            groups["本单位待记录的事项纪要"] = [(i.title, url_for("meetings.detail", meeting_id=i.meeting_id)) for i in mine]
-        due = workflow.visible_items(Decision.select(Decision, Item).join(Item).join(Meeting), user).where(
-            (Decision.department == user.department_id) & (Decision.state == "open"))
-        if due.count():
-            groups["本单位待办的议定事项"] = [(f"{d.text[:40]}（{d.due_on:%m-%d}前）",
-                                         url_for("meetings.detail", meeting_id=d.item.meeting_id)) for d in due.limit(10)]
-        tasks = Task.select(Task, Instruction).join(Instruction).where(
-            (Task.department == user.department_id) & Task.state.in_(("open", "read")))
-        if tasks.count():
-            groups["本单位待落实的上级指示"] = [(t.instruction.title, url_for("meetings.instruction", instruction_id=t.instruction_id))
-                                          for t in tasks.limit(10)]
-        unread = ShareRecipient.select(ShareRecipient, Share).join(Share).where(
+        if rows := items((Item.department == user.department_id) & (Item.state == "accepted")
+                         & (Meeting.state == "held") & (Item.minutes_state != "confirmed"), limit=None):
+            groups["本单位待记录的事项纪要"] = rows
+        if rows := decisions(Decision.select(Decision.text, Decision.due_on, Item.meeting).join(Item).where(
+                (Decision.department == user.department_id) & (Decision.state == "open"))):
+            groups["本单位待办的议定事项"] = [(f"{text[:40]}（{due_on:%m-%d}前）", detail(meeting_id))
+                                         for text, due_on, meeting_id in rows]
+        tasks = (Task.select(Instruction.title, Task.instruction).join(Instruction)
+                 .where((Task.department == user.department_id) & Task.state.in_(("open", "read"))).limit(10).tuples())
+        if rows := [(title, instruction(instruction_id)) for title, instruction_id in tasks]:
+            groups["本单位待落实的上级指示"] = rows
+        share = id_url("meetings.share", "share_id")
+        unread = (ShareRecipient.select(Share.title, ShareRecipient.share).join(Share).where(
             (ShareRecipient.department == user.department_id) & ShareRecipient.read_at.is_null()
-            & Share.case.is_null())
-        if unread.count():
-            groups["未阅的通报"] = [(r.share.title, url_for("meetings.share", share_id=r.share_id)) for r in unread.limit(10)]
+            & Share.case.is_null()).limit(10).tuples())
+        if rows := [(title, share(share_id)) for title, share_id in unread]:
+            groups["未阅的通报"] = rows
         open_meetings = meetings.where(Meeting.state.in_(("approved", "scheduled")))
         rows = [m for m in open_meetings if not m.items_due_at or m.items_due_at >= now()]
         if rows:
-            groups["可报送研究事项的会议"] = [(m.title, url_for("meetings.detail", meeting_id=m.id)) for m in rows]
+            groups["可报送研究事项的会议"] = [(m.title, detail(m.id)) for m in rows]
     return groups
 
 
