@@ -2,7 +2,7 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from peewee import JOIN, SQL, ForeignKeyField, fn
+from peewee import JOIN, SQL, ForeignKeyField, Value, fn
 
 from portal.cases import access
 from portal.cases import search as case_search
@@ -217,9 +217,28 @@ class TodoGroup:
         return sorted(found, key=lambda c: c.due_at or datetime.max)[:TODO_ROWS]
 
 
+def count_each(queries) -> list[int]:
+    """How many rows each of ``queries`` (Case selects with only WHERE clauses) matches, in one
+    statement: a UNION ALL of their counts, each keeping its own plan (an index per condition)."""
+    if not queries:
+        return []
+    parts = [q.select(Value(i).alias("i"), fn.COUNT(SQL("*")).alias("n")).order_by() for i, q in enumerate(queries)]
+    union = parts[0]
+    for part in parts[1:]:
+        union = union + part  # UNION ALL
+    found = dict(union.tuples())
+    return [found.get(i, 0) for i in range(len(queries))]
+
+
 def todo_counts(user) -> dict[str, int]:
-    """{what ``user`` must do: how many cases}, for the dashboard."""
-    return {g.label: n for g in todo_groups(user) if (n := g.count())}
+    """{what ``user`` must do: how many cases}, for the dashboard: every group's count in one statement."""
+    groups = todo_groups(user)
+    conditions = [(g.label, c) for g in groups for c in g.conditions]
+    counted = count_each([access.visible(Case.select(), user).where(c) for _, c in conditions])
+    totals: dict[str, int] = {}
+    for (label, _), n in zip(conditions, counted):
+        totals[label] = totals.get(label, 0) + n
+    return {g.label: totals[g.label] for g in groups if totals[g.label]}
 
 
 def todo(user) -> list[tuple[str, int, list[CaseRow]]]:
@@ -307,8 +326,7 @@ def counts_by_state(user, department_id=None) -> dict[str, int]:
 def open_alerts(user, at=None) -> dict[str, int]:
     at = at or now()
     base = access.visible(Case.select(), user).where(Case.state.in_(CLOCK_STATES))
-    return {
-        "overdue": base.where(Case.due_at <= at).count(),
-        "due_soon": base.where((Case.due_at > at) & (Case.due_at <= at + DUE_SOON)).count(),
-    }
+    overdue, due_soon = count_each([base.where(Case.due_at <= at),
+                                    base.where((Case.due_at > at) & (Case.due_at <= at + DUE_SOON))])
+    return {"overdue": overdue, "due_soon": due_soon}
 
