@@ -304,7 +304,7 @@ def sees_share(row: Share, user) -> bool:
 
 
 def visible_shares(user, query=None):
-    query = (query or Share.select()).where(Share.case.is_null() | Share.case.not_in(workflow.hidden_cases(user)))
+    query = (Share.select() if query is None else query).where(Share.case.is_null() | Share.case.not_in(workflow.hidden_cases(user)))
     if user.can("meetings.manage") or user.can("meetings.convene"):
         return query
     received = ShareRecipient.select(ShareRecipient.share).where(ShareRecipient.department == user.department_id)

@@ -106,7 +106,7 @@ def rows_of(query) -> list[CaseRow]:
 
 def with_host(query=None):
     """Cases with their host department in the same query: lists never query per row."""
-    return (query or Case.select(*LIST_COLUMNS, Department.id, Department.name)).join(
+    return (Case.select(*LIST_COLUMNS, Department.id, Department.name) if query is None else query).join(
         Department, JOIN.LEFT_OUTER, on=(Case.host_department == Department.id))
 
 

@@ -129,7 +129,7 @@ class User(UserMixin, BaseModel):
     def listing(cls, query=None) -> list["User"]:
         """People with their department and roles in two queries, not two per person; without their
         password hashes, which no list shows (``check_password`` reads one when asked)."""
-        users = list((query or cls.select()).select(*cls.shown_fields(), Department)
+        users = list((cls.select() if query is None else query).select(*cls.shown_fields(), Department)
                      .join(Department, peewee.JOIN.LEFT_OUTER))
         by_id = {u.id: u for u in users}
         for u in users:
