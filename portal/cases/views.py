@@ -11,7 +11,7 @@ from portal.cases.forms import text
 from portal.cases.models import (
     CATEGORIES, CONFIDENTIALITY, MODELS, SOURCES, STATES, UNARCHIVED_STATES, Attachment, Case, ReplyDraft,
 )
-from portal.db import database, now
+from portal.db import compiled, database, now
 from portal.downloads import send_download
 from portal.hookspecs import hookimpl
 from portal.inputs import InputError, Problems, flash_problems
@@ -105,7 +105,8 @@ def index():
     context = dict(cases=result.rows, result=result, f=f, filter_options=options,
                    view=deadlines.view, STATES=STATES, CATEGORIES=CATEGORIES, SOURCES=SOURCES,
                    DUE_FILTERS=queries.DUE_FILTERS, OUTCOMES=queries.OUTCOMES,
-                   departments=list(Department.listed().select(Department.id, Department.name)))
+                   departments=list(compiled("cases.departments", lambda: Department.listed().select(
+                       Department.id, Department.name).namedtuples())))
     if partial_request():
         return render_template("cases/_results.html", **context)
     return render_template("cases/index.html", **context)
