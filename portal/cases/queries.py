@@ -101,7 +101,7 @@ class CaseRow:
 
 def rows_of(query) -> list[CaseRow]:
     """A ``with_host`` query's rows, as CaseRow."""
-    return [CaseRow(row) for row in query.tuples()]
+    return _rows_of_sql(*query.sql())
 
 
 def _as_datetime(value):

@@ -60,3 +60,24 @@ def test_a_person_made_inactive_by_another_process_is_signed_out_at_once(app, lo
         staff_id = User.get(User.username == "staff").id
     elsewhere(app, 'UPDATE "user" SET active = ? WHERE id = ?', 0, staff_id)
     assert staff.get("/").status_code == 302
+
+
+def test_id_url_answers_as_url_for(app):
+    from flask import url_for
+
+    from portal.plugin_api import id_url
+
+    with app.test_request_context():
+        detail = id_url("cases.detail", "case_id")
+        assert [detail(i) for i in (1, 42, 987654321)] == [url_for("cases.detail", case_id=i) for i in (1, 42, 987654321)]
+
+
+def test_a_compiled_statement_takes_new_values_each_time(app, db):
+    from portal.db import Param, compiled
+
+    def run(username):
+        return list(compiled("test.user_by_name", lambda: User.select(User.name).where(
+            User.username == Param("username")).tuples(), username=username))
+
+    with app.app_context():
+        assert run("office") != run("staff") and run("nobody") == []
