@@ -117,7 +117,7 @@ class _Slot:
 _compiled: dict = {}
 
 
-def compiled(key, build, **values):
+def compiled(key, build, /, **values):
     """Run the query ``build()`` returns (with ``Param`` placeholders for ``values``), compiling it
     to SQL once per ``key`` and kind of database: peewee's compilation was most of the CPU of the
     per-request statements (docs/performance.md). Rows come as the query would give them (models,

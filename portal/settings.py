@@ -12,7 +12,7 @@ import peewee
 from flask import current_app, has_app_context
 
 from portal.auth.permissions import PluginError
-from portal.db import BaseModel, compiled
+from portal.db import BaseModel, Param, compiled
 from portal.inputs import InputError, Problems, clean_text
 
 TYPES = ("text", "int", "bool", "choice")
@@ -98,9 +98,10 @@ class SettingField:
 
 def get_setting(key: str, default: str | None = None) -> str | None:
     """The stored value, else the app config's ``KEY`` in upper case, else ``default``."""
-    row = Setting.get_or_none(Setting.key == key)
+    row = next(iter(compiled("settings.get", lambda: Setting.select(Setting.value).where(Setting.key == Param("key"))
+                             .tuples(), key=key)), None)
     if row is not None:
-        return row.value
+        return row[0]
     return _config().get(key.upper(), default)
 
 

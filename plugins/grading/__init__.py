@@ -192,7 +192,8 @@ def portal_dashboard_widgets(user):
     open_major = (access.visible(graded(Case.select(Case.id, Case.number, Case.title, Grade.grade, Grade.eliminated_at)), user)
                   .where(Grade.grade.in_((MAJOR, CRITICAL)) & Case.state.in_(OPEN_STATES) & Grade.eliminated_at.is_null()))
     gravest_first = open_major.order_by(SQLCase(None, [(Grade.grade == CRITICAL, 0)], 1), Case.id.desc())
-    due = list(access.visible(review_due_query(), user)) if user.can("grading.review") else []
+    due = (list(access.visible(review_due_query(Case.id, Case.number, Case.title), user))
+           if user.can("grading.review") else [])
     shown_upgrades, shown_major = list(upgrades.limit(8)), list(gravest_first.limit(WIDGET_ROWS))
     # counted only when the rows shown may not be all of them
     html = render_template("grading/widget.html", upgrades=shown_upgrades,

@@ -171,11 +171,11 @@ class Review(BaseModel):
         table_name = "grading_review"
 
 
-def review_due_query():
+def review_due_query(*columns):
     """Cases at 重大 or above whose response is over (handled, or the opinion eliminated), not yet
-    archived, without a review: the office's to-do until the review exists."""
+    archived, without a review: the office's to-do until the review exists (``columns`` of them)."""
     ended = Case.state.in_(ENDED_STATES) | Grade.eliminated_at.is_null(False)
-    return (Case.select(Case).join(Grade, on=(Grade.case == Case.id))
+    return (Case.select(*(columns or (Case,))).join(Grade, on=(Grade.case == Case.id))
             .where(Grade.grade.in_(GRADES[1:]) & ended & (Case.state != "archived")
                    & Case.id.not_in(Review.select(Review.case)))
             .order_by(Case.id))

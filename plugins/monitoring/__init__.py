@@ -5,9 +5,10 @@ from datetime import datetime, time
 
 from flask import render_template, url_for
 from markupsafe import Markup
+from peewee import fn
 
 from portal.plugin_api import (Case, CaseFilterOption, NavItem, Panel, Permission, SearchHit, Section, Widget, access,
-                               hookimpl, now)
+                               compiled, hookimpl, now)
 
 from plugins.monitoring import imports  # noqa: F401  (its job kind)
 from plugins.monitoring import enquiries, handling, periods, roster, statements, views, views_calendar, watchlist
@@ -181,7 +182,8 @@ def portal_dashboard_widgets(user):
                            upcoming=views_calendar.upcoming_with_gaps(at) if user.can("monitoring.manage") else [])
     shown += [Widget("特殊时期值班", Markup(duty), order=24), Widget("今日监测命中", Markup(hits), order=25)]
     if user.can("monitoring.import"):
-        waiting = Candidate.select().where(Candidate.state == "waiting").count()
+        waiting = next(iter(compiled("monitoring.waiting_candidates", lambda: Candidate.select(
+            fn.COUNT(Candidate.id)).where(Candidate.state == "waiting").tuples())))[0]
         shown.append(Widget("待处理的监测线索", Markup(render_template("monitoring/candidates_widget.html",
                                                                        waiting=waiting)), order=26))
     return shown
