@@ -154,7 +154,9 @@ def _statement_key(f: "CaseFilter", user):
     if f.q or f.due or f.outcome or f.extra:
         return None
     return (f.state, f.department, f.category, f.source, f.date_from, f.date_to, f.sort, f.page, f.supervised,
-            f.host, user.id, user.department_id, user.active, tuple(user.roles))
+            # and everything a permission is decided by (Permission.held_by: roles, the department's name)
+            f.host, user.id, user.department_id, user.department.name if user.department_id else None, user.active,
+            tuple(user.roles))
 
 
 def with_host(query=None):
