@@ -57,7 +57,8 @@ def portal_dashboard_widgets(user):
 @hookimpl
 def portal_department_sections(department, user):
     f = queries.CaseFilter(department=department.id, sort="due")
-    rows = queries.rows_of(queries.search(f, user).where(Case.state.in_(UNARCHIVED_STATES)).limit(20))
+    rows = queries.rows_of(lambda: queries.search(f, user).where(Case.state.in_(UNARCHIVED_STATES)).limit(20),
+                           key=("department_section", queries.statement_key(f, user)))
     html = render_template("cases/section_department.html", cases=rows, department=department,
                            counts=queries.counts_by_state(user, department.id), view=deadlines.view)
     return Section("本科室舆情事项", Markup(html), order=10)

@@ -47,9 +47,13 @@ def test_a_kept_list_never_shows_a_case_to_someone_who_may_not_see_it(app, login
     for _ in range(2):  # the second time from the kept statements
         assert case.number in office.get(url).get_data(as_text=True)
         assert case.number not in other.get(url).get_data(as_text=True)
+        # the host department's page: its section's statements are kept too
+        assert case.number in office.get(f"/departments/{case.host_department_id}").get_data(as_text=True)
+        assert case.number not in other.get(f"/departments/{case.host_department_id}").get_data(as_text=True)
     # made visible by another process: the kept statement reads it
     elsewhere(app, 'UPDATE "case" SET confidentiality = ? WHERE id = ?', "normal", case.id)
     assert case.number in other.get(url).get_data(as_text=True)
+    assert case.number in other.get(f"/departments/{case.host_department_id}").get_data(as_text=True)
 
 
 def test_a_person_made_inactive_by_another_process_is_signed_out_at_once(app, login):
