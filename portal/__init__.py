@@ -122,7 +122,7 @@ def _init_login(app):
         # A page shows the unread count in its header: read with the user, in the same statement. Not
         # for a POST (its step may notify the user after this) nor an htmx fragment (it shows none).
         shows_header = request.method == "GET" and not request.headers.get("HX-Request")
-        user = org_models.User.from_session(session_id, unread_subquery() if shows_header else None)
+        user = org_models.User.from_session(session_id, unread_subquery if shows_header else None)
         if user is not None and shows_header:
             g.unread_notifications = user.unread_count
         return user

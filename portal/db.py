@@ -137,6 +137,48 @@ def _open_transaction(db) -> bool:
     return db._adapter.txn_status(conn) != db._adapter.txn_idle
 
 
+class Param(peewee.Node):
+    """A named placeholder in a statement compiled once (``compiled``): its value is given at each
+    execution and converted as the column it is compared with converts a value."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __sql__(self, ctx):
+        ctx._values.append(_Slot(self.name, ctx.state.converter))
+        return ctx.literal(ctx.state.param or "?")
+
+
+class _Slot:
+    __slots__ = ("name", "converter")
+
+    def __init__(self, name, converter):
+        self.name, self.converter = name, converter
+
+
+_compiled: dict = {}
+
+
+def compiled(key, build, /, **values):
+    """Run the query ``build()`` returns (with ``Param`` placeholders for ``values``), compiling it
+    to SQL once per ``key`` and kind of database: peewee's compilation was most of the CPU of the
+    per-request statements (docs/performance.md). Rows come as the query would give them (models,
+    tuples, dicts). ``build`` must give the same SQL each time: what varies goes in a ``Param``
+    (a list, whose length changes the SQL, does not; put its length in ``key``)."""
+    db = database.obj
+    entry = _compiled.get((key, type(db)))
+    if entry is None:
+        if len(_compiled) > 2000:  # keys are the code's own; a bound all the same
+            _compiled.clear()
+        query = build()
+        sql, params = query.sql()
+        entry = _compiled[(key, type(db))] = (query, sql, params)
+    query, sql, params = entry
+    args = [(p.converter(values[p.name]) if p.converter else values[p.name]) if type(p) is _Slot else p
+            for p in params]
+    return query._get_cursor_wrapper(db.execute_sql(sql, args))
+
+
 def is_sqlite() -> bool:
     return isinstance(database.obj, peewee.SqliteDatabase)
 

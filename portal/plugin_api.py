@@ -31,7 +31,7 @@ from portal.cases.models import (CATEGORIES, ENDED_STATES, OPEN_STATES, SOURCES,
                                  Notification)
 from portal.cases.workflow import read_only
 from portal.cases.workflow import register as register_case
-from portal.db import BaseModel, database, now
+from portal.db import BaseModel, Param, compiled, database, now
 from portal.documents.gongwen import SECRECY, URGENCY, Attachment, Gongwen, chinese_date, document_number, secrecy_mark
 from portal.downloads import send_download
 from portal.hookspecs import hookimpl
@@ -41,7 +41,7 @@ from portal.inputs import (InputError, PortalForm, Problems, bounded_day, bounde
 from portal.org.models import WORKING_KINDS, Department, User
 from portal.plugins import (ApprovedStatement, CaseAction, CaseFilterOption, DocumentKind, EvidenceRef, LedgerColumn,
                             NavItem, Panel, ReportSection, SearchHit, Section, Statistic, Widget, answering,
-                            approved_statements, evidence_references, sensitive_period)
+                            approved_statements, evidence_references, id_url, sensitive_period)
 from portal.statistics import definitions as case_statistics
 from portal.settings import SettingField, get_setting, get_settings, set_setting
 from portal.uploads import read_upload
@@ -53,6 +53,8 @@ __all__ = [
     # hooks and what they return
     "hookimpl", "NavItem", "Widget", "Section", "Panel", "CaseAction", "CaseFilterOption", "DocumentKind",
     "Statistic", "LedgerColumn", "ReportSection", "SearchHit", "PluginError",
+    # a record's address from its id, for the rows of a list (one url_for, not one per row)
+    "id_url", "compiled", "Param",
     # who may do what
     "Permission", "requires", "public", "current_user", "User", "Department", "WORKING_KINDS", "users_with_roles",
     # the database

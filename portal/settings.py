@@ -12,7 +12,7 @@ import peewee
 from flask import current_app, has_app_context
 
 from portal.auth.permissions import PluginError
-from portal.db import BaseModel
+from portal.db import BaseModel, Param, compiled
 from portal.inputs import InputError, Problems, clean_text
 
 TYPES = ("text", "int", "bool", "choice")
@@ -98,16 +98,19 @@ class SettingField:
 
 def get_setting(key: str, default: str | None = None) -> str | None:
     """The stored value, else the app config's ``KEY`` in upper case, else ``default``."""
-    row = Setting.get_or_none(Setting.key == key)
+    row = next(iter(compiled("settings.get", lambda: Setting.select(Setting.value).where(Setting.key == Param("key"))
+                             .tuples(), key=key)), None)
     if row is not None:
-        return row.value
+        return row[0]
     return _config().get(key.upper(), default)
 
 
 def get_settings(keys) -> dict[str, str | None]:
     """Several settings in one query: {key: as get_setting reads it, without a default}."""
     keys = list(keys)
-    stored = {row.key: row.value for row in Setting.select().where(Setting.key.in_(keys))}
+    keys = tuple(keys)
+    stored = dict(compiled(("settings.values", keys),
+                           lambda: Setting.select(Setting.key, Setting.value).where(Setting.key.in_(keys)).tuples()))
     return {key: stored[key] if key in stored else _config().get(key.upper()) for key in keys}
 
 
@@ -153,7 +156,9 @@ def values(fields, also=()) -> dict:
     stored text (or None) of the undeclared keys ``also``."""
     fields = list(fields)
     keys = [f.key for f in fields] + list(also)
-    stored = {row.key: row.value for row in Setting.select().where(Setting.key.in_(keys))}
+    keys = tuple(keys)
+    stored = dict(compiled(("settings.values", keys),
+                           lambda: Setting.select(Setting.key, Setting.value).where(Setting.key.in_(keys)).tuples()))
     result = {key: stored.get(key) for key in also}
     for field in fields:
         if field.key in stored:

@@ -121,8 +121,11 @@ def portal_nav_items(user):
 def portal_dashboard_widgets(user):
     if not user.can("accountability.work"):
         return None
-    items = list(Item.select().where((Item.owner == user.id) & (Item.state == "open")).order_by(Item.due_at).limit(10))
-    rects = list(Rectification.select().where((Rectification.owner == user.id) & (Rectification.state == "open"))
+    # the columns the widget shows (and ``overdue`` reads), not the texts and the evidence's file
+    items = list(Item.select(Item.id, Item.article, Item.title, Item.year, Item.due_at, Item.state)
+                 .where((Item.owner == user.id) & (Item.state == "open")).order_by(Item.due_at).limit(10))
+    rects = list(Rectification.select(Rectification.id, Rectification.task, Rectification.due_at, Rectification.state)
+                 .where((Rectification.owner == user.id) & (Rectification.state == "open"))
                  .order_by(Rectification.due_at).limit(10))
     due = reports.due_for(user, now())
     if not items and not rects and not due:

@@ -26,7 +26,8 @@ def keys(unit_list=None) -> list[Key]:
 
 
 def stored(year: int) -> dict[Key, int | None]:
-    return {(r.duty, r.department_id): r.user_id for r in Responsibility.select().where(Responsibility.year == year)}
+    return {(duty, department_id): user_id for duty, department_id, user_id in Responsibility.select(
+        Responsibility.duty, Responsibility.department, Responsibility.user).where(Responsibility.year == year).tuples()}
 
 
 def from_organisation(unit_list) -> dict[Key, int | None]:

@@ -125,6 +125,8 @@ def due_for(user, at: datetime) -> list[tuple[Period, object]]:
     found = []
     for year in (at.year - 1, at.year):
         held, _ = parties.holders(year)
+        if not any(duty == "unit_head" and holder == user.id for (duty, _), holder in held.items()):
+            continue  # most people: no unit's list to read
         units = [u for u in parties.units() if held.get(("unit_head", u.id)) == user.id]
         for p in periods(year) if units else []:
             if p.end <= at < p.due + timedelta(days=MAX_DUE_DAYS):

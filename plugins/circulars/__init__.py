@@ -119,7 +119,9 @@ def portal_dashboard_widgets(user):
 @hookimpl
 def portal_department_sections(department, user):
     rows = list(workflow.without_hidden_cases(
-                Circular.select(Circular, CircularRecipient)
+                # what the section shows: not the circulars' bodies
+                Circular.select(Circular.id, Circular.title, Circular.number, CircularRecipient.id,
+                                CircularRecipient.acknowledged_at)
                 .join(CircularRecipient, on=(CircularRecipient.circular == Circular.id), attr="receipt"), user)
                 .where((Circular.state == "issued") & (CircularRecipient.department == department.id))
                 .order_by(Circular.issued_at.desc()).limit(20))

@@ -192,16 +192,21 @@ def portal_dashboard_widgets(user):
     open_major = (access.visible(graded(Case.select(Case.id, Case.number, Case.title, Grade.grade, Grade.eliminated_at)), user)
                   .where(Grade.grade.in_((MAJOR, CRITICAL)) & Case.state.in_(OPEN_STATES) & Grade.eliminated_at.is_null()))
     gravest_first = open_major.order_by(SQLCase(None, [(Grade.grade == CRITICAL, 0)], 1), Case.id.desc())
-    due = list(access.visible(review_due_query(), user)) if user.can("grading.review") else []
-    html = render_template("grading/widget.html", upgrades=list(upgrades.limit(8)), upgrade_count=upgrades.count(),
-                           open_major=list(gravest_first.limit(WIDGET_ROWS)), open_major_count=open_major.count(),
-                           reviews_due=due, badge=badge)
+    due = (list(access.visible(review_due_query(Case.id, Case.number, Case.title), user))
+           if user.can("grading.review") else [])
+    shown_upgrades, shown_major = list(upgrades.limit(8)), list(gravest_first.limit(WIDGET_ROWS))
+    # counted only when the rows shown may not be all of them
+    html = render_template("grading/widget.html", upgrades=shown_upgrades,
+                           upgrade_count=upgrades.count() if len(shown_upgrades) == 8 else len(shown_upgrades),
+                           open_major=shown_major, reviews_due=due, badge=badge,
+                           open_major_count=open_major.count() if len(shown_major) == WIDGET_ROWS else len(shown_major))
     return Widget("分级预警", Markup(html), order=15)
 
 
 @hookimpl
 def portal_department_sections(department, user):
-    rows = list(access.visible(graded(Case.select(Case, Grade)), user)
+    rows = list(access.visible(graded(Case.select(Case.id, Case.number, Case.title, Case.state, Grade.grade,
+                                                  Grade.eliminated_at)), user)
                 .where(queries.of_department(department.id) & Case.state.in_(UNARCHIVED_STATES))
                 .order_by(Case.id.desc()))
     counts = {g: sum(1 for c in rows if c.grading.grade == g) for g in GRADE_LABELS}

@@ -5,11 +5,12 @@ its host unit, decided matters followed to the report-back. Only hooks; see READ
 from flask import render_template, url_for
 from markupsafe import Markup
 
-from portal.plugin_api import (CaseAction, NavItem, Panel, Permission, SearchHit, Section, Widget, access, hookimpl,
-                              now)
+from portal.plugin_api import (CaseAction, Department, NavItem, Panel, Permission, SearchHit, Section, Widget, access,
+                              hookimpl, id_url, now)
 
 from plugins.meetings import followup, followup_views, printing, views, workflow  # noqa: F401 (followup_views: its routes)
-from plugins.meetings.models import MODELS, Decision, Instruction, Item, Meeting, Share, ShareRecipient, Task
+from plugins.meetings.models import (DECISION_STATES, ITEM_STATES, MINUTES_STATES, MODELS, SHARE_KINDS, TASK_STATES,
+                                     Decision, Instruction, Item, Meeting, Share, ShareRecipient, Task)
 
 PERMISSIONS = [
     Permission("meetings.view", "查看联席会议", ("leader", "office", "dept_head", "liaison")),
@@ -149,51 +150,57 @@ def portal_documents():
 
 
 def _widget_rows(user) -> dict:
-    """What ``user`` must do about joint meetings, grouped."""
+    """What ``user`` must do about joint meetings, grouped: the first ten of each, read as the
+    columns shown (a group with none is left out, so no count is asked first)."""
     today, groups = now().date(), {}
     meetings = workflow.visible_meetings(Meeting.select(), user)
+    detail = id_url("meetings.detail", "meeting_id")
+    instruction = id_url("meetings.instruction", "instruction_id")
     if user.can("meetings.convene"):
         rows = [m for m in meetings.where(Meeting.state == "request") if workflow.is_convener(m, user)]
         if rows:
-            groups["待审批的临时会议申请"] = [(m.title, url_for("meetings.detail", meeting_id=m.id)) for m in rows]
+            groups["待审批的临时会议申请"] = [(m.title, detail(m.id)) for m in rows]
+
+    def items(*where, limit=10):
+        query = workflow.visible_items(Item.select(Item.title, Item.meeting).join(Meeting), user).where(*where)
+        return [(title, detail(meeting_id)) for title, meeting_id in query.limit(limit).tuples()]
+
+    def decisions(query):
+        return list(workflow.visible_items(query.join(Meeting), user).limit(10).tuples())
+
     if user.can("meetings.manage"):
-        items = workflow.visible_items(Item.select(Item, Meeting).join(Meeting), user).where(Item.state == "submitted")
-        if items.count():
-            groups["待审核的研究事项"] = [(i.title, url_for("meetings.detail", meeting_id=i.meeting_id)) for i in items.limit(10)]
-        overdue = workflow.visible_items(workflow.overdue_query(today).join(Meeting), user)
-        if overdue.count():
-            groups["超期未办结的议定事项"] = [(f"{d.text[:40]}（{d.due_on:%m-%d}）", url_for("meetings.supervision"))
-                                           for d in overdue.limit(10)]
-        reported = Task.select(Task, Instruction).join(Instruction).where(Task.state == "reported")
-        if reported.count():
-            groups["待审核的上级指示落实情况"] = [(f"{t.instruction.title}（{t.department.name}）",
-                                              url_for("meetings.instruction", instruction_id=t.instruction_id))
-                                             for t in reported.limit(10)]
+        if rows := items(Item.state == "submitted"):
+            groups["待审核的研究事项"] = rows
+        if rows := decisions(Decision.select(Decision.text, Decision.due_on).join(Item)
+                             .where((Decision.state != "closed") & (Decision.due_on < today))):
+            supervision = url_for("meetings.supervision")
+            groups["超期未办结的议定事项"] = [(f"{text[:40]}（{due_on:%m-%d}）", supervision) for text, due_on in rows]
+        reported = (Task.select(Instruction.title, Department.name, Task.instruction).join(Instruction).switch(Task)
+                    .join(Department).where(Task.state == "reported").limit(10).tuples())
+        if rows := [(f"{title}（{name}）", instruction(instruction_id)) for title, name, instruction_id in reported]:
+            groups["待审核的上级指示落实情况"] = rows
     if user.department_id and user.can("meetings.unit", department=user.department_id):
-        mine = workflow.visible_items(Item.select(Item, Meeting).join(Meeting), user).where(
-            (Item.department == user.department_id) & (Item.state == "accepted") & (Meeting.state == "held")
-            & (Item.minutes_state != "confirmed"))
-        if mine.count():
-            groups["本单位待记录的事项纪要"] = [(i.title, url_for("meetings.detail", meeting_id=i.meeting_id)) for i in mine]
-        due = workflow.visible_items(Decision.select(Decision, Item).join(Item).join(Meeting), user).where(
-            (Decision.department == user.department_id) & (Decision.state == "open"))
-        if due.count():
-            groups["本单位待办的议定事项"] = [(f"{d.text[:40]}（{d.due_on:%m-%d}前）",
-                                         url_for("meetings.detail", meeting_id=d.item.meeting_id)) for d in due.limit(10)]
-        tasks = Task.select(Task, Instruction).join(Instruction).where(
-            (Task.department == user.department_id) & Task.state.in_(("open", "read")))
-        if tasks.count():
-            groups["本单位待落实的上级指示"] = [(t.instruction.title, url_for("meetings.instruction", instruction_id=t.instruction_id))
-                                          for t in tasks.limit(10)]
-        unread = ShareRecipient.select(ShareRecipient, Share).join(Share).where(
+        if rows := items((Item.department == user.department_id) & (Item.state == "accepted")
+                         & (Meeting.state == "held") & (Item.minutes_state != "confirmed"), limit=None):
+            groups["本单位待记录的事项纪要"] = rows
+        if rows := decisions(Decision.select(Decision.text, Decision.due_on, Item.meeting).join(Item).where(
+                (Decision.department == user.department_id) & (Decision.state == "open"))):
+            groups["本单位待办的议定事项"] = [(f"{text[:40]}（{due_on:%m-%d}前）", detail(meeting_id))
+                                         for text, due_on, meeting_id in rows]
+        tasks = (Task.select(Instruction.title, Task.instruction).join(Instruction)
+                 .where((Task.department == user.department_id) & Task.state.in_(("open", "read"))).limit(10).tuples())
+        if rows := [(title, instruction(instruction_id)) for title, instruction_id in tasks]:
+            groups["本单位待落实的上级指示"] = rows
+        share = id_url("meetings.share", "share_id")
+        unread = (ShareRecipient.select(Share.title, ShareRecipient.share).join(Share).where(
             (ShareRecipient.department == user.department_id) & ShareRecipient.read_at.is_null()
-            & Share.case.is_null())
-        if unread.count():
-            groups["未阅的通报"] = [(r.share.title, url_for("meetings.share", share_id=r.share_id)) for r in unread.limit(10)]
+            & Share.case.is_null()).limit(10).tuples())
+        if rows := [(title, share(share_id)) for title, share_id in unread]:
+            groups["未阅的通报"] = rows
         open_meetings = meetings.where(Meeting.state.in_(("approved", "scheduled")))
         rows = [m for m in open_meetings if not m.items_due_at or m.items_due_at >= now()]
         if rows:
-            groups["可报送研究事项的会议"] = [(m.title, url_for("meetings.detail", meeting_id=m.id)) for m in rows]
+            groups["可报送研究事项的会议"] = [(m.title, detail(m.id)) for m in rows]
     return groups
 
 
@@ -213,21 +220,41 @@ def portal_dashboard_widgets(user):
 def portal_department_sections(department, user):
     if not user.can("meetings.view"):
         return None
-    items = list(workflow.visible_items(Item.select(Item, Meeting).join(Meeting), user)
-                 .where(Item.department == department.id).order_by(Item.id.desc()).limit(20))
-    decisions = list(workflow.visible_items(Decision.select(Decision, Item).join(Item).join(Meeting), user)
-                     .where((Decision.department == department.id) & (Decision.state != "closed"))
-                     .order_by(Decision.due_on))
+    # the columns the section shows, as tuples: whole rows (with the items' texts and minutes) were
+    # most of the department page's time in this plugin (docs/performance.md)
+    today = now().date()
+    detail = id_url("meetings.detail", "meeting_id")
+    items = [{"url": detail(meeting_id), "title": title, "state": ITEM_STATES.get(state, state),
+              "minutes": MINUTES_STATES.get(minutes, minutes) if state == "accepted" else None, "meeting": meeting}
+             for meeting_id, title, state, minutes, meeting in workflow.visible_items(
+                 Item.select(Item.meeting, Item.title, Item.state, Item.minutes_state, Meeting.title).join(Meeting), user)
+             .where(Item.department == department.id).order_by(Item.id.desc()).limit(20).tuples()]
+    decisions = [{"url": f"{detail(meeting_id)}#decision-{decision_id}", "text": text,
+                  "state": DECISION_STATES.get(state, state), "due_on": due_on, "overdue": due_on < today}
+                 for decision_id, text, state, due_on, meeting_id in workflow.visible_items(
+                     Decision.select(Decision.id, Decision.text, Decision.state, Decision.due_on, Item.meeting)
+                     .join(Item).join(Meeting), user)
+                 .where((Decision.department == department.id) & (Decision.state != "closed"))
+                 .order_by(Decision.due_on).tuples()]
     tasks = []
     if user.can("meetings.manage") or user.can("meetings.convene") or user.department_id == department.id:
-        tasks = list(Task.select(Task, Instruction).join(Instruction).where(
-            (Task.department == department.id) & (Task.state != "closed")).order_by(Instruction.due_on))
-    shares = list(followup.visible_shares(user).where((Share.department == department.id) & (Share.kind != "bulletin"))
-                  .order_by(Share.id.desc()).limit(10))
+        instruction = id_url("meetings.instruction", "instruction_id")
+        tasks = [{"url": instruction(instruction_id), "title": title, "state": TASK_STATES.get(state, state),
+                  "due_on": due_on, "overdue": bool(due_on) and due_on < today and state in ("open", "read")}
+                 for instruction_id, state, title, due_on in Task.select(
+                     Task.instruction, Task.state, Instruction.title, Instruction.due_on).join(Instruction)
+                 .where((Task.department == department.id) & (Task.state != "closed"))
+                 .order_by(Instruction.due_on).tuples()]
+    share_url = id_url("meetings.share", "share_id")
+    shares = [{"url": share_url(share_id), "title": title, "kind": SHARE_KINDS.get(kind, kind), "at": at,
+               "bulletin": bulletin_id}
+              for share_id, title, kind, at, bulletin_id in followup.visible_shares(
+                  user, Share.select(Share.id, Share.title, Share.kind, Share.at, Share.bulletin))
+              .where((Share.department == department.id) & (Share.kind != "bulletin"))
+              .order_by(Share.id.desc()).limit(10).tuples()]
     if not (items or decisions or tasks or shares):
         return None
-    html = render_template("meetings/section.html", items=items, decisions=decisions, tasks=tasks, shares=shares,
-                           today=now().date())
+    html = render_template("meetings/section.html", items=items, decisions=decisions, tasks=tasks, shares=shares)
     return Section("联席会议：研究事项、议定事项、上级指示与报送信息", Markup(html), order=40)
 
 

@@ -303,8 +303,8 @@ def sees_share(row: Share, user) -> bool:
         (ShareRecipient.share == row.id) & (ShareRecipient.department == user.department_id)).exists()
 
 
-def visible_shares(user):
-    query = Share.select().where(Share.case.is_null() | Share.case.not_in(workflow.hidden_cases(user)))
+def visible_shares(user, query=None):
+    query = (Share.select() if query is None else query).where(Share.case.is_null() | Share.case.not_in(workflow.hidden_cases(user)))
     if user.can("meetings.manage") or user.can("meetings.convene"):
         return query
     received = ShareRecipient.select(ShareRecipient.share).where(ShareRecipient.department == user.department_id)

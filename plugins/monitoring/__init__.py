@@ -5,13 +5,14 @@ from datetime import datetime, time
 
 from flask import render_template, url_for
 from markupsafe import Markup
+from peewee import fn
 
-from portal.plugin_api import (ApprovedStatement, CaseFilterOption, EvidenceRef, NavItem, Panel, Permission, SearchHit,
-                               Section, Widget, access, hookimpl, now)
+from portal.plugin_api import (ApprovedStatement, Case, CaseFilterOption, NavItem, Panel, Permission,
+                               SearchHit, Section, Widget, access, compiled, hookimpl, now)
 
 from plugins.monitoring import imports  # noqa: F401  (its job kind)
 from plugins.monitoring import enquiries, handling, periods, roster, statements, views, views_calendar, watchlist
-from plugins.monitoring.models import MODELS, Candidate
+from plugins.monitoring.models import MODELS, Candidate, Hit, Topic
 
 PERMISSIONS = [
     Permission("monitoring.view", "查看舆情监测（监测清单、命中情况）", ("leader", "office", "monitor")),
@@ -180,6 +181,10 @@ def portal_tick(at):
     return {"当日答复承诺逾期提醒": handling.remind_promises(at)}
 
 
+# what the widget and the department section show of a hit: not the case's texts
+SHOWN_HIT = (Hit.found_at, Case.id, Case.number, Case.title, Topic.name)
+
+
 @hookimpl
 def portal_dashboard_widgets(user):
     if not user.can("monitoring.view"):
@@ -189,13 +194,18 @@ def portal_dashboard_widgets(user):
         shown.append(Widget("媒体问询", Markup(render_template("monitoring/enquiries_widget.html",
                                                                open_count=enquiries.open_count())), order=27))
     at = now()
-    today = views.hits_query(user, since=datetime.combine(at.date(), time()))
-    hits = render_template("monitoring/widget.html", hits=list(today.limit(6)), count=today.count())
-    duty = render_template("monitoring/duty_widget.html", period=periods.covering(at), current=roster.current_shifts(at),
+    since = datetime.combine(at.date(), time())
+    today = views.hits_query(user, since=since, columns=SHOWN_HIT)
+    count = views.hits_query(user, since=since, columns=[Hit.id]).order_by().count()
+    hits = render_template("monitoring/widget.html", hits=list(today.limit(6)), count=count)
+    period = periods.covering(at)
+    duty = render_template("monitoring/duty_widget.html", period=period,
+                           current=roster.current_shifts(at) if period else [],  # shown within the period only
                            upcoming=views_calendar.upcoming_with_gaps(at) if user.can("monitoring.manage") else [])
     shown += [Widget("特殊时期值班", Markup(duty), order=24), Widget("今日监测命中", Markup(hits), order=25)]
     if user.can("monitoring.import"):
-        waiting = Candidate.select().where(Candidate.state == "waiting").count()
+        waiting = next(iter(compiled("monitoring.waiting_candidates", lambda: Candidate.select(
+            fn.COUNT(Candidate.id)).where(Candidate.state == "waiting").tuples())))[0]
         shown.append(Widget("待处理的监测线索", Markup(render_template("monitoring/candidates_widget.html",
                                                                        waiting=waiting)), order=26))
     return shown
@@ -207,7 +217,7 @@ def portal_dashboard_widgets(user):
 def portal_department_sections(department, user):
     if not user.can("monitoring.view"):
         return None
-    hits = list(views.hits_query(user, department=department.id).limit(10))
+    hits = list(views.hits_query(user, department=department.id, columns=SHOWN_HIT).limit(10))
     if not hits:
         return None
     return Section("涉及本部门的监测命中", Markup(render_template("monitoring/section.html", hits=hits)), order=40)

@@ -2,7 +2,10 @@
 it (outlet, reporter, contact, what they ask, who received it and when); the response group (the
 office) is notified, answers it with an approved statement — the version in force is chosen and
 recorded — and closes it."""
-from portal.plugin_api import (Field, InputError, User, audit, bump, database, notify, now, read, users_with_roles)
+from peewee import fn
+
+from portal.plugin_api import (Field, InputError, User, audit, bump, compiled, database, notify, now, read,
+                               users_with_roles)
 
 from plugins.monitoring import statements
 from plugins.monitoring.models import Enquiry, Statement, StatementVersion
@@ -83,4 +86,6 @@ def close(row, actor, version) -> Enquiry:
 
 
 def open_count() -> int:
-    return Enquiry.select().where(Enquiry.closed_at.is_null()).count()
+    statement = compiled("monitoring.open_enquiries",
+                         lambda: Enquiry.select(fn.COUNT(Enquiry.id)).where(Enquiry.closed_at.is_null()).tuples())
+    return next(iter(statement))[0]

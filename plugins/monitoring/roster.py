@@ -37,7 +37,7 @@ def on_duty(at) -> list:
 
 
 def current_shifts(at) -> list[Shift]:
-    return list(Shift.select(Shift, User).join(User).where((Shift.starts_at <= at) & (Shift.ends_at > at))
+    return list(Shift.select(Shift, User.id, User.name).join(User).where((Shift.starts_at <= at) & (Shift.ends_at > at))
                 .order_by(Shift.starts_at))
 
 

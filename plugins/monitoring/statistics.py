@@ -6,11 +6,13 @@ from flask import url_for
 from peewee import fn
 
 from plugins.monitoring.models import Hit, Topic
-from portal.plugin_api import Case, Statistic, case_statistics
+from portal.plugin_api import Case, Statistic, case_statistics, compiled
 
 
 def topic_choices() -> list[tuple[str, str]]:
-    return [(str(t.id), t.name) for t in Topic.select(Topic.id, Topic.name).order_by(Topic.name, Topic.id)]
+    topics = compiled("monitoring.topic_choices",
+                      lambda: Topic.select(Topic.id, Topic.name).order_by(Topic.name, Topic.id).tuples())
+    return [(str(topic_id), name) for topic_id, name in topics]
 
 
 def apply_topic(query, value):

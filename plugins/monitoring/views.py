@@ -14,9 +14,10 @@ from plugins.monitoring.models import Handling, Hit, Topic, TopicDepartment
 bp = Blueprint("monitoring", __name__, template_folder="templates", url_prefix="/monitoring")
 
 
-def hits_query(user, since=None, department=None):
-    """The hits on cases ``user`` may see, newest first, with their case and topic."""
-    query = Hit.select(Hit, Case, Topic).join(Case).switch(Hit).join(Topic)
+def hits_query(user, since=None, department=None, columns=None):
+    """The hits on cases ``user`` may see, newest first, with their case and topic (or only
+    ``columns`` of them)."""
+    query = Hit.select(*(columns or (Hit, Case, Topic))).join(Case).switch(Hit).join(Topic)
     if since is not None:
         query = query.where(Hit.found_at >= since)
     if department is not None:

@@ -2,7 +2,7 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from peewee import JOIN, SQL, ForeignKeyField, fn
+from peewee import JOIN, SQL, BooleanField, DateTimeField, ForeignKeyField, Select, Value, fn
 
 from portal.cases import access
 from portal.cases import search as case_search
@@ -99,14 +99,72 @@ class CaseRow:
         self.host_department = Host(host_id, host_name) if host_id is not None else None
 
 
-def rows_of(query) -> list[CaseRow]:
-    """A ``with_host`` query's rows, as CaseRow."""
-    return [CaseRow(row) for row in query.tuples()]
+def rows_of(query, key=None) -> list[CaseRow]:
+    """A ``with_host`` query's rows, as CaseRow. With a ``key`` (``statement_key``), ``query`` is a
+    function giving the query, whose SQL is kept under that key."""
+    if key is not None and key[-1] is not None:
+        return _rows_of_sql(*_kept_sql(key, query))
+    return _rows_of_sql(*(query() if callable(query) else query).sql())
+
+
+def _as_datetime(value):
+    # what SQLite stores (ISO text): fromisoformat is several times faster than peewee's strptime
+    # formats; PostgreSQL gives a datetime already
+    if value is None or isinstance(value, datetime):
+        return value
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        return Case.due_at.python_value(value)
+
+
+def _as_bool(value):
+    return value if value is None else bool(value)
+
+
+# one converter per column of a list row (LIST_COLUMNS, then the host's id and name)
+_ROW_CONVERTERS = tuple(_as_datetime if isinstance(c, DateTimeField) else _as_bool if isinstance(c, BooleanField)
+                        else None for c in LIST_COLUMNS) + (None, None)
+
+
+def _rows_of_sql(sql, params) -> list[CaseRow]:
+    converters = _ROW_CONVERTERS
+    return [CaseRow([v if conv is None else conv(v) for conv, v in zip(converters, row)])
+            for row in database.execute_sql(sql, params).fetchall()]
+
+
+_sql_kept: dict = {}
+
+
+def _kept_sql(key, build) -> tuple[str, list]:
+    """The SQL and parameters of ``build()``'s query, kept under ``key`` (None: not kept). A list
+    opened again by the same person with the same filter (its paging, a reload, the htmx refresh)
+    is the same statement: peewee compiled it in about a sixth of the list's CPU time."""
+    if key is None:
+        return build().sql()
+    key = (key, type(database.obj))
+    found = _sql_kept.get(key)
+    if found is None:
+        if len(_sql_kept) > 2000:
+            _sql_kept.clear()
+        found = _sql_kept[key] = build().sql()
+    return found
+
+
+def statement_key(f: "CaseFilter", user):
+    """What the list's statements depend on, when nothing else does: not a search (the search
+    index's window), a deadline or outcome filter (the time), nor a plugin's filter (its own)."""
+    if f.q or f.due or f.outcome or f.extra:
+        return None
+    return (f.state, f.department, f.category, f.source, f.date_from, f.date_to, f.sort, f.page, f.supervised,
+            # and everything a permission is decided by (Permission.held_by: roles, the department's name)
+            f.host, user.id, user.department_id, user.department.name if user.department_id else None, user.active,
+            tuple(user.roles))
 
 
 def with_host(query=None):
     """Cases with their host department in the same query: lists never query per row."""
-    return (query or Case.select(*LIST_COLUMNS, Department.id, Department.name)).join(
+    return (Case.select(*LIST_COLUMNS, Department.id, Department.name) if query is None else query).join(
         Department, JOIN.LEFT_OUTER, on=(Case.host_department == Department.id))
 
 
@@ -218,36 +276,35 @@ def page(f: CaseFilter, user) -> Page:
         # the newest ids first: if they fill the page, every older match comes after it
         rows = rows_of(search(f, user, newer_than=bound).paginate(f.page, PAGE_SIZE))
         rows = rows if len(rows) == PAGE_SIZE else None
+    key = statement_key(f, user)
     if rows is None:
-        rows = rows_of(search(f, user).paginate(f.page, PAGE_SIZE))
-    total = capped_count(f, user)
+        rows = _rows_of_sql(*_kept_sql(key and ("rows", key), lambda: search(f, user).paginate(f.page, PAGE_SIZE)))
+    sql, params = _kept_sql(key and ("count", key), lambda: capped_count(f, user))
+    if f.q and not is_sqlite():
+        # PostgreSQL expects to find the cap soon by reading case_search row by row, testing every
+        # row's bigrams (15 ms for 停电, one case in twelve); from the GIN index it takes 5 ms
+        with database.atomic():
+            database.execute_sql("SET LOCAL enable_seqscan = off")
+            total = database.execute_sql(sql, params).fetchone()[0]
+    else:
+        total = database.execute_sql(sql, params).fetchone()[0]
     return Page(rows, min(total, COUNT_CAP), total > COUNT_CAP, f.page)
 
 
-def capped_count(f: CaseFilter, user) -> int:
-    """How many cases match ``f``, counted up to COUNT_CAP + 1.
+def capped_count(f: CaseFilter, user):
+    """The statement counting the cases that match ``f``, up to COUNT_CAP + 1.
 
     PostgreSQL builds a bitmap of every case an OR could match before it counts the first one:
     a department's 10,000 hosted cases for its list (4–8 ms at 100,000 cases); counted as two
-    disjoint parts, hosted and co-handled, each is an index scan that stops at the cap (0.4 ms).
-    For a search it expects to find the cap soon by reading ``case_search`` row by row, testing
-    every row's bigrams (15 ms for 停电, one case in twelve); from the GIN index it takes 5 ms."""
+    disjoint parts, hosted and co-handled, each is an index scan that stops at the cap (0.4 ms)."""
     def capped(**part):
         # PostgreSQL's indexes do not hold the id: a constant lets it count from the index alone
         column = Case.id if is_sqlite() else SQL("1")
         return search(f, user, columns=[column], **part).order_by().limit(COUNT_CAP + 1)
 
-    if is_sqlite():
-        return capped().count()
-    if f.department:
-        query = capped(department_part="hosted") + capped(department_part="co")
-    else:
-        query = capped()
-    if not f.q:
-        return query.limit(COUNT_CAP + 1).count()
-    with database.atomic():
-        database.execute_sql("SET LOCAL enable_seqscan = off")
-        return query.limit(COUNT_CAP + 1).count()
+    matching = capped(department_part="hosted") + capped(department_part="co") if f.department and not is_sqlite() \
+        else capped()
+    return Select([matching.limit(COUNT_CAP + 1).alias("_wrapped")], [fn.COUNT(SQL("1"))]).bind(database)
 
 
 TODO_ROWS = 100  # per group on the to-do page; the counts are always complete
@@ -269,9 +326,28 @@ class TodoGroup:
         return sorted(found, key=lambda c: c.due_at or datetime.max)[:TODO_ROWS]
 
 
+def count_each(queries) -> list[int]:
+    """How many rows each of ``queries`` (Case selects with only WHERE clauses) matches, in one
+    statement: a UNION ALL of their counts, each keeping its own plan (an index per condition)."""
+    if not queries:
+        return []
+    parts = [q.select(Value(i).alias("i"), fn.COUNT(SQL("*")).alias("n")).order_by() for i, q in enumerate(queries)]
+    union = parts[0]
+    for part in parts[1:]:
+        union = union + part  # UNION ALL
+    found = dict(union.tuples())
+    return [found.get(i, 0) for i in range(len(queries))]
+
+
 def todo_counts(user) -> dict[str, int]:
-    """{what ``user`` must do: how many cases}, for the dashboard."""
-    return {g.label: n for g in todo_groups(user) if (n := g.count())}
+    """{what ``user`` must do: how many cases}, for the dashboard: every group's count in one statement."""
+    groups = todo_groups(user)
+    conditions = [(g.label, c) for g in groups for c in g.conditions]
+    counted = count_each([access.visible(Case.select(), user).where(c) for _, c in conditions])
+    totals: dict[str, int] = {}
+    for (label, _), n in zip(conditions, counted):
+        totals[label] = totals.get(label, 0) + n
+    return {g.label: totals[g.label] for g in groups if totals[g.label]}
 
 
 def todo(user) -> list[tuple[str, int, list[CaseRow]]]:
@@ -349,18 +425,20 @@ def supervision_list(user):
 def counts_by_state(user, department_id=None) -> dict[str, int]:
     # COUNT(*), not COUNT(id): the (host_department, state, due_at) index alone answers it (PostgreSQL's
     # index-only scan; 67 ms → 8 ms for a department of 10,000 cases)
-    query = Case.select(Case.state, fn.COUNT(SQL("*")).alias("n"))
-    if department_id:
-        query = query.where(Case.host_department == department_id)
-    query = access.visible(query, user, department_id)
-    return {row.state: row.n for row in query.group_by(Case.state)}
+    def build():
+        query = Case.select(Case.state, fn.COUNT(SQL("*")).alias("n"))
+        if department_id:
+            query = query.where(Case.host_department == department_id)
+        return access.visible(query, user, department_id).group_by(Case.state)
+
+    key = ("counts_by_state", statement_key(CaseFilter(department=department_id), user))
+    return dict(database.execute_sql(*_kept_sql(key, build)).fetchall())
 
 
 def open_alerts(user, at=None) -> dict[str, int]:
     at = at or now()
     base = access.visible(Case.select(), user).where(Case.state.in_(CLOCK_STATES))
-    return {
-        "overdue": base.where(Case.due_at <= at).count(),
-        "due_soon": base.where((Case.due_at > at) & (Case.due_at <= at + DUE_SOON)).count(),
-    }
+    overdue, due_soon = count_each([base.where(Case.due_at <= at),
+                                    base.where((Case.due_at > at) & (Case.due_at <= at + DUE_SOON))])
+    return {"overdue": overdue, "due_soon": due_soon}
 

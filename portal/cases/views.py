@@ -1,7 +1,7 @@
 """Case pages: the list, intake, the case page with its steps, attachments, the dossier."""
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from portal import audit, scheduled, uploads
 from portal.auth.permissions import requires
@@ -11,7 +11,7 @@ from portal.cases.forms import text
 from portal.cases.models import (
     CATEGORIES, CONFIDENTIALITY, MODELS, SOURCES, STATES, Attachment, Case, ReplyDraft,
 )
-from portal.db import database, now
+from portal.db import compiled, database, now
 from portal.downloads import send_download
 from portal.hookspecs import hookimpl
 from portal.inputs import InputError, Problems, flash_problems
@@ -56,7 +56,9 @@ def portal_dashboard_widgets(user):
 
 @hookimpl
 def portal_department_sections(department, user):
-    rows = queries.rows_of(queries.open_of_department(department.id, user))
+    f = queries.CaseFilter(department=department.id, sort="due")
+    rows = queries.rows_of(lambda: queries.open_of_department(department.id, user),
+                           key=("department_section", queries.statement_key(f, user)))
     html = render_template("cases/section_department.html", cases=rows, department=department,
                            counts=queries.counts_by_state(user, department.id), view=deadlines.view)
     return Section("本科室舆情事项", Markup(html), order=10)
@@ -78,6 +80,35 @@ def _lazy_tick():
     if last is None or (now() - last).total_seconds() >= 60:
         current_app.extensions["portal_last_tick"] = now()
         scheduled.tick()
+
+
+SUPERVISED = ' <span class="tag tag-supervised">督办</span>'
+
+
+@bp.app_template_global()
+def case_rows(cases, view, badges, cases_url) -> Markup:
+    """The rows of ``case_table`` (cases/_macros.html), written here: Jinja's attribute lookups and
+    escaping of every value were a third of the case list's CPU time (docs/performance.md)."""
+    rows, cases_url = [], escape(cases_url)
+    for c in cases:
+        d = view(c)
+        url = f"{cases_url}{c.id}"
+        secrecy = (f'<span class="secrecy secrecy-{escape(c.confidentiality)}">{escape(c.confidentiality_label)}</span>'
+                   if c.confidentiality != "normal" else "")
+        host = escape(c.host_department.name) if c.host_department_id else "—"
+        deadline = (f'<span class="nowrap">{escape(d.due)}，</span><span class="due due-{escape(d.status)} nowrap">'
+                    f'{escape(d.progress)}</span>' if d.due else "—")
+        rows.append(
+            f'\n    <tr class="row-{escape(d.status)}">\n'
+            f'      <td class="nowrap" data-label="编号"><a href="{url}">{escape(c.number)}</a></td>\n'
+            f'      <td>{secrecy} <a href="{url}">{escape(c.title)}</a>'
+            f'{SUPERVISED if c.supervised else ""}{badges.get(c.id, "")}</td>\n'
+            f'      <td class="nowrap" data-label="状态"><span class="state state-{escape(c.state)}">'
+            f'{escape(c.state_label)}</span></td>\n'
+            f'      <td data-label="主办部门">{host}</td>\n'
+            f'      <td class="deadline" data-label="回复时限">{deadline}</td>\n'
+            f'    </tr>\n  ')
+    return Markup("".join(rows))
 
 
 @bp.app_template_global()
@@ -104,7 +135,8 @@ def index():
     context = dict(cases=result.rows, result=result, f=f, filter_options=options,
                    view=deadlines.view, STATES=STATES, CATEGORIES=CATEGORIES, SOURCES=SOURCES,
                    DUE_FILTERS=queries.DUE_FILTERS, OUTCOMES=queries.OUTCOMES,
-                   departments=list(Department.listed().select(Department.id, Department.name)))
+                   departments=list(compiled("cases.departments", lambda: Department.listed().select(
+                       Department.id, Department.name).namedtuples())))
     if partial_request():
         return render_template("cases/_results.html", **context)
     return render_template("cases/index.html", **context)

@@ -9,7 +9,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from flask import current_app
 
 from portal.auth.permissions import held, roles
-from portal.db import BaseModel, now
+from portal.db import BaseModel, Param, compiled, now
 
 # The core's kinds of organisation unit; plugins add theirs with portal_department_kinds
 # (department_kinds() gives them all).
@@ -88,19 +88,23 @@ class User(UserMixin, BaseModel):
 
     @classmethod
     def from_session(cls, session_id: str, unread=None):
-        """The signed-in user in one statement: with their department (every page's header names
-        it) and roles, and ``unread`` (a correlated count, read as ``unread_count``) when given;
+        """The signed-in user in one statement (compiled once): with their department (every page's
+        header names it) and roles, and ``unread()`` (a correlated count, read as ``unread_count``)
+        when given;
         without the password hash, which ``check_password`` reads when it is asked."""
         user_id, _, token = (session_id or "").partition(":")
         if not user_id.isdigit() or not token:
             return None
-        fields = cls.shown_fields()
-        extra = [] if unread is None else [unread.alias("unread_count")]
-        rows = list(cls.select(*fields, Department, UserRole.role, *extra)
+
+        def statement():
+            extra = [] if unread is None else [unread().alias("unread_count")]
+            return (cls.select(*cls.shown_fields(), Department, UserRole.role, *extra)
                     .join(Department, peewee.JOIN.LEFT_OUTER).switch(cls)
                     .join(UserRole, peewee.JOIN.LEFT_OUTER, on=(UserRole.user == cls.id), attr="role_row")
-                    .where((cls.id == int(user_id)) & (cls.session_token == token) & cls.active)
+                    .where((cls.id == Param("id")) & (cls.session_token == Param("token")) & cls.active)
                     .order_by(UserRole.id))
+
+        rows = list(compiled(("User.from_session", unread is not None), statement, id=int(user_id), token=token))
         if not rows:
             return None
         user = rows[0]
@@ -125,7 +129,7 @@ class User(UserMixin, BaseModel):
     def listing(cls, query=None) -> list["User"]:
         """People with their department and roles in two queries, not two per person; without their
         password hashes, which no list shows (``check_password`` reads one when asked)."""
-        users = list((query or cls.select()).select(*cls.shown_fields(), Department)
+        users = list((cls.select() if query is None else query).select(*cls.shown_fields(), Department)
                      .join(Department, peewee.JOIN.LEFT_OUTER))
         by_id = {u.id: u for u in users}
         for u in users:

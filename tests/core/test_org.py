@@ -15,6 +15,13 @@ def test_departments_list_and_page(login):
     assert client.get("/departments/999").status_code == 404
 
 
+def test_a_department_without_members_lists_no_one(login, db):
+    # (the listing took an empty query for "no query" and showed every person of the bureau)
+    empty = Department.create(name="新设科", kind="office")
+    page = login("staff").get(f"/departments/{empty.id}").get_data(as_text=True)
+    assert "暂无人员" in page and "吴建国" not in page and "陈立新" not in page
+
+
 def test_working_groups_page_shows_the_four_groups(login):
     page = login("staff").get("/groups").get_data(as_text=True)
     for _, name, *_ in GROUPS:
