@@ -118,6 +118,7 @@ def test_a_department_list_counts_its_hosted_and_co_handled_cases_once(app, logi
     from portal.org.models import Department, User
 
     monkeypatch.setattr(queries, "COUNT_CAP", cap)
+    monkeypatch.setattr(queries, "_sql_kept", {})  # statements kept with another cap
     with app.app_context(), database.connection_context():
         generate(300, seed=7, years=1, long_timeline_case=False)
         power = Department.get(Department.name == "电力科").id
