@@ -181,8 +181,9 @@ def _register_templates_and_errors(app, pm):
             response.headers.setdefault("Strict-Transport-Security", f"max-age={app.config['HSTS_SECONDS']}")
         # Nothing shown to a signed-in user stays in a browser's or proxy's cache (a shared office
         # PC after logout), fragments, PDFs and attachments included; only the static assets may.
-        signed_in = request.endpoint != "static" and current_user.is_authenticated
-        if (request.headers.get("HX-Request") or signed_in) and "no-store" not in response.headers.get("Cache-Control", ""):
+        # (a response already no-store, /healthz's, need not read the signed-in user to say so)
+        if "no-store" not in response.headers.get("Cache-Control", "") and (
+                request.headers.get("HX-Request") or (request.endpoint != "static" and current_user.is_authenticated)):
             response.headers["Cache-Control"] = "no-store"
             response.headers.pop("Expires", None)
         return response

@@ -31,6 +31,8 @@ ALLOWED_BEFORE_CHANGE = {"auth.change_password", "auth.logout", "static"}
 
 @bp.before_app_request
 def password_chosen_by_administrator():
+    if getattr(current_app.view_functions.get(request.endpoint), "portal_access", None) == ("public",):
+        return  # open to anyone, nothing to hold back: /healthz then reads no database, signed in or not
     if (current_user.is_authenticated and current_user.must_change_password
             and request.endpoint not in ALLOWED_BEFORE_CHANGE):
         target = url_for("auth.change_password")

@@ -93,9 +93,15 @@ def rebuild():
             batch = list(Case.select(Case.id, Case.number, Case.title, Case.post_text, Case.url)
                          .where(Case.id > last_id).order_by(Case.id).limit(5000))
             if not batch:
-                return total
+                break
             index(batch)
             total, last_id = total + len(batch), batch[-1].id
+    if not is_sqlite() and not database.in_transaction():
+        # every row deleted and written again: the GIN index kept the old entries beside the new
+        # (a 4-character search read 21,645 for 7,215 and took 40 ms instead of 6) until a VACUUM,
+        # which autovacuum, where it is on at all, gets to later
+        database.execute_sql(f"VACUUM ANALYZE {TABLE}")
+    return total
 
 
 def is_exact(q: str) -> bool:

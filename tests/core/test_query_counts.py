@@ -80,3 +80,11 @@ def test_lists_of_people_do_not_query_per_person(tmp_path_factory, demo_template
                                    for n in (0, 30))
     assert "新同事29" in shown
     assert before == after, f"{page}: {before} statements with the demo's people, {after} with 30 more"
+
+
+def test_the_health_check_reads_no_database_for_a_signed_in_client_either(office_client):
+    """A load balancer's or a monitor's /healthz: the process answers without asking the database,
+    even when the request carries a signed-in person's session."""
+    with counting() as counted:
+        assert office_client.get("/healthz").get_data(as_text=True) == "ok"
+    assert counted.statements == 0
