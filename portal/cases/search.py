@@ -54,8 +54,9 @@ def index(cases):
         if rows:
             database.cursor().executemany(f"INSERT INTO {TABLE}(rowid, terms) VALUES (?, ?)", rows)
     elif cases:
-        rows = [(c.id, sorted(set(document(c).split()))) for c in cases]
-        database.cursor().executemany(f"INSERT INTO {TABLE} (case_id, terms) VALUES (%s, %s)", rows)
+        with database.cursor().copy(f"COPY {TABLE} (case_id, terms) FROM STDIN") as copy:
+            for c in cases:
+                copy.write_row((c.id, sorted(set(document(c).split()))))
 
 
 @hookimpl
