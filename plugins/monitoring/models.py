@@ -312,9 +312,14 @@ class StatementVersion(BaseModel):
 
     @property
     def state_label(self):
-        if self.withdrawn_at:
+        if self.withdrawn_at and self.withdrawn_at <= now():
             return "已废止"
         return "已审定" if self.approved_at else "待审定"
+
+    @property
+    def replaced_later(self) -> bool:
+        """Approved, and in force until a later version takes over on a later day."""
+        return bool(self.withdrawn_at and self.withdrawn_at > now())
 
 
 class StatementUse(BaseModel):

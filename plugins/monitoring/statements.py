@@ -4,6 +4,8 @@ withdrawn or superseded. A case that hits a statement's topic shows the statemen
 whether its reply used it: a reply **uses** a version when at least 80% of the version's
 character 3-grams occur in the reply (``USED``; the same 3-grams as the import's duplicate check);
 otherwise the case page warns that the reply departs from the statement."""
+from datetime import datetime, time
+
 from peewee import JOIN
 
 from portal.plugin_api import (Department, Field, InputError, User, WORKING_KINDS, access, audit, database, now,
@@ -70,9 +72,11 @@ def approve(statement, actor, form) -> StatementVersion:
     valid_from = read((APPROVE,), form)["valid_from"]
     with database.atomic():
         at = now()
-        StatementVersion.update(withdrawn_at=at).where(
+        # the version it replaces holds until the new one does: a version approved for a later day
+        # leaves the current one in force until then
+        StatementVersion.update(withdrawn_at=max(at, datetime.combine(valid_from, time.min))).where(
             (StatementVersion.statement == statement.id) & StatementVersion.approved_at.is_null(False)
-            & StatementVersion.withdrawn_at.is_null()).execute()  # the version it replaces
+            & still_holding(at)).execute()
         StatementVersion.update(approved_by=actor.id, approved_at=at, valid_from=valid_from).where(
             StatementVersion.id == version.id).execute()
         audit.record("monitoring.statement_approved", f"审定统一口径：{statement.title}（第{version.number}版，"
@@ -82,21 +86,30 @@ def approve(statement, actor, form) -> StatementVersion:
 
 def withdraw(statement, actor) -> int:
     with database.atomic():
-        done = StatementVersion.update(withdrawn_at=now()).where(
-            (StatementVersion.statement == statement.id) & StatementVersion.withdrawn_at.is_null()).execute()
+        at = now()
+        done = StatementVersion.update(withdrawn_at=at).where(
+            (StatementVersion.statement == statement.id) & still_holding(at)).execute()
         if not done:
             raise InputError("该口径没有可废止的版本。")
         audit.record("monitoring.statement_withdrawn", f"废止统一口径：{statement.title}", actor=actor, obj=statement)
     return done
 
 
+def still_holding(at):
+    """Not withdrawn, or withdrawn only from a later moment (replaced by a version approved for a later day)."""
+    return StatementVersion.withdrawn_at.is_null() | (StatementVersion.withdrawn_at > at)
+
+
+def holding(day=None):
+    """The approved versions in force now, or at the end of ``day``."""
+    at = now() if day is None else datetime.combine(day, time.max)
+    return (StatementVersion.approved_at.is_null(False) & still_holding(at)
+            & (StatementVersion.valid_from <= at.date()))
+
+
 def in_force(statement, today=None):
-    """The approved version holding today, or None."""
-    today = today or now().date()
-    return (StatementVersion.select().where((StatementVersion.statement == statement.id)
-                                            & StatementVersion.approved_at.is_null(False)
-                                            & StatementVersion.withdrawn_at.is_null()
-                                            & (StatementVersion.valid_from <= today))
+    """The approved version holding today (now), or on the day ``today``; None if none does."""
+    return (StatementVersion.select().where((StatementVersion.statement == statement.id) & holding(today))
             .order_by(StatementVersion.number.desc()).first())
 
 
@@ -175,11 +188,9 @@ def wording(case) -> str:
 def offered(case=None, today=None) -> list[StatementVersion]:
     """The versions in force today (with their statement and topic): of the statements on the topics
     ``case`` hit, or of every statement. For circulars (hook ``portal_approved_statements``)."""
-    today = today or now().date()
     query = (StatementVersion.select(StatementVersion, Statement, Topic).join(Statement)
              .join(Topic, JOIN.LEFT_OUTER, on=(Statement.topic == Topic.id))
-             .where(StatementVersion.approved_at.is_null(False) & StatementVersion.withdrawn_at.is_null()
-                    & (StatementVersion.valid_from <= today)))
+             .where(holding(today)))
     if case is not None:
         query = query.where(Statement.topic.in_(Hit.select(Hit.topic).where(Hit.case == case.id)))
     return list(query.order_by(Statement.title, StatementVersion.number))

@@ -16,10 +16,17 @@ def test_versions_are_approved_by_a_leader_and_replace_each_other(app, login, db
     r = login("leader").post(f"/monitoring/statements/{row.id}/approve", data={"valid_from": tomorrow.isoformat()})
     assert r.status_code == 302
     v1, v2 = StatementVersion.select().where(StatementVersion.statement == row.id).order_by(StatementVersion.number)
-    assert v1.withdrawn_at is not None and v2.valid_from == tomorrow
-    assert statements.in_force(row) is None and statements.in_force(row, tomorrow).number == 2
+    assert v2.valid_from == tomorrow
+    # version 1 holds until version 2 does: approving for a later day leaves no gap
+    assert statements.in_force(row).number == 1 and statements.in_force(row, tomorrow).number == 2
+    assert [v.number for v in statements.offered() if v.statement_id == row.id] == [1]
     page = login("staff").get(f"/monitoring/statements/{row.id}").get_data(as_text=True)
-    assert "第1版 · 已废止" in page and "第2版 · 已审定" in page
+    assert "第1版 · 已审定" in page and f"{tomorrow:%Y-%m-%d}起由新版本取代" in page and "第2版 · 已审定" in page
+    # withdrawing the statement ends both at once
+    assert login("leader").post(f"/monitoring/statements/{row.id}/withdraw").status_code == 302
+    assert statements.in_force(row) is None and statements.in_force(row, tomorrow) is None
+    page = login("staff").get(f"/monitoring/statements/{row.id}").get_data(as_text=True)
+    assert "第1版 · 已废止" in page and "第2版 · 已废止" in page
 
 
 def test_a_reply_that_departs_from_the_statement_is_flagged(app, login, db, make_case):
