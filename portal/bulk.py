@@ -47,15 +47,14 @@ def _insert(model, rows):
     columns = list(rows[0])
     fields = [model._meta.fields[c] for c in columns]
     names = ", ".join(f'"{f.column_name}"' for f in fields)
-    marks = ", ".join([database.param] * len(fields))
-    sql = f'INSERT INTO "{model._meta.table_name}" ({names}) VALUES ({marks})'
+    table = model._meta.table_name
     cursor = database.cursor()
     for start in range(0, len(rows), BATCH * 10):
         values = [tuple(f.db_value(r[c]) for c, f in zip(columns, fields)) for r in rows[start:start + BATCH * 10]]
         if is_sqlite():
-            cursor.executemany(sql, values)
+            cursor.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({", ".join("?" * len(fields))})', values)
         else:
-            with cursor.copy(f'COPY "{model._meta.table_name}" ({names}) FROM STDIN') as copy:
+            with cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
                 for row in values:
                     copy.write_row(row)
 

@@ -48,14 +48,6 @@ class PostgresDatabase(ReconnectMixin, peewee.PostgresqlDatabase):
         (peewee.InterfaceError, "connection already closed"),
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, prefer_psycopg3=True, **kwargs)
-
-
-class PooledPostgresDatabase(PooledPostgresqlDatabase):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, prefer_psycopg3=True, **kwargs)
-
 
 def open_database(url: str, pool_size: int = 10, keep_connection: bool = True) -> peewee.Database:
     """SQLite, or PostgreSQL (``postgresql://``): with ``keep_connection`` one connection per
@@ -68,10 +60,10 @@ def open_database(url: str, pool_size: int = 10, keep_connection: bool = True) -
         params = parse(url)
         database_name = params.pop("database")
         if keep_connection or pool_size <= 0:
-            db = PostgresDatabase(database_name, **params)
+            db = PostgresDatabase(database_name, prefer_psycopg3=True, **params)
         else:
-            db = PooledPostgresDatabase(database_name, max_connections=pool_size, stale_timeout=300,
-                                        timeout=30, **params)
+            db = PooledPostgresqlDatabase(database_name, prefer_psycopg3=True, max_connections=pool_size,
+                                          stale_timeout=300, timeout=30, **params)
     else:
         db = connect(url)
     previous = database.obj
