@@ -18,7 +18,7 @@ import peewee
 from flask import current_app, has_request_context, request
 from flask_login import current_user
 
-from portal.db import BaseModel, database, is_sqlite, now
+from portal.db import BaseModel, Param, compiled, database, is_sqlite, now
 from portal.hookspecs import hookimpl
 from portal.org.models import User
 
@@ -78,10 +78,11 @@ class TimelineEntry(NamedTuple):
 def timeline(object_type: str, object_id: int) -> list[TimelineEntry]:
     """An object's events, oldest first, read as the timeline shows them: not the chain's hashes,
     the data or the actor's whole row (a model object per event cost a case page 1.3 ms for 57)."""
-    rows = (AuditEvent.select(AuditEvent.at, AuditEvent.summary, User.name)
-            .join(User, peewee.JOIN.LEFT_OUTER, on=(AuditEvent.actor == User.id))
-            .where((AuditEvent.object_type == object_type) & (AuditEvent.object_id == object_id))
-            .order_by(AuditEvent.id).tuples())
+    rows = compiled("audit.timeline", lambda: (
+        AuditEvent.select(AuditEvent.at, AuditEvent.summary, User.name)
+        .join(User, peewee.JOIN.LEFT_OUTER, on=(AuditEvent.actor == User.id))
+        .where((AuditEvent.object_type == Param("type")) & (AuditEvent.object_id == Param("id")))
+        .order_by(AuditEvent.id).tuples()), type=object_type, id=object_id)
     return [TimelineEntry(at, summary, None if name is None else Actor(name)) for at, summary, name in rows]
 
 

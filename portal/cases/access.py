@@ -10,6 +10,7 @@ from peewee import JOIN
 
 from portal.auth.permissions import Permission
 from portal.cases.models import Case, CaseCoDepartment
+from portal.db import Param, compiled
 from portal.org.models import Department
 
 PERMISSIONS = [
@@ -67,8 +68,10 @@ def case_or_404(case_id: int, user) -> Case:
     """The case ``user`` may see, else a 404: a confidential case is not even confirmed to exist."""
     from flask import abort
 
-    case = (Case.select(Case, Department).join(Department, JOIN.LEFT_OUTER, on=(Case.host_department == Department.id))
-            .where(Case.id == case_id).first())  # with its host department: every case page names it
+    # with its host department: every case page names it
+    case = next(iter(compiled("access.case_or_404", lambda: Case.select(Case, Department).join(
+        Department, JOIN.LEFT_OUTER, on=(Case.host_department == Department.id)).where(Case.id == Param("id")).limit(1),
+        id=case_id)), None)
     if case is None or not can_see(user, case):
         abort(404)
     return case

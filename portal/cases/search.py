@@ -132,10 +132,16 @@ def window(q: str) -> int | None:
     return top - WINDOW if top and top > WINDOW else None
 
 
-def narrow(query, q: str, listing: bool = True, newer_than: int | None = None):
+def narrow(query, q: str, listing: bool = True, newer_than: int | None = None, newest_first: bool = False):
     """``query`` (of cases) limited to those whose index holds every bigram of ``q``; unchanged
     when the index cannot help. ``listing``: cases will be listed (a LIMIT), not counted;
-    ``newer_than``: only cases with a greater id (a try of ``window``).
+    ``newer_than``: only cases with a greater id (a try of ``window``); ``newest_first``: order
+    the result by id, newest first (the caller orders it otherwise).
+
+    On SQLite, a count and the newest-first page walk the index and look each case up by its id
+    (1.2 and 0.3 ms for 光伏并网 at 100,000 cases); ``id IN (the index's matches)`` first
+    gathers every match (7,216) into a temporary table (2.3 and 1.4 ms). Another order keeps the
+    IN, which lets SQLite walk that order's index instead of sorting every match.
 
     On PostgreSQL the plan depends on how many candidates the planner expects. One bigram it
     estimates well from its statistics, and for a page it walks the newest cases itself and stops
@@ -152,12 +158,23 @@ def narrow(query, q: str, listing: bool = True, newer_than: int | None = None):
         return query
     if is_sqlite():
         match = " AND ".join('"' + t.replace('"', '""') + '"' for t in wanted)
-        return query.where(Case.id.in_(SQL(f"(SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH ?)", [match])))
+        if listing and not newest_first:
+            return query.where(Case.id.in_(SQL(f"(SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH ?)", [match])))
+        index = Table(TABLE, ("rowid",))
+        # the unqualified column named as the table is FTS5's own, whatever alias the table gets
+        query = query.join_from(Case, index, on=(index.rowid == Case.id)).where(SQL(f"{TABLE} MATCH ?", [match]))
+        return query.order_by(index.rowid.desc()) if newest_first else query
     index = Table(TABLE, ("case_id", "terms"))
     hits = index.select(index.case_id).where(SQL("terms @> %s::text[]", [wanted]))
     if len(wanted) == 1 or not listing:
-        return query.where(Case.id.in_(hits))
+        return _newest_first(query.where(Case.id.in_(hits)), newest_first)
     if newer_than is not None:
         hits = hits.where(index.case_id > newer_than)
     hits = hits.order_by(index.case_id.desc()).alias("search_hits")
-    return query.join_from(Case, hits, on=(Case.id == hits.c.case_id))
+    return _newest_first(query.join_from(Case, hits, on=(Case.id == hits.c.case_id)), newest_first)
+
+
+def _newest_first(query, newest_first: bool):
+    from portal.cases.models import Case
+
+    return query.order_by(Case.id.desc()) if newest_first else query

@@ -9,9 +9,10 @@ from portal.cases import access, attachments, deadlines, queries, workflow
 from portal.cases.access import PERMISSIONS
 from portal.cases.forms import text
 from portal.cases.models import (
-    CATEGORIES, CONFIDENTIALITY, MODELS, SOURCES, STATES, Attachment, Case, ReplyDraft,
+    CATEGORIES, CONFIDENTIALITY, MODELS, SOURCES, STATES, Attachment, Case, CaseCoDepartment, Explanation, Extension,
+    ReplyDraft, Supervision, Urging,
 )
-from portal.db import compiled, database, now
+from portal.db import Param, compiled, database, now
 from portal.downloads import send_download
 from portal.hookspecs import hookimpl
 from portal.inputs import InputError, Problems, flash_problems
@@ -200,18 +201,32 @@ def people_named(case, records) -> dict[int, str]:
         for row in rows:
             ids.update(getattr(row, f"{field}_id", None) for field in PERSON_FIELDS)
     ids.discard(None)
-    return {u.id: u.name for u in User.select(User.id, User.name).where(User.id.in_(ids))} if ids else {}
+    if not ids:
+        return {}
+    slots = {f"id{n}": i for n, i in enumerate(ids)}
+    return dict(compiled(("cases.people_named", len(slots)), lambda: User.select(User.id, User.name).where(
+        User.id.in_([Param(slot) for slot in slots])).tuples(), **slots))
+
+
+# what a case page lists of the case's own records: (name, model, order)
+CASE_RECORDS = (("drafts", ReplyDraft, (ReplyDraft.version,)), ("extensions", Extension, ()),
+                ("explanations", Explanation, ()), ("urgings", Urging, ()), ("supervisions", Supervision, ()),
+                ("attachments", Attachment, ()))
+
+
+def case_records(case) -> dict[str, list]:
+    return {name: list(compiled(("cases.records", name), lambda: model.select().where(model.case == Param("case"))
+                                .order_by(*order), case=case.id))
+            for name, model, order in CASE_RECORDS}
 
 
 def case_context(case, form=None):
     pm = current_app.extensions["portal_pm"]
     user = current_user._get_current_object()
-    co = [name for (name,) in case.co_rows.select(Department.name).join(Department).tuples()]
-    records = dict(
-        drafts=list(case.drafts.order_by(ReplyDraft.version)), extensions=list(case.extensions),
-        explanations=list(case.explanations), urgings=list(case.urgings), supervisions=list(case.supervisions),
-        attachments=list(case.attachments),
-    )
+    co = [name for (name,) in compiled("cases.co_department_names", lambda: CaseCoDepartment.select(Department.name)
+                                       .join(Department).where(CaseCoDepartment.case == Param("case")).tuples(),
+                                       case=case.id)]
+    records = case_records(case)
     return dict(
         case=case, deadline=deadlines.view(case), steps=workflow.WORKFLOW.allowed_steps(case, user),
         workflow=workflow.WORKFLOW, withheld=workflow.WORKFLOW.withheld(case, user), read_only=workflow.read_only(case),

@@ -16,6 +16,10 @@ FILTERS = {
     "newest": dict(sort="newest"),
     "posted": dict(sort="posted"),
     "posted in a month": dict(sort="posted", **{"from": "2025-03-01", "to": "2025-03-31"}),
+    # a search's page walks the index newest first and stops when full; ``id IN (every match)``
+    # gathered all of them first (a search at 100,000 cases: 2 ms more, of 10)
+    "search, 4 characters": dict(q="光伏并网"),
+    "search, 2 characters": dict(q="停电"),
 }
 STEP = 100  # the progress handler runs every STEP virtual machine instructions
 
