@@ -1,5 +1,5 @@
 """Finding cases: the list's filters, 我的待办, the supervision list, the 通报."""
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
 from peewee import JOIN, SQL, BooleanField, DateTimeField, ForeignKeyField, Select, Value, fn
@@ -152,11 +152,14 @@ def _kept_sql(key, build) -> tuple[str, list]:
 
 
 def statement_key(f: "CaseFilter", user):
-    """What the list's statements depend on, when nothing else does: not a search (the search
-    index's window), a deadline or outcome filter (the time), nor a plugin's filter (its own)."""
-    if f.q or f.due or f.outcome or f.extra:
+    """What the list's statements depend on, when nothing else does: not a deadline or outcome
+    filter (the time), nor a plugin's filter (its own), nor a search on PostgreSQL (the search
+    index's window). A search on SQLite is kept by its shape, compiled with a stand-in for its
+    words (``case_search.stand_in``), and run with its own (``_run_sql``)."""
+    if f.due or f.outcome or f.extra or (f.q and (not is_sqlite() or case_search.stand_in(f.q) is None)):
         return None
-    return (f.state, f.department, f.category, f.source, f.date_from, f.date_to, f.sort, f.page, f.supervised,
+    return (case_search.stand_in(f.q) if f.q else None,
+            f.state, f.department, f.category, f.source, f.date_from, f.date_to, f.sort, f.page, f.supervised,
             # and everything a permission is decided by (Permission.held_by: roles, the department's name)
             f.host, user.id, user.department_id, user.department.name if user.department_id else None, user.active,
             tuple(user.roles))
@@ -282,9 +285,11 @@ def page(f: CaseFilter, user) -> Page:
         rows = rows_of(search(f, user, newer_than=bound).paginate(f.page, PAGE_SIZE))
         rows = rows if len(rows) == PAGE_SIZE else None
     key = statement_key(f, user)
+    kept = replace(f, q=case_search.stand_in(f.q)) if key and f.q else f
     if rows is None:
-        rows = _rows_of_sql(*_kept_sql(key and ("rows", key), lambda: search(f, user).paginate(f.page, PAGE_SIZE)))
-    sql, params = _kept_sql(key and ("count", key), lambda: capped_count(f, user))
+        rows = _rows_of_sql(*_searched(f, _kept_sql(key and ("rows", key),
+                                                    lambda: search(kept, user).paginate(f.page, PAGE_SIZE))))
+    sql, params = _searched(f, _kept_sql(key and ("count", key), lambda: capped_count(kept, user)))
     if f.q and not is_sqlite():
         # PostgreSQL expects to find the cap soon by reading case_search row by row, testing every
         # row's bigrams (15 ms for 停电, one case in twelve); from the GIN index it takes 5 ms
@@ -294,6 +299,12 @@ def page(f: CaseFilter, user) -> Page:
     else:
         total = database.execute_sql(sql, params).fetchone()[0]
     return Page(rows, min(total, COUNT_CAP), total > COUNT_CAP, f.page)
+
+
+def _searched(f: CaseFilter, statement: tuple[str, list]) -> tuple[str, list]:
+    """A kept search statement with ``f``'s words in place of the stand-in's."""
+    sql, params = statement
+    return (sql, case_search.values_for(params, f.q)) if f.q else statement
 
 
 def capped_count(f: CaseFilter, user):

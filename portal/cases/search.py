@@ -132,6 +132,27 @@ def window(q: str) -> int | None:
     return top - WINDOW if top and top > WINDOW else None
 
 
+def stand_in(q: str) -> str | None:
+    """Words of ``q``'s shape (one bigram that is the whole query, bigrams and a LIKE, or a LIKE
+    alone), whose statements on SQLite are ``q``'s but for the values: the list keeps them
+    compiled (``queries.statement_key``) and runs them with ``values_for``. None for words with
+    LIKE's own characters, which peewee escapes in SQL of another shape."""
+    if any(c in q for c in "%_\\"):
+        return None
+    return "\u3400\u3401" if is_exact(q) else "\u3400\u3401\u3402" if bigrams(q) else "\x00"
+
+
+def values_for(params: list, q: str) -> list:
+    """The parameters of a statement compiled for ``stand_in(q)``, with ``q``'s values instead."""
+    words = stand_in(q)
+    swap = {_match(words): _match(q), f"%{words}%": f"%{q}%"}
+    return [swap.get(p, p) if isinstance(p, str) else p for p in params]
+
+
+def _match(q: str) -> str:
+    return " AND ".join('"' + t.replace('"', '""') + '"' for t in bigrams(q))
+
+
 def narrow(query, q: str, listing: bool = True, newer_than: int | None = None, newest_first: bool = False):
     """``query`` (of cases) limited to those whose index holds every bigram of ``q``; unchanged
     when the index cannot help. ``listing``: cases will be listed (a LIMIT), not counted;
@@ -155,9 +176,9 @@ def narrow(query, q: str, listing: bool = True, newer_than: int | None = None, n
 
     wanted = bigrams(q)
     if not available() or not wanted:
-        return query
+        return _newest_first(query, newest_first)
     if is_sqlite():
-        match = " AND ".join('"' + t.replace('"', '""') + '"' for t in wanted)
+        match = _match(q)
         if listing and not newest_first:
             return query.where(Case.id.in_(SQL(f"(SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH ?)", [match])))
         index = Table(TABLE, ("rowid",))
