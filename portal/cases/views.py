@@ -90,9 +90,9 @@ SUPERVISED = ' <span class="tag tag-supervised">督办</span>'
 def case_rows(cases, view, badges, cases_url) -> Markup:
     """The rows of ``case_table`` (cases/_macros.html), written here: Jinja's attribute lookups and
     escaping of every value were a third of the case list's CPU time (docs/performance.md)."""
-    rows, cases_url = [], escape(cases_url)
+    rows, cases_url, at = [], escape(cases_url), now()
     for c in cases:
-        d = view(c)
+        d = view(c, at)
         url = f"{cases_url}{c.id}"
         secrecy = (f'<span class="secrecy secrecy-{escape(c.confidentiality)}">{escape(c.confidentiality_label)}</span>'
                    if c.confidentiality != "normal" else "")
