@@ -8,7 +8,11 @@ DEFAULTS = {
     "DISABLED_PLUGINS": "",
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
-    "PERMANENT_SESSION_LIFETIME": 8 * 3600,
+    "PERMANENT_SESSION_LIFETIME": 8 * 3600,  # a signed-in session ends this long after its last request
+    # ... give or take this: the session cookie is signed and sent again at most this often, not on
+    # every page (portal.auth.views.keep_an_active_session)
+    "SESSION_REFRESH_SECONDS": 300,
+    "SESSION_REFRESH_EACH_REQUEST": False,
     "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
     "WTF_I18N_ENABLED": False,  # WTForms' own Chinese messages (portal.inputs.PortalForm), no Babel
     "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,

@@ -191,3 +191,25 @@ def test_a_new_session_on_login(app):
     client.login("office")
     after = client.get_cookie("session").value
     assert after != before
+
+
+def test_a_session_in_use_stays_signed_in_and_its_cookie_is_not_signed_again_for_every_page(app, login, monkeypatch):
+    import time
+
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(seconds=600)
+    app.config["SESSION_REFRESH_SECONDS"] = 300
+    clock = [3000.0 * 300 + 1]  # the start of a window; itsdangerous signs with the same clock
+    monkeypatch.setattr(time, "time", lambda: clock[0])
+    client = login("office")
+
+    def visit(after: float):
+        clock[0] += after
+        response = client.get("/cases/")
+        return response.status_code, "Set-Cookie" in response.headers
+
+    assert visit(5)[0] == 200
+    assert visit(10) == (200, False)  # in the same window: not signed and sent again
+    assert visit(300) == (200, True)  # a new window: sent again, the lifetime starts again
+    for _ in range(8):  # in use for 40 minutes, well past the 10-minute lifetime
+        assert visit(290)[0] == 200
+    assert visit(700)[0] == 302  # idle past the lifetime: signed out
