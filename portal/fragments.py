@@ -29,12 +29,14 @@ from portal.db import database
 class _LRU:
     def __init__(self, size: int):
         self.size, self.items, self.lock = size, OrderedDict(), threading.Lock()
+        self.hits = 0  # for tests and measurements: a test of the cache must know it was used
 
     def get(self, key):
         with self.lock:
             value = self.items.get(key)
             if value is not None:
                 self.items.move_to_end(key)
+                self.hits += 1
             return value
 
     def put(self, key, value):
