@@ -135,3 +135,18 @@ def test_kept_pages_are_the_pages(app, login, username):
         app.config["FRAGMENT_CACHE"] = True
         kept = served_kept(app, client, url)
         assert CSRF.sub(r"\1", kept) == CSRF.sub(r"\1", fresh), url
+
+
+def test_the_data_version_moves_with_every_commit_and_only_then(app):
+    from portal.fragments import data_version
+
+    with app.app_context(), database.connection_context():
+        before = data_version()
+        elsewhere(app, 'SELECT id FROM "case" WHERE id = ?', 1)  # a transaction that reads only
+        if SQLITE:  # PostgreSQL's snapshot is the server's: another database's commit moves it too
+            assert data_version() == before
+        elsewhere(app, 'UPDATE "case" SET title = ? WHERE id = ?', "另一连接", 1)
+        after = data_version()
+        assert after != before
+        Case.update(title="本连接").where(Case.id == 1).execute()  # this connection's own commit
+        assert data_version() != after
