@@ -11,8 +11,9 @@ rendering again would give:
   session's), the URL (host, path, query);
 - the portal's clock to the minute (deadlines, "today").
 What is not in the database (the fonts the administrator's widget reports) is at most a minute
-old. ``FRAGMENT_CACHE = False`` turns it off; ``FRAGMENT_CACHE_SIZE`` bounds it (entries per
-worker). Nothing is kept for the browser: the pages stay no-store.
+old, or forgotten at once (``forget``) by what changes it. ``FRAGMENT_CACHE = False`` turns it
+off; ``FRAGMENT_CACHE_SIZE`` bounds it (pages per worker process). Nothing is kept for the
+browser: the pages stay no-store.
 """
 import threading
 from collections import OrderedDict
@@ -51,11 +52,11 @@ def cached(kind: str, build, *key):
     """``build()`` (a list of Widgets or Sections, or what else a page keeps whole), or the one
     kept for the same ``kind``, ``key`` and everything listed above."""
     app = current_app._get_current_object()
-    if not app.config.get("FRAGMENT_CACHE", True):
+    if not app.config["FRAGMENT_CACHE"] or not _versioned(app):
         return build()
     store = app.extensions.get("portal_fragments")
     if store is None:
-        store = app.extensions["portal_fragments"] = _LRU(int(app.config.get("FRAGMENT_CACHE_SIZE", 256)))
+        store = app.extensions["portal_fragments"] = _LRU(int(app.config["FRAGMENT_CACHE_SIZE"]))
     generate_csrf()  # the session's secret exists before it is read: a form rendered below signs with it
     full_key = (kind, key, current_user.get_id(), session.get("csrf_token"), request.url,
                 clock.now().replace(second=0), data_version())
@@ -69,6 +70,11 @@ def cached(kind: str, build, *key):
 def forget(app):
     """Drop every kept fragment (after a change to something not in the database)."""
     app.extensions.pop("portal_fragments", None)
+
+
+def _versioned(app) -> bool:
+    # SQLite's version is its connection's: a connection opened per request would never hit
+    return app.config["DATABASE_KEEP_CONNECTION"] or not isinstance(database.obj, peewee.SqliteDatabase)
 
 
 def data_version():
