@@ -150,3 +150,16 @@ def test_the_data_version_moves_with_every_commit_and_only_then(app):
         assert after != before
         Case.update(title="本连接").where(Case.id == 1).execute()  # this connection's own commit
         assert data_version() != after
+
+
+@pytest.mark.skipif(not SQLITE, reason="SQLite's version is its connection's")
+def test_without_a_kept_connection_sqlite_keeps_nothing(tmp_path, demo_template):
+    """A connection opened per request has its own data version: nothing kept could be trusted."""
+    from portal.testing import make_app
+
+    app = make_app(tmp_path, demo_template, DATABASE_KEEP_CONNECTION=False)
+    client = app.test_client()
+    client.login("office")
+    for _ in range(2):
+        assert "我的信息" in client.get("/").get_data(as_text=True)
+    assert hits(app) == 0 and "portal_fragments" not in app.extensions
