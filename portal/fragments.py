@@ -4,8 +4,8 @@ A fragment is kept under everything it can depend on, so that a kept one is exac
 rendering again would give:
 - the database's **data version**, read before rendering: on SQLite ``PRAGMA data_version``
   (changes when another connection commits) with the connection's own ``total_changes`` and the
-  connection itself (both are per connection); on PostgreSQL the current snapshot (it changes
-  when any transaction that wrote starts or ends, cluster-wide, and decides all that is visible).
+  connection itself (both are per connection); on PostgreSQL the current snapshot (it decides
+  all a statement sees, and changes when a transaction that wrote ends: the whole server's).
   The signed-in user, their roles and department, settings and enabled plugins are rows too;
 - the person, the session's CSRF secret (a section's form carries a token: never another
   session's), the URL (host, path, query);
