@@ -41,6 +41,9 @@ DEFAULTS = {
     # PostgreSQL: connections kept open per process (peewee's pooled database)
     "DATABASE_POOL_SIZE": 10,
     "DATABASE_KEEP_CONNECTION": True,  # one connection per worker thread, kept between requests (false: PostgreSQL's pool)
+    # The dashboard's widgets and the department page's sections kept rendered (portal/fragments.py)
+    "FRAGMENT_CACHE": True,
+    "FRAGMENT_CACHE_SIZE": 256,  # pages kept per worker process, the least recently used dropped
 }
 
 

@@ -3,6 +3,7 @@ from flask import Blueprint, current_app, render_template, send_from_directory
 from flask_login import current_user
 from markupsafe import Markup
 
+from portal import fragments
 from portal.auth.permissions import public, requires
 from portal.hookspecs import hookimpl
 from portal.plugins import NavItem, Widget, collect
@@ -45,5 +46,6 @@ def favicon():
 @requires()
 def index():
     pm = current_app.extensions["portal_pm"]
-    widgets = collect(pm.hook.portal_dashboard_widgets, user=current_user._get_current_object())
+    widgets = fragments.cached("dashboard", lambda: collect(pm.hook.portal_dashboard_widgets,
+                                                            user=current_user._get_current_object()))
     return render_template("home/index.html", widgets=widgets)

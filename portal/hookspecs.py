@@ -82,14 +82,16 @@ def portal_nav_items(user):
 @hookspec
 def portal_dashboard_widgets(user):
     """Return ``Widget(title, html, order, permission=None)`` fragments for ``user``'s home page
-    (``/``); one naming a ``permission`` is shown only to its holders."""
+    (``/``); one naming a ``permission`` is shown only to its holders. Kept rendered until the
+    database changes or the minute turns (portal/fragments.py)."""
 
 
 @hookspec
 def portal_department_sections(department, user):
     """Return ``Section(title, html, order, permission=None)`` blocks for the page
     ``/departments/<id>`` of ``department``, as ``user`` may see them; one naming a ``permission``
-    is shown only to its holders on that department (``user.can(permission, department=…)``)."""
+    is shown only to its holders on that department (``user.can(permission, department=…)``).
+    Kept rendered as the dashboard's widgets are."""
 
 
 @hookspec

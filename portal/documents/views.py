@@ -6,7 +6,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 from markupsafe import Markup
 
-from portal import documents, jobs
+from portal import documents, fragments, jobs
 from portal.auth.permissions import Permission, PluginError, requires
 from portal.documents import fonts as font_roles
 from portal.documents.layout import GBT9704
@@ -122,6 +122,7 @@ def fonts_page():
 def refresh_fonts():
     report = documents.font_report(current_app._get_current_object(), refresh=True)
     documents.check_at_startup(current_app._get_current_object())
+    fragments.forget(current_app._get_current_object())  # the dashboard's widget reports the fonts
     flash("已重新检测字体。" + ("一切正常。" if not report.problems else f"发现 {len(report.problems)} 项需要注意。"),
           "success" if not report.problems else "warning")
     return redirect(url_for("documents.fonts_page"))

@@ -3,6 +3,7 @@ from flask import Blueprint, current_app, render_template
 from flask_login import current_user
 from peewee import JOIN
 
+from portal import fragments
 from portal.auth.permissions import requires
 from portal.hookspecs import hookimpl
 from portal.org.models import Department, User, WorkingGroup, WorkingGroupMember
@@ -43,8 +44,10 @@ def department(department_id):
         from flask import abort
         abort(404)
     pm = current_app.extensions["portal_pm"]
-    sections = collect(pm.hook.portal_department_sections, department=dept, user=current_user._get_current_object())
-    staff = User.listing(User.select().where((User.department == dept.id) & User.active).order_by(User.id))
+    sections, staff = fragments.cached("department", lambda: (
+        collect(pm.hook.portal_department_sections, department=dept, user=current_user._get_current_object()),
+        User.listing(User.select().where((User.department == dept.id) & User.active).order_by(User.id))),
+        dept.id)
     return render_template("org/department.html", department=dept, sections=sections, staff=staff)
 
 
