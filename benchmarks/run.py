@@ -42,13 +42,18 @@ def sh(*args, **kwargs):
 
 
 def ensure_wrk():
-    if shutil.which("wrk"):
+    ensure_tool("wrk", "wrk", "来施加负载")
+
+
+def ensure_tool(command: str, package: str, purpose: str):
+    """A Debian package's command, installed when missing (as root, as scripts/system-deps.sh does)."""
+    if shutil.which(command):
         return
-    if os.geteuid() == 0 and shutil.which("apt-get"):  # as scripts/system-deps.sh does
-        subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", "wrk"], check=True,
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", package], check=True,
                        env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
-    if not shutil.which("wrk"):
-        sys.exit("需要 wrk（Debian 软件包 wrk）来施加负载，请以 root 运行：apt-get install wrk")
+    if not shutil.which(command):
+        sys.exit(f"需要 {command}（Debian 软件包 {package}）{purpose}，请以 root 运行：apt-get install {package}")
 
 
 def ensure_peer() -> Path:
