@@ -9,7 +9,6 @@ PORTAL_INSTANCE_PATH says otherwise:
 ``PYTHONPATH`` at the code to compare, alternately (docs/performance.md).
 """
 import argparse
-import logging
 import os
 import subprocess
 import sys
@@ -20,7 +19,7 @@ os.environ.setdefault("PORTAL_INSTANCE_PATH", str(Path(__file__).resolve().paren
 
 from inprocess import logged_in  # noqa: E402
 from portal import create_app  # noqa: E402
-from portal.db import database  # noqa: E402
+from portal.db import database, statements_run  # noqa: E402
 from portal.org.models import Department  # noqa: E402
 
 WRITER = """
@@ -36,23 +35,10 @@ while True:
 """
 
 
-class Counter(logging.Handler):
-    def __init__(self):
-        super().__init__(logging.DEBUG)
-        self.statements = 0
-
-    def emit(self, record):
-        self.statements += 1
-
-
 def statements(client, url) -> int:
-    logger, counter = logging.getLogger("peewee"), Counter()
-    logger.addHandler(counter)
-    logger.setLevel(logging.DEBUG)
-    client.get(url)
-    logger.removeHandler(counter)
-    logger.setLevel(logging.WARNING)
-    return counter.statements
+    with statements_run() as seen:
+        client.get(url)
+    return len(seen)
 
 
 def main():

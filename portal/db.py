@@ -1,6 +1,8 @@
 """The peewee database: SQLite by default, PostgreSQL through DATABASE_URL."""
 import datetime as dt
+import logging
 import os
+from contextlib import contextmanager
 
 import peewee
 from flask import g
@@ -215,3 +217,24 @@ def init_schema(app, log=lambda text: None) -> list[str]:
     with database.connection_context():
         analyze()
     return reports
+
+
+@contextmanager
+def statements_run():
+    """The SQL of every statement peewee runs inside the block, as a list (for tests and
+    benchmarks: ``with statements_run() as seen: client.get(url)``, then ``len(seen)``)."""
+    seen: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record):
+            seen.append(str(record.msg[0]) if isinstance(record.msg, tuple) else str(record.msg))
+
+    logger, handler = logging.getLogger("peewee"), Collect(logging.DEBUG)
+    level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    try:
+        yield seen
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)

@@ -25,6 +25,21 @@ def register(client, **fields):
     return fetch(case_id)
 
 
+def hidden_from(username: str) -> Case:
+    """A case in handling made 内部 that ``username`` may not see: not their department's, neither
+    hosted nor co-handled, nor registered by them."""
+    from portal.cases.models import CaseCoDepartment
+    from portal.org.models import User
+
+    with database.connection_context():
+        user = User.get(User.username == username)
+        case = (Case.select().where((Case.state == "handling") & (Case.host_department != user.department_id)
+                                    & (Case.registered_by != user.id)).order_by(Case.id.desc()).first())
+        CaseCoDepartment.delete().where(CaseCoDepartment.case == case.id).execute()
+        Case.update(confidentiality="internal").where(Case.id == case.id).execute()
+    return case
+
+
 def fetch(case_id) -> Case:
     with database.connection_context():
         return Case.get_by_id(case_id)

@@ -4,9 +4,10 @@ one person's kept list never answers another who may not see its cases."""
 import subprocess
 import sys
 
-from portal.cases.models import Case, CaseCoDepartment
+from portal.cases.models import Case
 from portal.db import database
 from portal.org.models import User
+from tests.core.case_helpers import hidden_from
 
 CHANGE = """
 import sys
@@ -36,12 +37,7 @@ def test_the_list_shows_a_title_changed_by_another_process(app, login):
 
 
 def test_a_kept_list_never_shows_a_case_to_someone_who_may_not_see_it(app, login):
-    with database.connection_context():
-        staff = User.get(User.username == "staff")
-        case = (Case.select().where((Case.state == "handling") & (Case.host_department != staff.department_id)
-                                    & (Case.registered_by != staff.id)).order_by(Case.id.desc()).first())
-        CaseCoDepartment.delete().where(CaseCoDepartment.case == case.id).execute()
-        Case.update(confidentiality="internal").where(Case.id == case.id).execute()
+    case = hidden_from("staff")
     url = "/cases/?state=handling&sort=newest"
     office, other = login("office"), login("staff")
     for _ in range(2):  # the second time from the kept statements

@@ -1,30 +1,8 @@
 """Every signed-in page reads its user once: department, roles and the header's unread count in
 one statement, never the password hash (docs/performance.md)."""
-import logging
-from contextlib import contextmanager
-
 from portal.cases.models import Notification
-from portal.db import database
+from portal.db import database, statements_run as statements
 from portal.org.models import User
-
-
-@contextmanager
-def statements():
-    seen = []
-
-    class Collect(logging.Handler):
-        def emit(self, record):
-            seen.append(str(record.msg[0]) if isinstance(record.msg, tuple) else str(record.msg))
-
-    logger, handler = logging.getLogger("peewee"), Collect(logging.DEBUG)
-    level = logger.level
-    logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG)
-    try:
-        yield seen
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(level)
 
 
 def test_the_header_counts_unread_notifications_read_with_the_user(app, login):
