@@ -152,8 +152,8 @@ def _kept_sql(key, build) -> tuple[str, list]:
 
 
 def statement_key(f: "CaseFilter", user):
-    """What the list's statements depend on, when nothing else does: not a search (the search
-    index's window), a deadline or outcome filter (the time), nor a plugin's filter (its own)."""
+    """What the list's statements depend on, when nothing else does: not a search (its terms
+    are not in the key), a deadline or outcome filter (the time), nor a plugin's filter (its own)."""
     if f.q or f.due or f.outcome or f.extra:
         return None
     return (f.state, f.department, f.category, f.source, f.date_from, f.date_to, f.sort, f.page, f.supervised,
@@ -187,10 +187,9 @@ def of_department(department_id, part: str | None = None):
     return hosted | co_handled
 
 
-def search(f: CaseFilter, user, at: datetime | None = None, columns=None, newer_than=None, department_part=None):
+def search(f: CaseFilter, user, at: datetime | None = None, columns=None, department_part=None):
     """The visible cases matching ``f``, sorted, not yet paginated; with their host department,
     or only ``columns`` (for a count: SQLite would make the join for every row counted).
-    ``newer_than``: only the search's candidates above that id (case_search.window);
     ``department_part``: of ``f.department``'s cases only the hosted or the co-handled ones
     (``of_department``)."""
     at = at or now()
@@ -227,7 +226,7 @@ def search(f: CaseFilter, user, at: datetime | None = None, columns=None, newer_
         if option.name in f.extra:
             query = option.apply(query, f.extra[option.name])
     if f.q:
-        query = case_search.narrow(query, f.q, listing=columns is None, newer_than=newer_than)
+        query = case_search.narrow(query, f.q)
         if not case_search.is_exact(f.q):
             query = query.where(Case.number.contains(f.q) | Case.title.contains(f.q)
                                 | Case.post_text.contains(f.q) | Case.url.contains(f.q))
@@ -271,14 +270,8 @@ class Page:
 
 
 def page(f: CaseFilter, user) -> Page:
-    rows = None
-    if f.sort in ("", "newest") and (bound := case_search.window(f.q)) is not None:
-        # the newest ids first: if they fill the page, every older match comes after it
-        rows = rows_of(search(f, user, newer_than=bound).paginate(f.page, PAGE_SIZE))
-        rows = rows if len(rows) == PAGE_SIZE else None
     key = statement_key(f, user)
-    if rows is None:
-        rows = _rows_of_sql(*_kept_sql(key and ("rows", key), lambda: search(f, user).paginate(f.page, PAGE_SIZE)))
+    rows = _rows_of_sql(*_kept_sql(key and ("rows", key), lambda: search(f, user).paginate(f.page, PAGE_SIZE)))
     sql, params = _kept_sql(key and ("count", key), lambda: capped_count(f, user))
     if f.q and not is_sqlite():
         # PostgreSQL expects to find the cap soon by reading case_search row by row, testing every
