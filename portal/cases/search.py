@@ -168,5 +168,9 @@ def narrow(query, q: str):
         wanted = [wanted[round(i * step)] for i in range(MOST_BIGRAMS)]
     for n, term in enumerate(wanted):
         posting = Table(TABLE, ("term", "case_id")).alias(f"search_{n}")
-        query = query.join_from(Case, posting, on=(posting.case_id == Case.id) & (posting.term == term))
+        # the bigram written into the statement, not a parameter: a statement run often is prepared,
+        # and its plan for any bigram then assumes the average bigram's postings; for '2025 停电'
+        # the count read every case (360 ms) instead of the 8,469 postings (33 ms)
+        literal = SQL("'" + term.replace("'", "''") + "'")  # Chinese characters only: nothing to escape
+        query = query.join_from(Case, posting, on=(posting.case_id == Case.id) & (posting.term == literal))
     return query
