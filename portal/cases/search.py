@@ -13,9 +13,8 @@ re-check every candidate's array, 7,215 for 光伏并网 at 100,000 cases). Only
 are posted there: nothing else narrows a search (``bigrams``). The tables are created by the
 schema set-up on either database; core migration 0503 replaced PostgreSQL's arrays.
 """
-import re
-
 import operator
+import re
 from functools import reduce
 
 from peewee import SQL, Table, fn
@@ -142,7 +141,7 @@ def bigrams(q: str) -> list[str]:
     return list(dict.fromkeys(t for run in CJK_RUN.findall(q or "") if len(run) > 1 for t in terms(run)))
 
 
-MOST_BIGRAMS = 4  # a longer query narrows by this many of its bigrams, spread over it; LIKE does the rest
+MOST_BIGRAMS = 4  # a longer query narrows by this many of its bigrams, spread over it; ``holds`` does the rest
 
 
 def narrow(query, q: str):
@@ -151,7 +150,7 @@ def narrow(query, q: str):
 
     On PostgreSQL each bigram is a join with its postings on the case's id: a page sorted newest
     first is then a merge of the postings walked backwards from the newest case, each candidate
-    confirmed (LIKE, the reader's visibility) as it comes until the page is full; a count, capped,
+    confirmed (``holds``, the reader's visibility) as it comes until the page is full; a count, capped,
     stops likewise. No statistics are needed for that plan, unlike the GIN index's (37 candidates
     expected for 光伏并网 at 100,000 cases, 7,218 found).
     """
