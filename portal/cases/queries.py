@@ -187,9 +187,10 @@ def of_department(department_id, part: str | None = None):
     return hosted | co_handled
 
 
-def search(f: CaseFilter, user, at: datetime | None = None, columns=None, department_part=None):
+def search(f: CaseFilter, user, at: datetime | None = None, columns=None, department_part=None, indexed=True):
     """The visible cases matching ``f``, sorted, not yet paginated; with their host department,
     or only ``columns`` (for a count: SQLite would make the join for every row counted).
+    ``indexed=False``: a search's text is confirmed, but not narrowed by the index (the caller does);
     ``department_part``: of ``f.department``'s cases only the hosted or the co-handled ones
     (``of_department``)."""
     at = at or now()
@@ -226,7 +227,7 @@ def search(f: CaseFilter, user, at: datetime | None = None, columns=None, depart
         if option.name in f.extra:
             query = option.apply(query, f.extra[option.name])
     if f.q:
-        query = case_search.narrow(query, f.q)
+        query = case_search.narrow(query, f.q) if indexed else query
         if not case_search.is_exact(f.q):
             query = query.where(case_search.holds(f.q))
     return query.order_by(*SORTS[f.sort or ("newest" if f.q else "due")])
@@ -282,10 +283,20 @@ def capped_count(f: CaseFilter, user):
     PostgreSQL builds a bitmap of every case an OR could match before it counts the first one:
     a department's 10,000 hosted cases for its list (4–8 ms at 100,000 cases); counted as two
     disjoint parts, hosted and co-handled, each is an index scan that stops at the cap (0.4 ms)."""
+    found = case_search.candidates(f.q) if f.q else None
+
     def capped(**part):
         # PostgreSQL's indexes do not hold the id: a constant lets it count from the index alone
         column = Case.id if is_sqlite() else SQL("1")
-        return search(f, user, columns=[column], **part).order_by().limit(COUNT_CAP + 1)
+        if found is None:
+            return search(f, user, columns=[column], **part).order_by().limit(COUNT_CAP + 1)
+        # PostgreSQL: each candidate from the postings looked up and tested in turn (OFFSET 0 keeps
+        # the subquery apart), until the cap; joined, it hashed all of 停电's 8,469 postings and
+        # read the cases in order for a 科室负责人 (15 ms instead of 3.5)
+        postings, case_id = found
+        confirmed = search(f, user, columns=[column], indexed=False, **part).where(Case.id == case_id)
+        return (postings.select(SQL("1")).join(confirmed.order_by().offset(0).alias("confirmed"), JOIN.LATERAL,
+                                                on=SQL("true")).limit(COUNT_CAP + 1))
 
     matching = capped(department_part="hosted") + capped(department_part="co") if f.department and not is_sqlite() \
         else capped()
