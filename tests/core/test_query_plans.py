@@ -150,3 +150,8 @@ def test_postgresql_stops_a_search_at_the_page(tmp_path_factory, demo_template):
                 # the newest cases, walked until the page is full, at most (a page at the query's density)
                 total = Case.select().count()
                 assert rows_read(plan, "case") <= 2 * queries.PAGE_SIZE * total / matching, (username, q, plan)
+                # the capped count looks up the candidates, not every case the reader may see
+                sql, params = queries.capped_count(queries.CaseFilter(q=q), User.get(User.username == username)).sql()
+                plan = database.execute_sql("EXPLAIN (ANALYZE, FORMAT JSON) " + sql, params).fetchone()[0]
+                plan = (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]
+                assert rows_read(plan, "case") <= 2 * matching, (username, q, plan)
