@@ -126,3 +126,45 @@ def test_the_command_refuses_a_target_that_is_not_empty(app, postgres, monkeypat
         cursor = conn.cursor()
         cursor.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")
         assert cursor.fetchone() == (1,)  # nothing was written
+
+
+SEARCHES = ["停电", "光伏板", "光伏并网", "并网后频繁停电", "ar 光伏", "停电 2026", "电"]
+
+
+def test_both_databases_give_the_same_search_pages_and_counts(app, postgres, tmp_path, monkeypatch):
+    """The same cases (copied over), searched on SQLite (FTS5) and on PostgreSQL (postings): the
+    same cases on each page, in the same order, and the same counts, for each reader, with 2-, 3-
+    and 4-character queries, a long one, mixed Latin and Chinese, and a single character."""
+    from portal.cases import queries
+
+    monkeypatch.setattr(queries, "COUNT_CAP", 60)  # some counts capped, some not
+    with app.app_context(), database.connection_context():
+        generate(600, seed=11, years=1, long_timeline_case=False)
+        monitor = User.get(User.username == "monitor")
+        for n in range(4):  # near misses, hits, hidden hits
+            workflow.register(monitor, title="伏并非如此，停而复电", post_text="光伏板很好，并网手续繁琐。", source="website",
+                              category="report", url=f"https://n.example.cn/{n}", posted_at=now())
+            workflow.register(monitor, title=f"Solar 光伏并网后频繁停电 2026-{n}", source="website", category="report",
+                              url=f"https://h.example.cn/{n}", post_text="原帖。", posted_at=now(),
+                              confidentiality="internal" if n % 2 else "normal")
+    first = app.config["DATABASE_URL"]
+    other = postgres() if first.startswith("sqlite") else f"sqlite:///{tmp_path / 'other.db'}"
+    with app.app_context():
+        dbcopy.copy(app, other)
+    copied = create_app({"DATABASE_URL": other, "INSTANCE_PATH": app.instance_path, "TESTING": True})
+
+    def results(some_app):
+        found = {}
+        with some_app.app_context(), database.connection_context():
+            for username in ("office", "head", "monitor"):
+                user = User.get(User.username == username)
+                for q in SEARCHES:
+                    for args in ({}, {"page": 2}, {"sort": "due"}):
+                        page = queries.page(queries.CaseFilter(q=q, **args), user)
+                        found[username, q, str(args)] = ([row.id for row in page.rows], page.total, page.capped)
+        return found
+
+    here, there = results(app), results(copied)
+    assert here == there
+    assert all(here["office", q, "{}"][1] > 0 for q in SEARCHES), {q: here["office", q, "{}"][1:] for q in SEARCHES}
+    assert here["office", "电", "{}"][2] and here["office", "电", "{'page': 2}"][0]  # capped; a second page
