@@ -1,10 +1,8 @@
 """Login, logout and changing one's own password."""
-import time
-
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
-from portal import audit
+from portal import audit, clock
 from portal.auth import throttle
 from portal.auth.forms import ChangePasswordForm, LoginForm
 from portal.auth.permissions import public, requires
@@ -41,7 +39,7 @@ def keep_an_active_session():
     signed and sent again once every SESSION_REFRESH_SECONDS of use, not with every page (that
     was 3–8% of a page's CPU time); the lifetime then counts from up to that long before."""
     if session.permanent and request.endpoint != "static" and not _is_public():
-        window = int(time.time()) // current_app.config["SESSION_REFRESH_SECONDS"]
+        window = int(clock.instant().timestamp()) // current_app.config["SESSION_REFRESH_SECONDS"]
         if session.get("_window") != window:
             session["_window"] = window
 

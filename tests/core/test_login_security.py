@@ -195,15 +195,19 @@ def test_a_new_session_on_login(app):
 
 def test_a_session_in_use_stays_signed_in_and_its_cookie_is_not_signed_again_for_every_page(app, login, monkeypatch):
     import time
+    from datetime import datetime, timezone
+
+    from portal import clock
 
     app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(seconds=600)
     app.config["SESSION_REFRESH_SECONDS"] = 300
-    clock = [3000.0 * 300 + 1]  # the start of a window; itsdangerous signs with the same clock
-    monkeypatch.setattr(time, "time", lambda: clock[0])
+    seconds = [5_900_000 * 300 + 1]  # the start of a window (2026-02); itsdangerous signs with time.time
+    monkeypatch.setattr(time, "time", lambda: seconds[0])
+    monkeypatch.setattr(clock, "instant", lambda: datetime.fromtimestamp(seconds[0], timezone.utc))
     client = login("office")
 
     def visit(after: float):
-        clock[0] += after
+        seconds[0] += after
         response = client.get("/cases/")
         return response.status_code, "Set-Cookie" in response.headers
 
