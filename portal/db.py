@@ -143,6 +143,14 @@ class Param(peewee.Node):
         return ctx.literal(ctx.state.param or "?")
 
 
+def params(name: str, values) -> tuple[list[Param], dict]:
+    """Placeholders for a list of values (``column.in_(marks)``) and the values ``compiled`` takes
+    for them: ``marks, values = params("id", ids)``. The SQL depends on the list's length, which
+    goes in the statement's key."""
+    values = {f"{name}{n}": v for n, v in enumerate(values)}
+    return [Param(slot) for slot in values], values
+
+
 class _Slot:
     __slots__ = ("name", "converter")
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import hashlib
-import io
 import sqlite3
 import time
 from dataclasses import dataclass
@@ -256,11 +255,8 @@ def _write(model, columns, reader) -> int:
     if not is_sqlite():  # COPY: several times faster than multi-row INSERTs
         text = [_copy_text(f) for f in fields]
         for batch in reader.rows(model, columns, raw=True):
-            lines = io.StringIO()
-            lines.writelines("\t".join([t(v) for t, v in zip(text, row)]) + "\n" for row in batch)
-            lines.seek(0)
             with cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
-                copy.write(lines.getvalue())
+                copy.write("".join("\t".join([t(v) for t, v in zip(text, row)]) + "\n" for row in batch))
             count += len(batch)
         return count
     marks = ", ".join("?" * len(columns))

@@ -45,7 +45,8 @@ def chosen(keys, user, circular=None, offers=None) -> list:
 
 
 def unknown(keys, user, circular=None) -> list[str]:
-    return [k for k in dict.fromkeys(k for k in keys if k) if k not in {c.key for c in chosen([k], user, circular)}]
+    found = {c.key for c in chosen(keys, user, circular)}
+    return [k for k in dict.fromkeys(k for k in keys if k) if k not in found]
 
 
 def insert(body: str, text: str) -> str:

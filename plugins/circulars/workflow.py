@@ -17,6 +17,7 @@ from portal.plugin_api import (audit, AuditEvent, access, Case, database, now, P
                               WORKING_KINDS, Department, Stale, Step, Workflow, WorkflowError, bump, next_number,
                               identity, Field, emit, documents)
 
+from plugins.circulars import statements as circular_statements
 from plugins.circulars.models import (
     KINDS, SECRECY_LABELS, URGENCY_LABELS, Circular, CircularAttachment, CircularCase, CircularCounter,
     CircularRecipient, CircularStatement, IssuedPdf,
@@ -264,7 +265,7 @@ def save_draft(user, circular: Circular | None = None, *, version=None, form, de
             action, summary = "circular.edited", f"修改文稿：{circular.plain_title}"
         used = _set_statements(circular, statements, user)
         if used:
-            summary += f"；采用统一口径：{'、'.join(f'{r.title}（第{r.number}版）' for r in used)}"
+            summary += f"；采用统一口径：{circular_statements.summary(used)}"
         record(action, summary, circular, user, **({"statements": [r.key for r in used]} if used else {}))
         _set_recipients(circular, departments)
     return circular
@@ -282,8 +283,7 @@ def _set_statements(circular: Circular, statements, user) -> list[CircularStatem
                 CircularStatement.create(circular=circular.id, key=s.key, statement_key=s.statement_key,
                                          title=s.title[:120], topic=(s.topic or "")[:60], number=s.number,
                                          valid_from=s.valid_from, text=s.text, inserted_by=user.id)
-    return list(CircularStatement.select().where(CircularStatement.circular == circular.id)
-                .order_by(CircularStatement.id))
+    return circular_statements.recorded(circular)
 
 
 def _set_recipients(circular: Circular, department_ids: list[int]):

@@ -155,11 +155,11 @@ def statement_key(f: "CaseFilter", user):
     """What the list's statements depend on, when nothing else does: not a deadline or outcome
     filter (the time), nor a plugin's filter (its own), nor a search on PostgreSQL (its bigrams are
     written into the statement). A search on SQLite is kept by its shape, compiled with a stand-in
-    for its words (``case_search.stand_in``), and run with its own (``_searched``)."""
-    if f.due or f.outcome or f.extra or (f.q and (not is_sqlite() or case_search.stand_in(f.q) is None)):
+    for its words (``case_search.stand_in``), and run with its own (``page``)."""
+    words = (case_search.stand_in(f.q) if is_sqlite() else None) if f.q else ""
+    if f.due or f.outcome or f.extra or words is None:
         return None
-    return (case_search.stand_in(f.q) if f.q else None,
-            f.state, f.department, f.category, f.source, f.date_from, f.date_to, f.sort, f.page, f.supervised,
+    return (words, f.state, f.department, f.category, f.source, f.date_from, f.date_to, f.sort, f.page, f.supervised,
             # and everything a permission is decided by (Permission.held_by: roles, the department's name)
             f.host, user.id, user.department_id, user.department.name if user.department_id else None, user.active,
             tuple(user.roles))
@@ -279,18 +279,16 @@ class Page:
 
 def page(f: CaseFilter, user) -> Page:
     key = statement_key(f, user)
-    kept = replace(f, q=case_search.stand_in(f.q)) if key and f.q else f
-    rows = _rows_of_sql(*_searched(f, _kept_sql(key and ("rows", key),
-                                                lambda: search(kept, user).paginate(f.page, PAGE_SIZE))))
-    sql, params = _searched(f, _kept_sql(key and ("count", key), lambda: capped_count(kept, user)))
-    total = database.execute_sql(sql, params).fetchone()[0]
+    words = key[0] if key else ""  # a kept search's stand-in (statement_key)
+    kept = replace(f, q=words) if words else f
+
+    def run(name, build):
+        sql, params = _kept_sql(key and (name, key), build)
+        return sql, case_search.values_for(params, words, f.q) if words else params
+
+    rows = _rows_of_sql(*run("rows", lambda: search(kept, user).paginate(f.page, PAGE_SIZE)))
+    total = database.execute_sql(*run("count", lambda: capped_count(kept, user))).fetchone()[0]
     return Page(rows, min(total, COUNT_CAP), total > COUNT_CAP, f.page)
-
-
-def _searched(f: CaseFilter, statement: tuple[str, list]) -> tuple[str, list]:
-    """A kept search statement with ``f``'s words in place of the stand-in's."""
-    sql, params = statement
-    return (sql, case_search.values_for(params, f.q)) if f.q else statement
 
 
 def capped_count(f: CaseFilter, user):

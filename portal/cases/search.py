@@ -169,9 +169,8 @@ def stand_in(q: str) -> str | None:
     return "\u3400\u3401" if is_exact(q) else "\u3400\u3401\u3402" if bigrams(q) else "\x00"
 
 
-def values_for(params: list, q: str) -> list:
-    """The parameters of a statement compiled for ``stand_in(q)``, with ``q``'s values instead."""
-    words = stand_in(q)
+def values_for(params: list, words: str, q: str) -> list:
+    """The parameters of a statement compiled for ``words`` (``stand_in(q)``), with ``q``'s values instead."""
     swap = {_match(words): _match(q), f"%{words}%": f"%{q}%"}
     return [swap.get(p, p) if isinstance(p, str) else p for p in params]
 

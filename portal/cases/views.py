@@ -13,7 +13,7 @@ from portal.cases.models import (
     CATEGORIES, CONFIDENTIALITY, MODELS, SOURCES, STATES, Attachment, Case, CaseCoDepartment, Explanation, Extension,
     ReplyDraft, Supervision, Urging,
 )
-from portal.db import Param, compiled, database, now
+from portal.db import Param, compiled, database, now, params
 from portal.downloads import send_download
 from portal.hookspecs import hookimpl
 from portal.inputs import InputError, Problems, flash_problems
@@ -210,9 +210,9 @@ def people_named(case, records) -> dict[int, str]:
     ids.discard(None)
     if not ids:
         return {}
-    slots = {f"id{n}": i for n, i in enumerate(ids)}
-    return dict(compiled(("cases.people_named", len(slots)), lambda: User.select(User.id, User.name).where(
-        User.id.in_([Param(slot) for slot in slots])).tuples(), **slots))
+    marks, values = params("id", ids)
+    return dict(compiled(("cases.people_named", len(marks)), lambda: User.select(User.id, User.name).where(
+        User.id.in_(marks)).tuples(), **values))
 
 
 # what a case page lists of the case's own records: (name, model, order)
