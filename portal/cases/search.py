@@ -1,9 +1,12 @@
 """Chinese substring search that stays fast at 100,000 cases.
 
 SQLite's FTS5 cannot split Chinese into words, so each run of Chinese characters is indexed
-as its overlapping bigrams (停电了 → 停电 电了) and other text as lower-case words. A query's
-bigrams must all be present (the index narrows 100,000 cases to a few), then LIKE confirms
-the exact substring on those few. Queries shorter than two characters use LIKE alone.
+as its overlapping bigrams in order (停电了 → 停电 电了) and other text as lower-case words. A
+query of Chinese characters alone is the phrase of its bigrams (光伏并网 → "光伏 伏并 并网"):
+they stand in a row in the index exactly where the characters do in a text, since a run ends
+with a break no phrase crosses (``document``), so the index alone answers it. Other queries
+need each Chinese run's phrase, then LIKE confirms the exact text on those few. Queries
+without two Chinese characters in a row use LIKE alone.
 
 PostgreSQL keeps a posting list instead (``case_search``: one row per case and bigram, keyed by
 the bigram then the case): a page, newest first, walks the query's bigrams' postings from the
@@ -23,6 +26,8 @@ from portal.db import database, is_sqlite
 from portal.hookspecs import hookimpl
 
 CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+CJK_SPLIT = re.compile(f"({CJK_RUN.pattern})")  # split() keeps the runs, at odd places
+CJK_ONLY = re.compile(f"{CJK_RUN.pattern[:-1]}{{2,}}")
 WORD = re.compile(r"[0-9a-z]+")
 TABLE = "case_search"
 
@@ -42,7 +47,7 @@ def available() -> bool:
 
 def create():
     if is_sqlite():
-        database.execute_sql(f"CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5(terms, content='', detail=none)")
+        database.execute_sql(f"CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5(terms, content='', detail=full)")
     else:
         # no foreign key: it would check each of some 40 rows a case posts (cases are never
         # deleted, and a search joins the postings with the cases anyway)
@@ -50,8 +55,22 @@ def create():
                              f'case_id integer NOT NULL, PRIMARY KEY (term, case_id))')
 
 
+BREAK = "x"  # ends each Chinese run and field in the SQLite index: any Latin word, never in a phrase
+
+
 def document(case) -> str:
-    return " ".join(terms(" ".join((case.number, case.title, case.post_text, case.url))))
+    """A case's texts as SQLite indexes them: each field's terms, a break after each Chinese run
+    and each field, so that no phrase spans two runs (光伏。伏并网 holds no 光伏并网)."""
+    return " ".join(" ".join(_with_breaks(field)) for field in (case.number, case.title, case.post_text, case.url))
+
+
+def _with_breaks(text: str) -> list[str]:
+    found = []
+    for n, part in enumerate(CJK_SPLIT.split((text or "").lower())):
+        found += WORD.findall(part)
+        if n % 2:
+            found += terms(part) + [BREAK]
+    return found + [BREAK]
 
 
 def index(cases):
@@ -113,9 +132,10 @@ def rebuild():
 
 
 def is_exact(q: str) -> bool:
-    """Whether the index alone answers ``q``: two Chinese characters are one indexed bigram, found
-    only where they stand side by side (fields are indexed apart), so LIKE need not confirm it."""
-    return available() and bool(re.fullmatch(r"[\u3400-\u9fff\uf900-\ufaff]{2}", q or ""))
+    """Whether the index alone answers ``q``, so that LIKE need not confirm it: Chinese characters
+    alone, two (one bigram) on either database, more on SQLite, whose index keeps the bigrams'
+    places (``_match``); PostgreSQL's postings do not."""
+    return available() and bool(CJK_ONLY.fullmatch(q or "")) and (len(q) == 2 or is_sqlite())
 
 
 def holds(q: str):
@@ -160,13 +180,12 @@ def _postings(q: str) -> list[tuple[Table, SQL]]:
 
 
 def stand_in(q: str) -> str | None:
-    """Words of ``q``'s shape (one bigram that is the whole query, bigrams and a LIKE, or a LIKE
-    alone), whose statements on SQLite are ``q``'s but for the values: the list keeps them
+    """Words of ``q``'s shape (Chinese characters alone, phrases and a LIKE, or a LIKE alone), whose statements on SQLite are ``q``'s but for the values: the list keeps them
     compiled (``queries.statement_key``) and runs them with ``values_for``. None for words with
     LIKE's own characters, which peewee escapes in SQL of another shape."""
     if any(c in q for c in "%_\\"):
         return None
-    return "\u3400\u3401" if is_exact(q) else "\u3400\u3401\u3402" if bigrams(q) else "\x00"
+    return "\u3400\u3401" if is_exact(q) else "\u3400\u3401x" if bigrams(q) else "\x00"
 
 
 def values_for(params: list, words: str, q: str) -> list:
@@ -176,7 +195,10 @@ def values_for(params: list, words: str, q: str) -> list:
 
 
 def _match(q: str) -> str:
-    return " AND ".join('"' + t.replace('"', '""') + '"' for t in bigrams(q))
+    """SQLite's MATCH for ``q``: each run of Chinese characters a phrase of its bigrams in order
+    (Chinese characters hold no quote)."""
+    return " AND ".join('"' + " ".join(terms(run)) + '"' for run in dict.fromkeys(CJK_RUN.findall(q.lower()))
+                        if len(run) > 1)
 
 
 def narrow(query, q: str, listing: bool = True, newest_first: bool = False):
@@ -229,3 +251,11 @@ def candidates(q: str):
     for posting, term in others:
         query = query.join(posting, on=(posting.case_id == first.case_id) & (posting.term == term))
     return query, first.case_id
+
+
+def matches(q: str, limit: int):
+    """SQLite: the ids of the first ``limit`` cases whose index answers ``q`` (``is_exact``), from
+    the index alone; for a count where nothing but the words decide (1,001 of 停电's matches:
+    0.1 ms, 1 ms looking up each case)."""
+    index = Table(TABLE, ("rowid",))
+    return index.select(index.rowid).where(SQL(f"{TABLE} MATCH ?", [_match(q)])).limit(limit)

@@ -36,6 +36,26 @@ def test_substrings_are_found_and_near_misses_are_not(login):
     assert "共 0 件" in found(office, "不存在的词语")
 
 
+def test_chinese_words_are_found_only_where_every_character_stands_in_a_row(login):
+    """The index answers a query of Chinese characters alone (SQLite: the phrase of its bigrams),
+    so a phrase must never run across punctuation, a Latin word or two fields."""
+    monitor = login("monitor")
+    hit = register(monitor, title="哈哈哈，光伏并网发电量统计", post_text="光伏并网后电费结算慢。")
+    misses = [register(monitor, title="光伏。伏并网", post_text="哈哈，哈哈"),
+              register(monitor, title="光伏ab伏并网", post_text="哈哈 哈"),
+              register(monitor, title="说说屋顶光伏", post_text="伏并网哈")]  # across title and text
+    office, staff = login("office"), login("staff")
+    for q in ("光伏并网", "哈哈哈", "光伏并网发电量统计", "网后电费结"):
+        for reader in (office, staff):
+            page = found(reader, q)
+            assert hit.number in page and not any(m.number in page for m in misses), q
+            listed = set(re.findall(r'href="/cases/(\d+)"', page))
+            assert f"共 {len(listed)} 件" in page, q  # the count as the list
+    for q in ("哈，光伏并网", "ab伏并"):  # punctuation or a Latin word: each run a phrase, LIKE decides
+        page = found(office, q)
+        assert [c for c in [hit, *misses] if c.number in page] == ([hit] if q.endswith("并网") else [misses[1]]), q
+
+
 def test_the_index_is_rebuilt_for_existing_cases(app, login):
     case = register(login("monitor"), title="储能电站选址听证")
     with app.app_context(), database.connection_context():
