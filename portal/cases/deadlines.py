@@ -1,5 +1,5 @@
 """The reply deadline of cases: the rule in portal.workdays, the bureau's settings, the display."""
-from dataclasses import dataclass
+from typing import NamedTuple
 from datetime import date, datetime, time, timedelta
 
 from portal.cases.models import CLOCK_STATES, Case, HolidaySchedule, WorkdayOverride
@@ -103,8 +103,7 @@ def year_status(years) -> list[dict]:
 
 # How a deadline is said, everywhere: lists, the case page, the dossier, the 通报, notifications.
 
-@dataclass(frozen=True)
-class DeadlineText:
+class DeadlineText(NamedTuple):  # a tuple: 50 made for each page of a list
     due: str  # "11月24日24:00前答复", "2027年1月4日24:00前答复（暂定）"
     progress: str  # "剩余1天5小时", "已超期2天19小时", "已按期回复", "超期2天19小时后回复"
 
@@ -144,8 +143,7 @@ def describe_deadline(due_at: datetime, at: datetime, stopped_at: datetime | Non
     return DeadlineText(due, progress)
 
 
-@dataclass(frozen=True)
-class DeadlineView:
+class DeadlineView(NamedTuple):
     """What a user sees of a case's deadline."""
     status: str
     label: str

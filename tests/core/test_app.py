@@ -68,3 +68,16 @@ def test_every_route_declares_who_may_use_it(app):
         if rule.endpoint != "static" and not hasattr(view, "portal_access"):
             undeclared.append(rule.rule)
     assert undeclared == []
+
+
+def test_the_layouts_links_follow_the_path_the_portal_is_served_under(tmp_path, demo_template):
+    """The layout's links are kept once made (portal/__init__.py url_for), per script root: a
+    portal served at /yuqing behind a proxy and at / links its assets and pages under each."""
+    from tests.fixtures import make_app
+
+    client = make_app(tmp_path, demo_template).test_client()
+    client.login("office")
+    for root in ("", "/yuqing", "", "/yuqing"):
+        page = client.get("/cases/", environ_overrides={"SCRIPT_NAME": root}).get_data(as_text=True)
+        assert f'href="{root}/static/css/portal.css"' in page and f'href="{root}/account/password"' in page, root
+        assert ('href="/static/' in page) == (root == "")
