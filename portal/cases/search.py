@@ -151,6 +151,8 @@ def holds(q: str):
     fields = (Case.number, Case.title, Case.post_text, Case.url)
     if is_sqlite():
         return reduce(operator.or_, (f.contains(q) for f in fields))
+    if CJK_ONLY.fullmatch(q):  # no case to fold: lower() of each candidate's texts was 40% of a count
+        return reduce(operator.or_, (fn.strpos(f, q) > 0 for f in fields))
     return reduce(operator.or_, (fn.strpos(fn.lower(f), fn.lower(q)) > 0 for f in fields))
 
 
@@ -254,8 +256,11 @@ def candidates(q: str):
 
 
 def matches(q: str, limit: int):
-    """SQLite: the ids of the first ``limit`` cases whose index answers ``q`` (``is_exact``), from
-    the index alone; for a count where nothing but the words decide (1,001 of 停电's matches:
-    0.1 ms, 1 ms looking up each case)."""
-    index = Table(TABLE, ("rowid",))
-    return index.select(index.rowid).where(SQL(f"{TABLE} MATCH ?", [_match(q)])).limit(limit)
+    """The first ``limit`` cases whose index answers ``q`` (``is_exact``), from the index alone:
+    for a count where nothing but the words decide (1,001 of 停电's matches: 0.1 ms on SQLite,
+    1 ms looking up each case; 0.16 and 1.2 ms on PostgreSQL)."""
+    if is_sqlite():
+        index = Table(TABLE, ("rowid",))
+        return index.select(index.rowid).where(SQL(f"{TABLE} MATCH ?", [_match(q)])).limit(limit)
+    (posting, term), = _postings(q)
+    return posting.select(SQL("1")).where(posting.term == term).limit(limit)
