@@ -153,10 +153,10 @@ def _kept_sql(key, build) -> tuple[str, list]:
 
 def statement_key(f: "CaseFilter", user):
     """What the list's statements depend on, when nothing else does: not a deadline or outcome
-    filter (the time), nor a plugin's filter (its own), nor a search on PostgreSQL (its bigrams are
-    written into the statement). A search on SQLite is kept by its shape, compiled with a stand-in
-    for its words (``case_search.stand_in``), and run with its own (``page``)."""
-    words = (case_search.stand_in(f.q) if is_sqlite() else None) if f.q else ""
+    filter (the time), nor a plugin's filter (its own). A search on SQLite is kept by its shape,
+    compiled with a stand-in for its words (``case_search.stand_in``), and run with its own
+    (``page``); on PostgreSQL by its words, which the statement holds (its bigrams)."""
+    words = (case_search.stand_in(f.q) if is_sqlite() else f.q) if f.q else ""
     if f.due or f.outcome or f.extra or words is None:
         return None
     return (words, f.state, f.department, f.category, f.source, f.date_from, f.date_to, f.sort, f.page, f.supervised,
@@ -284,7 +284,7 @@ def page(f: CaseFilter, user) -> Page:
 
     def run(name, build):
         sql, params = _kept_sql(key and (name, key), build)
-        return sql, case_search.values_for(params, words, f.q) if words else params
+        return sql, case_search.values_for(params, words, f.q) if words and words != f.q else params
 
     rows = _rows_of_sql(*run("rows", lambda: search(kept, user).paginate(f.page, PAGE_SIZE)))
     total = database.execute_sql(*run("count", lambda: capped_count(kept, user))).fetchone()[0]
