@@ -118,15 +118,24 @@ def _init_login(app):
 
     @login.user_loader
     def load_user(session_id):
-        from portal.cases.pages import unread_subquery
+        from portal import identity
 
-        # A page shows the unread count in its header: read with the user, in the same statement. Not
-        # for a POST (its step may notify the user after this) nor an htmx fragment (it shows none).
+        # A page shows the unread count and the bureau's identity in its layout: read with the user,
+        # in the same statement. Not for a POST (its step may notify the user after this, and it
+        # mostly redirects) nor an htmx fragment (it shows neither).
         shows_header = request.method == "GET" and not request.headers.get("HX-Request")
-        user = org_models.User.from_session(session_id, unread_subquery if shows_header else None)
+        user = org_models.User.from_session(session_id, _header_columns if shows_header else None)
         if user is not None and shows_header:
             g.unread_notifications = user.unread_count
+            identity.read_with_user(user.identity_settings)
         return user
+
+
+def _header_columns():
+    from portal import identity
+    from portal.cases.pages import unread_subquery
+
+    return [unread_subquery().alias("unread_count"), identity.stored_subquery().alias("identity_settings")]
 
 
 def _register_blueprints(app, pm):

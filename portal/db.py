@@ -1,5 +1,6 @@
 """The peewee database: SQLite by default, PostgreSQL through DATABASE_URL."""
 import datetime as dt
+import json
 import logging
 import os
 from contextlib import contextmanager
@@ -183,6 +184,20 @@ def compiled(key, build, /, **values):
 
 def is_sqlite() -> bool:
     return isinstance(database.obj, peewee.SqliteDatabase)
+
+
+def json_object_of(key, value):
+    """An aggregate: the rows' ``{key: value}`` as one JSON column (read it with ``from_json``), so a
+    statement can carry what would be a statement of its own (a round trip on PostgreSQL)."""
+    return (peewee.fn.json_group_object if is_sqlite() else peewee.fn.json_object_agg)(key, value)
+
+
+def from_json(value) -> dict:
+    """A ``json_object_of`` column as a dict (its keys are text): SQLite gives the text, psycopg the
+    decoded value, PostgreSQL NULL for no rows."""
+    if value is None:
+        return {}
+    return json.loads(value) if isinstance(value, str) else value
 
 
 def analyze(after_bulk_load=False):

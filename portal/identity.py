@@ -14,7 +14,7 @@ from flask import Blueprint, Response, abort, current_app, flash, has_request_co
 
 from portal import audit, settings
 from portal.auth.permissions import public, requires
-from portal.db import database
+from portal.db import database, from_json
 from portal.hookspecs import hookimpl
 from portal.inputs import InputError, Problems, flash_problems
 from portal.settings import SettingField
@@ -71,11 +71,14 @@ class Identity:
 
 
 def identity() -> Identity:
-    """The identity in force, read once per request."""
+    """The identity in force, read once per request: with the signed-in user when they were read
+    (``stored_subquery``), else on its own (the login page, a script)."""
     cached = getattr(request, "portal_identity", None) if has_request_context() else None
     if cached is not None:
         return cached
-    v = {key.split(".", 1)[1]: (value or "") for key, value in settings.values(FIELDS, also=[LOGO_VERSION_KEY]).items()}
+    stored = getattr(request, "portal_identity_stored", None) if has_request_context() else None
+    read = settings.values(FIELDS, also=[LOGO_VERSION_KEY], stored=stored)
+    v = {key.split(".", 1)[1]: (value or "") for key, value in read.items()}
     name = v["name"]
     found = Identity(
         name=name, short_name=v["short_name"], prefix=v["prefix"],
@@ -89,10 +92,20 @@ def identity() -> Identity:
     return found
 
 
+def stored_subquery():
+    """The identity's stored settings as one column of another statement (the session user's)."""
+    return settings.stored_subquery([f.key for f in FIELDS] + [LOGO_VERSION_KEY])
+
+
+def read_with_user(column):
+    """This request's identity from the ``stored_subquery`` column read with the user."""
+    request.portal_identity_stored = from_json(column)
+
+
 def forget():
     """After a change: the next read of this request sees it."""
     if has_request_context():
-        request.portal_identity = None
+        request.portal_identity = request.portal_identity_stored = None
 
 
 def set_identity(values: dict):

@@ -12,7 +12,7 @@ import peewee
 from flask import current_app, has_app_context
 
 from portal.auth.permissions import PluginError
-from portal.db import BaseModel, Param, compiled
+from portal.db import BaseModel, Param, compiled, json_object_of
 from portal.inputs import InputError, Problems, clean_text
 
 TYPES = ("text", "int", "bool", "choice")
@@ -151,14 +151,15 @@ def _config() -> dict:
     return current_app.config if has_app_context() else {}
 
 
-def values(fields, also=()) -> dict:
+def values(fields, also=(), stored=None) -> dict:
     """{key: typed value} of ``fields`` in one query: stored, else config, else default; and the
-    stored text (or None) of the undeclared keys ``also``."""
+    stored text (or None) of the undeclared keys ``also``. ``stored``: those keys' stored texts
+    already read (``stored_subquery``), for no query at all."""
     fields = list(fields)
-    keys = [f.key for f in fields] + list(also)
-    keys = tuple(keys)
-    stored = dict(compiled(("settings.values", keys),
-                           lambda: Setting.select(Setting.key, Setting.value).where(Setting.key.in_(keys)).tuples()))
+    keys = tuple([f.key for f in fields] + list(also))
+    if stored is None:
+        stored = dict(compiled(("settings.values", keys),
+                               lambda: Setting.select(Setting.key, Setting.value).where(Setting.key.in_(keys)).tuples()))
     result = {key: stored.get(key) for key in also}
     for field in fields:
         if field.key in stored:
@@ -168,6 +169,12 @@ def values(fields, also=()) -> dict:
         if field.type == "text" and result[field.key] is None:
             result[field.key] = ""  # as an empty box submits it
     return result
+
+
+def stored_subquery(keys):
+    """The stored texts of ``keys`` as one JSON column ({key: text}; ``portal.db.from_json``), for a
+    statement read anyway to carry (the session user's: every page's layout reads the identity)."""
+    return Setting.select(json_object_of(Setting.key, Setting.value)).where(Setting.key.in_(list(keys)))
 
 
 def value(key: str):

@@ -10,7 +10,7 @@ from peewee import JOIN
 
 from portal.auth.permissions import Permission
 from portal.cases.models import Case, CaseCoDepartment
-from portal.db import Param, compiled
+from portal.db import Param, compiled, from_json, json_object_of
 from portal.org.models import Department
 
 PERMISSIONS = [
@@ -46,7 +46,8 @@ def register_only(case: Case) -> bool:
 
 
 def department_ids(case: Case) -> set[int]:
-    ids = {row.department_id for row in case.co_rows}
+    co = case.__dict__.get("co_departments")  # read with the case (``case_or_404``'s ``more``), else asked
+    ids = set(co) if co is not None else {row.department_id for row in case.co_rows}
     if case.host_department_id:
         ids.add(case.host_department_id)
     return ids
@@ -64,17 +65,30 @@ def can_see(user, case: Case, departments: set[int] | None = None) -> bool:
     return user.department_id in (department_ids(case) if departments is None else departments)
 
 
-def case_or_404(case_id: int, user) -> Case:
-    """The case ``user`` may see, else a 404: a confidential case is not even confirmed to exist."""
+def case_or_404(case_id: int, user, more=None) -> Case:
+    """The case ``user`` may see, else a 404: a confidential case is not even confirmed to exist.
+    With its host department: every case page names it. ``more``: (key, columns()) a page reads
+    with the case in the same statement (the case page's), and then its co-departments too, as
+    ``case.co_departments`` ({id: name} in the order of the ids), which ``can_see`` then asks."""
     from flask import abort
 
-    # with its host department: every case page names it
-    case = next(iter(compiled("access.case_or_404", lambda: Case.select(Case, Department).join(
+    key, columns = more or ("access.case_or_404", None)
+    case = next(iter(compiled(key, lambda: Case.select(Case, Department, *(
+        [_co_departments_column(), *columns()] if columns else [])).join(
         Department, JOIN.LEFT_OUTER, on=(Case.host_department == Department.id)).where(Case.id == Param("id")).limit(1),
         id=case_id)), None)
+    if case is not None and columns:
+        co = from_json(case.co_departments_read)
+        case.co_departments = {int(i): co[i] for i in sorted(co, key=int)}
     if case is None or not can_see(user, case):
         abort(404)
     return case
+
+
+def _co_departments_column():
+    co, named = CaseCoDepartment.alias("co"), Department.alias("co_department")
+    return (co.select(json_object_of(co.department, named.name)).join(named, on=(co.department == named.id))
+            .where(co.case == Case.id).alias("co_departments_read"))
 
 
 def can_see_contact(user, case: Case) -> bool:

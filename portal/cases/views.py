@@ -1,10 +1,12 @@
 """Case pages: the list, intake, the case page with its steps, attachments, the dossier."""
+import operator
 from collections import namedtuple
+from functools import reduce
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup, escape
-from peewee import SQL, fn
+from peewee import SQL, Select, fn
 
 from portal import audit, scheduled, uploads
 from portal.auth.permissions import requires
@@ -15,7 +17,7 @@ from portal.cases.models import (
     CATEGORIES, CONFIDENTIALITY, MODELS, SOURCES, STATES, Attachment, Case, CaseCoDepartment, Explanation, Extension,
     ReplyDraft, Supervision, Urging,
 )
-from portal.db import Param, compiled, database, now, params
+from portal.db import Param, compiled, database, from_json, json_object_of, now, params
 from portal.downloads import send_download
 from portal.hookspecs import hookimpl
 from portal.inputs import InputError, Problems, flash_problems
@@ -204,7 +206,8 @@ PERSON_FIELDS = ("submitted_by", "decided_by", "requested_by", "author", "by", "
 
 
 def people_named(case, records) -> dict[int, str]:
-    """{user id: name} of everyone a case page names, in one query instead of one per name."""
+    """{user id: name} of everyone a case page names, in one query instead of one per name; none
+    when the case page read them with the case (``case_page_columns``) and they are all there."""
     from portal.org.models import User
 
     ids = {case.registered_by_id, case.assigned_by_id}
@@ -214,6 +217,10 @@ def people_named(case, records) -> dict[int, str]:
     ids.discard(None)
     if not ids:
         return {}
+    if "names_read" in case.__dict__:
+        known = {int(i): name for i, name in from_json(case.names_read).items()}
+        if ids <= known.keys():  # else a record came after the case was read
+            return known
     marks, values = params("id", ids)
     return dict(compiled(("cases.people_named", len(marks)), lambda: User.select(User.id, User.name).where(
         User.id.in_(marks)).tuples(), **values))
@@ -225,29 +232,56 @@ CASE_RECORDS = (("drafts", ReplyDraft, (ReplyDraft.version,)), ("extensions", Ex
                 ("attachments", Attachment, ()))
 
 
+def case_page_columns() -> list:
+    """What the case page reads in the statement of its case (``access.case_or_404``'s ``more``):
+    which kinds of records the case has, and the names of the people it names (the registrant, the
+    assigning leader, the people of its records: ``PERSON_FIELDS``) as {id: name}."""
+    from portal.org.models import User
+
+    present = [fn.EXISTS(model.select(SQL("1")).where(model.case == Case.id)).alias(f"has_{name}")
+               for name, model, _ in CASE_RECORDS]
+    of_case = [Select(columns=[Case.registered_by]), Select(columns=[Case.assigned_by])]
+    of_records = [model.select(model._meta.fields[field]).where(model.case == Case.id)
+                  for _, model, _ in CASE_RECORDS for field in PERSON_FIELDS if field in model._meta.fields]
+    person = User.alias("named")
+    names = person.select(json_object_of(person.id, person.name)).where(
+        person.id.in_(reduce(operator.or_, of_case + of_records)))
+    return [*present, names.alias("names_read")]
+
+
 def case_records(case) -> dict[str, list]:
     """The case's records, each kind read only where one exists: which do is one statement (most
-    cases have no extension, urging or attachment; on PostgreSQL each statement is a round trip)."""
-    present = next(iter(compiled("cases.records_present", lambda: Case.select(*(
-        fn.EXISTS(model.select(SQL("1")).where(model.case == Param("case"))).alias(name)
-        for name, model, _ in CASE_RECORDS)).where(Case.id == Param("case")).tuples(), case=case.id)))
+    cases have no extension, urging or attachment; on PostgreSQL each statement is a round trip),
+    or none when the case page read them with the case (``case_page_columns``)."""
+    if "has_drafts" in case.__dict__:
+        present = [case.__dict__[f"has_{name}"] for name, _, _ in CASE_RECORDS]
+    else:
+        present = next(iter(compiled("cases.records_present", lambda: Case.select(*(
+            fn.EXISTS(model.select(SQL("1")).where(model.case == Param("case"))).alias(name)
+            for name, model, _ in CASE_RECORDS)).where(Case.id == Param("case")).tuples(), case=case.id)))
     return {name: list(compiled(("cases.records", name), lambda: model.select().where(model.case == Param("case"))
                                 .order_by(*order), case=case.id)) if found else []
             for (name, model, order), found in zip(CASE_RECORDS, present)}
 
 
+def co_department_names(case) -> list[str]:
+    if "co_departments" in case.__dict__:  # read with the case (``access.case_or_404``'s ``more``)
+        return list(case.co_departments.values())
+    return [name for (name,) in compiled("cases.co_department_names", lambda: CaseCoDepartment.select(Department.name)
+                                         .join(Department).where(CaseCoDepartment.case == Param("case"))
+                                         .order_by(CaseCoDepartment.department).tuples(), case=case.id)]
+
+
 def case_context(case, form=None):
     pm = current_app.extensions["portal_pm"]
     user = current_user._get_current_object()
-    co = [name for (name,) in compiled("cases.co_department_names", lambda: CaseCoDepartment.select(Department.name)
-                                       .join(Department).where(CaseCoDepartment.case == Param("case")).tuples(),
-                                       case=case.id)]
     records = case_records(case)
     return dict(
         case=case, deadline=deadlines.view(case), steps=workflow.WORKFLOW.allowed_steps(case, user),
         workflow=workflow.WORKFLOW, withheld=workflow.WORKFLOW.withheld(case, user), read_only=workflow.read_only(case),
         show_contact=access.can_see_contact(user, case) and not access.register_only(case),
-        register_only=access.register_only(case), co_departments=co, timeline=audit.timeline("case", case.id), **records,
+        register_only=access.register_only(case), co_departments=co_department_names(case),
+        timeline=audit.timeline("case", case.id), **records,
         names=people_named(case, records),
         pending_extension=next((e for e in records["extensions"] if e.decision == ""), None),
         panels=collect(pm.hook.portal_case_panels, case=case, user=user),
@@ -260,7 +294,7 @@ def case_context(case, form=None):
 @bp.route("/<int:case_id>")
 @requires("case.view")
 def detail(case_id):
-    case = visible_case(case_id)
+    case = access.case_or_404(case_id, current_user, more=("cases.page", case_page_columns))
     template = "cases/_case.html" if partial_request() else "cases/detail.html"
     return render_template(template, **case_context(case))
 

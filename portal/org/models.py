@@ -87,24 +87,24 @@ class User(UserMixin, BaseModel):
         return [f for f in cls._meta.sorted_fields if f is not cls.password_hash]
 
     @classmethod
-    def from_session(cls, session_id: str, unread=None):
+    def from_session(cls, session_id: str, header=None):
         """The signed-in user in one statement (compiled once): with their department (every page's
-        header names it) and roles, and ``unread()`` (a correlated count, read as ``unread_count``)
-        when given;
+        header names it) and roles, and the aliased columns ``header()`` gives (the layout's: the
+        unread count, the bureau's identity) when given;
         without the password hash, which ``check_password`` reads when it is asked."""
         user_id, _, token = (session_id or "").partition(":")
         if not user_id.isdigit() or not token:
             return None
 
         def statement():
-            extra = [] if unread is None else [unread().alias("unread_count")]
-            return (cls.select(*cls.shown_fields(), Department, UserRole.role, *extra)
+            return (cls.select(*cls.shown_fields(), Department, UserRole.role, *(header() if header else ()))
                     .join(Department, peewee.JOIN.LEFT_OUTER).switch(cls)
                     .join(UserRole, peewee.JOIN.LEFT_OUTER, on=(UserRole.user == cls.id), attr="role_row")
                     .where((cls.id == Param("id")) & (cls.session_token == Param("token")) & cls.active)
                     .order_by(UserRole.id))
 
-        rows = list(compiled(("User.from_session", unread is not None), statement, id=int(user_id), token=token))
+        key = ("User.from_session", header and f"{header.__module__}.{header.__qualname__}")
+        rows = list(compiled(key, statement, id=int(user_id), token=token))
         if not rows:
             return None
         user = rows[0]

@@ -23,3 +23,16 @@ def test_the_header_counts_unread_notifications_read_with_the_user(app, login):
 def test_roles_read_with_the_user_still_decide_what_a_page_allows(login):
     assert login("monitor").get("/cases/new").status_code == 200  # 网络评论员 registers cases
     assert login("staff").get("/cases/new").status_code == 403
+
+
+def test_the_layouts_identity_is_read_with_the_user_and_on_its_own_without_one(app, login, client):
+    """Every signed-in page's layout names the bureau: its settings come in the user's statement."""
+    office = login("office")
+    with statements() as seen:
+        page = office.get("/cases/todo").get_data(as_text=True)
+    assert "鄂尔多斯市能源局 · 网络舆情工作平台 · 内网使用" in page
+    settings_read = [s for s in seen if '"setting"' in s]
+    assert len(settings_read) == 1 and 'FROM "user" AS' in settings_read[0]
+    with statements() as seen:
+        assert "鄂尔多斯市能源局 · 网络舆情工作平台" in client.get("/login").get_data(as_text=True)
+    assert [s for s in seen if '"setting"' in s and 'FROM "user" AS' not in s]
