@@ -314,7 +314,8 @@ def capped_count(f: CaseFilter, user):
 
     PostgreSQL builds a bitmap of every case an OR could match before it counts the first one:
     a department's 10,000 hosted cases for its list (4–8 ms at 100,000 cases); counted as two
-    disjoint parts, hosted and co-handled, each is an index scan that stops at the cap (0.4 ms)."""
+    disjoint parts, hosted and co-handled, each is an index scan that stops at the cap (0.4 ms).
+    SQLite's OR of the two kept a set of the ids it had counted (0.13 ms; apart, 0.08 ms)."""
     if f.q and case_search.is_exact(f.q) and access.sees_every_case(user) \
             and replace(f, q="", sort="", page=1, options=()) == CaseFilter():
         matching = case_search.matches(f.q, COUNT_CAP + 1)  # nothing but the words: the index alone
@@ -334,8 +335,7 @@ def capped_count(f: CaseFilter, user):
         return (postings.select(SQL("1")).join(confirmed.order_by().offset(0).alias("confirmed"), JOIN.LATERAL,
                                                 on=SQL("true")).limit(COUNT_CAP + 1))
 
-    matching = capped(department_part="hosted") + capped(department_part="co") if f.department and not is_sqlite() \
-        else capped()
+    matching = capped(department_part="hosted") + capped(department_part="co") if f.department else capped()
     return Select([matching.limit(COUNT_CAP + 1).alias("_wrapped")], [fn.COUNT(SQL("1"))]).bind(database)
 
 
