@@ -33,16 +33,18 @@ def visible_case(case_id) -> Case:
     return access.case_or_404(case_id, current_user)
 
 
-def case_context(case, step=None, form=None) -> dict:
+def case_context(case, step=None, form=None, snapshots=None) -> dict:
     """What the panel and the step pages show; ``steps``: those the user may take now (the
     buttons). On the page of ``step``: the step, its fields' values (``form`` as typed after a
-    refusal, else their defaults) and, before any POST, why it may not be taken now."""
+    refusal, else their defaults) and, before any POST, why it may not be taken now.
+    ``snapshots``: the case's heat, oldest first, when the page reads them all anyway (the panel)."""
     row, user = Grade.of(case), current_user._get_current_object()
-    context = dict(case=case, grade=row, latest=Snapshot.latest(case), thresholds=workflow.thresholds(),
+    latest = Snapshot.latest(case) if snapshots is None else (snapshots[-1] if snapshots else None)
+    context = dict(case=case, grade=row, latest=latest, thresholds=workflow.thresholds(),
                    review_state=workflow.review_state(case, row), FLAGS=FLAGS, GRADE_LABELS=GRADE_LABELS,
                    GRADES=GRADES, STAGES=STAGES, rank=rank, read_only=read_only(case),
                    steps=workflow.WORKFLOW.allowed_steps(case, user), form=form or {},
-                   calendar_period=workflow.calendar_period(case))
+                   calendar_period=workflow.calendar_period(case, latest.observed_at if latest else None))
     if step:
         declared = workflow.WORKFLOW.step(step)
         context.update(step=declared, values=declared.shown(case, form),
@@ -56,8 +58,8 @@ def case_context(case, step=None, form=None) -> dict:
 @requires("case.view")
 def panel(case_id):
     case = visible_case(case_id)
-    context = case_context(case)
     snapshots = list(Snapshot.history(case))
+    context = case_context(case, snapshots=snapshots)
     changes = (GradeChange.select(GradeChange, User).join(User, JOIN.LEFT_OUTER, on=(GradeChange.by == User.id))
                .where(GradeChange.case == case.id).order_by(GradeChange.id.desc()))
     return render_template(

@@ -281,10 +281,14 @@ def _change(case, row: Grade, new: str, source: str, reason: str, actor, fresh: 
     emit(case, "grade_changed", actor, old=old, new=new, source=source, upgrade=upgrade)
 
 
-def calendar_period(case, observed_at=None) -> str | None:
+LATEST = object()  # calendar_period's default: the time of the latest snapshot, read
+
+
+def calendar_period(case, observed_at=LATEST) -> str | None:
     """The sensitive period of the calendar (hook portal_sensitive_period) in which the case was
-    posted, or else its latest heat was recorded; None when neither lies in one."""
-    if observed_at is None:
+    posted, or else its heat was recorded ``observed_at`` (None: no heat recorded); None when
+    neither lies in one."""
+    if observed_at is LATEST:
         latest = Snapshot.latest(case)
         observed_at = latest.observed_at if latest else None
     for moment in (case.posted_at, observed_at):
@@ -293,7 +297,7 @@ def calendar_period(case, observed_at=None) -> str | None:
     return None
 
 
-def flags_of(case, row, observed_at=None) -> frozenset:
+def flags_of(case, row, observed_at=LATEST) -> frozenset:
     """The flags the rule applies: those marked on the case, and 特殊时期 when the calendar says so."""
     flags = row.flag_set if row else frozenset()
     if SENSITIVE_PERIOD not in flags and calendar_period(case, observed_at):
