@@ -47,6 +47,9 @@ def available() -> bool:
     return True
 
 
+KEY = "PRIMARY KEY (term, case_id) INCLUDE (at)"  # PostgreSQL's postings
+
+
 def create():
     if is_sqlite():
         database.execute_sql(f"CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5(terms, content='', detail=full)")
@@ -57,9 +60,6 @@ def create():
         # index too, so that a phrase is tested from the index alone
         database.execute_sql(f'CREATE TABLE IF NOT EXISTS {TABLE} (term text COLLATE "C" NOT NULL, '
                              f'case_id integer NOT NULL, at bit varying NOT NULL, {KEY})')
-
-
-KEY = "PRIMARY KEY (term, case_id) INCLUDE (at)"
 
 
 BREAK = "x"  # ends each Chinese run and field in the index: any Latin word, never in a phrase

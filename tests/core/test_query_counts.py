@@ -4,7 +4,7 @@ import os
 import pytest
 
 from portal.bulk import generate
-from portal.db import database, statements_run
+from portal.db import database, is_sqlite, statements_run
 from portal.org.models import Department
 
 
@@ -82,9 +82,10 @@ def test_the_health_check_reads_no_database_for_a_signed_in_client_either(office
 
 
 def test_the_case_page_reads_its_case_with_what_it_names_in_one_statement(app, login, make_case):
-    """The case with its host and co-departments, which kinds of records it has and the names of
-    everyone it names, in one statement (on PostgreSQL each is a round trip); then one per kind of
-    record it has, and the timeline; besides them only the person and the plugins' own statements."""
+    """On PostgreSQL, where each statement is a round trip, the case with its host and
+    co-departments, which kinds of records it has and the names of everyone it names, in one
+    statement; then one per kind of record it has, and the timeline; besides them only the person
+    and the plugins' own statements. SQLite reads the three apart, cheaper in its process."""
     from portal.cases.models import CaseCoDepartment, Explanation, Urging
     from portal.org.models import User
 
@@ -103,6 +104,8 @@ def test_the_case_page_reads_its_case_with_what_it_names_in_one_statement(app, l
     plugins = {name for name, _ in app.extensions["portal_pm"].list_name_plugin() if not name.startswith("portal")}
     core = [s for s in seen if not any(f'FROM "{name}_' in s for name in plugins)]
     kinds = 3  # drafts, explanations, urgings
-    assert len(core) <= 1 + 1 + kinds + 1, "\n".join(core)
-    case_statement = [s for s in core if '"case_co_department"' in s]
-    assert len(case_statement) == 1 and '"reply_draft"' in case_statement[0] and '"named"' in case_statement[0]
+    apart = 3 if is_sqlite() else 0
+    assert len(core) <= 1 + 1 + kinds + 1 + apart, "\n".join(core)
+    if not is_sqlite():
+        case_statement = [s for s in core if '"case_co_department"' in s]
+        assert len(case_statement) == 1 and '"reply_draft"' in case_statement[0] and '"named"' in case_statement[0]
