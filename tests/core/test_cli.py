@@ -52,7 +52,8 @@ def test_tick_fires_each_case_once(tmp_path, monkeypatch):
 
     run(tmp_path, monkeypatch, "init-db", "--demo")  # the demo already ticked once
     assert "超期 0 件" in run(tmp_path, monkeypatch, "tick").output
-    with database.connection_context():
-        Case.update(due_at=now() - timedelta(hours=1)).where(Case.number.endswith("-0005")).execute()
+    with database.connection_context():  # (its deadline may have passed already, between 00:00 and 08:00)
+        Case.update(due_at=now() - timedelta(hours=1), overdue_fired_at=None).where(
+            Case.number.endswith("-0005")).execute()
     assert "超期 1 件" in run(tmp_path, monkeypatch, "tick").output
     assert "超期 0 件" in run(tmp_path, monkeypatch, "tick").output
