@@ -1,4 +1,5 @@
 """portal: the bureau's intranet portal for online public-opinion work."""
+import functools
 import os
 
 from pathlib import Path
@@ -171,12 +172,9 @@ def _register_templates_and_errors(app, pm):
             g.portal_nav = nav, max(matching, key=len, default=None)
         return g.portal_nav
 
-    sheets = []
-
+    @functools.cache  # the plugins are the process's own: a change of plugins needs a restart
     def stylesheets():
-        if not sheets:  # the plugins are the process's own: a change of plugins needs a restart
-            sheets.append(list(dict.fromkeys(flatten(pm.hook.portal_stylesheets()))))  # each once, in plugin order
-        return sheets[0]
+        return list(dict.fromkeys(flatten(pm.hook.portal_stylesheets())))  # each once, in plugin order
 
     kept_urls: dict = {}
 
