@@ -2,7 +2,7 @@
 import peewee
 
 from plugins.grading.rules import FLAGS, GRADE_LABELS, GRADES, MAJOR, rank
-from portal.plugin_api import ENDED_STATES, BaseModel, Case, User, compiled, now, params
+from portal.plugin_api import ENDED_STATES, BaseModel, Case, Param, User, compiled, now, params
 
 SOURCES = {"rule": "按规则判定", "escalation": "办公室提级处置", "manual": "局领导人工定级"}
 STAGES = {
@@ -63,7 +63,35 @@ class Grade(BaseModel):
 
     @classmethod
     def of(cls, case) -> "Grade | None":
-        return cls.get_or_none(cls.case == case.id)
+        """The case's grade row: as a page that only reads has ``kept`` it on ``case`` (the steps'
+        guards ask for it once per step), else read."""
+        if "_grade_kept" in vars(case):
+            return case._grade_kept
+        return next(iter(compiled("grading.of", lambda: cls.select().where(cls.case == Param("case")).limit(1),
+                                  case=case.id)), None)
+
+    @staticmethod
+    def keep(case, row: "Grade | None"):
+        """``row`` is ``case``'s grade for as long as ``case`` lives (one request): only for a page that
+        changes nothing, where a stale grade cannot arise."""
+        case._grade_kept = row
+
+    @classmethod
+    def with_people(cls, case) -> "Grade | None":
+        """The grade as the panel shows it, in one statement: the names of its ``decided_by`` and
+        ``eliminated_by``, and ``review``: the case's Review (with its ``by``'s name), or None."""
+        def build():
+            decider, eliminator, reviewer = User.alias(), User.alias(), User.alias()
+            return (cls.select(cls, decider.id, decider.name, eliminator.id, eliminator.name, Review, reviewer.id,
+                               reviewer.name)
+                    .join_from(cls, decider, peewee.JOIN.LEFT_OUTER, on=(cls.decided_by == decider.id),
+                               attr="decided_by")
+                    .join_from(cls, eliminator, peewee.JOIN.LEFT_OUTER, on=(cls.eliminated_by == eliminator.id),
+                               attr="eliminated_by")
+                    .join_from(cls, Review, peewee.JOIN.LEFT_OUTER, on=(Review.case == cls.case), attr="review")
+                    .join_from(Review, reviewer, peewee.JOIN.LEFT_OUTER, on=(Review.by == reviewer.id), attr="by")
+                    .where(cls.case == Param("case")))
+        return next(iter(compiled("grading.with_people", build, case=case.id)), None)
 
     @classmethod
     def for_cases(cls, case_ids) -> dict[int, "Grade"]:
@@ -95,12 +123,15 @@ class Snapshot(BaseModel):
         indexes = ((("case", "observed_at"), False),)
 
     @classmethod
-    def history(cls, case):
-        return cls.select(cls, User).join(User).where(cls.case == case.id).order_by(cls.observed_at, cls.id)
+    def history(cls, case) -> list["Snapshot"]:
+        """The case's heat, oldest first, each with its recorder's name."""
+        return list(compiled("grading.history", lambda: cls.select(cls, User.id, User.name).join(User)
+                             .where(cls.case == Param("case")).order_by(cls.observed_at, cls.id), case=case.id))
 
     @classmethod
     def latest(cls, case) -> "Snapshot | None":
-        return cls.select().where(cls.case == case.id).order_by(cls.observed_at.desc(), cls.id.desc()).first()
+        return next(iter(compiled("grading.latest", lambda: cls.select().where(cls.case == Param("case"))
+                                  .order_by(cls.observed_at.desc(), cls.id.desc()).limit(1), case=case.id)), None)
 
 
 class GradeChange(BaseModel):

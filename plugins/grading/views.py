@@ -4,10 +4,10 @@ from flask_login import current_user
 from peewee import JOIN
 
 from plugins.grading import chart, workflow
-from plugins.grading.models import STAGES, Assessment, Grade, GradeChange, Review, Snapshot
+from plugins.grading.models import STAGES, Assessment, Grade, GradeChange, Snapshot
 from plugins.grading.rules import FLAGS, GRADE_LABELS, GRADES, Thresholds, rank
 from portal.plugin_api import (public, requires, access, Case, WorkflowError, read_only,
-                              flash_problems, User, StepView, run_step)
+                              flash_problems, User, StepView, run_step, compiled, Param)
 
 
 class GradingBlueprint(Blueprint):
@@ -33,18 +33,26 @@ def visible_case(case_id) -> Case:
     return access.case_or_404(case_id, current_user)
 
 
-def case_context(case, step=None, form=None, snapshots=None) -> dict:
+READ = object()  # case_context's default: the grade row, read
+
+
+def case_context(case, step=None, form=None, snapshots=None, row=READ) -> dict:
     """What the panel and the step pages show; ``steps``: those the user may take now (the
     buttons). On the page of ``step``: the step, its fields' values (``form`` as typed after a
     refusal, else their defaults) and, before any POST, why it may not be taken now.
-    ``snapshots``: the case's heat, oldest first, when the page reads them all anyway (the panel)."""
-    row, user = Grade.of(case), current_user._get_current_object()
+    ``snapshots``: the case's heat, oldest first, and ``row``: its grade, when the page has read
+    them already (the panel)."""
+    row = Grade.of(case) if row is READ else row
+    Grade.keep(case, row)  # for the steps' guards: this page changes nothing
+    user = current_user._get_current_object()
     latest = Snapshot.latest(case) if snapshots is None else (snapshots[-1] if snapshots else None)
-    context = dict(case=case, grade=row, latest=latest, thresholds=workflow.thresholds(),
-                   review_state=workflow.review_state(case, row), FLAGS=FLAGS, GRADE_LABELS=GRADE_LABELS,
-                   GRADES=GRADES, STAGES=STAGES, rank=rank, read_only=read_only(case),
-                   steps=workflow.WORKFLOW.allowed_steps(case, user), form=form or {},
-                   calendar_period=workflow.calendar_period(case, latest.observed_at if latest else None))
+    context = dict(case=case, grade=row, latest=latest, review_state=workflow.review_state(case, row),
+                   FLAGS=FLAGS, GRADE_LABELS=GRADE_LABELS, GRADES=GRADES, STAGES=STAGES, rank=rank,
+                   read_only=read_only(case), steps=workflow.WORKFLOW.allowed_steps(case, user), form=form or {},
+                   # the thresholds are shown on the steps' pages (the rule) and drawn on the heat's charts;
+                   # the calendar's period only beside a grade
+                   thresholds=workflow.thresholds() if step or snapshots is None or snapshots else None,
+                   calendar_period=row and workflow.calendar_period(case, latest.observed_at if latest else None))
     if step:
         declared = workflow.WORKFLOW.step(step)
         context.update(step=declared, values=declared.shown(case, form),
@@ -58,15 +66,21 @@ def case_context(case, step=None, form=None, snapshots=None) -> dict:
 @requires("case.view")
 def panel(case_id):
     case = visible_case(case_id)
-    snapshots = list(Snapshot.history(case))
-    context = case_context(case, snapshots=snapshots)
-    changes = (GradeChange.select(GradeChange, User).join(User, JOIN.LEFT_OUTER, on=(GradeChange.by == User.id))
-               .where(GradeChange.case == case.id).order_by(GradeChange.id.desc()))
+    row = Grade.with_people(case)
+    # heat, grade changes and the review are written only with the grade row (workflow._lock)
+    snapshots = Snapshot.history(case) if row else []
+    context = case_context(case, snapshots=snapshots, row=row)
+    changes = list(compiled("grading.changes", lambda: GradeChange.select(GradeChange, User.id, User.name)
+                            .join(User, JOIN.LEFT_OUTER, on=(GradeChange.by == User.id))
+                            .where(GradeChange.case == Param("case")).order_by(GradeChange.id.desc()),
+                            case=case.id)) if row else []
+    assessments = list(compiled("grading.assessments", lambda: Assessment.select(Assessment, User.id, User.name)
+                                .join(User).where(Assessment.case == Param("case")).order_by(Assessment.id.desc()),
+                                case=case.id))
     return render_template(
         "grading/panel.html", snapshots=snapshots, charts=chart.build(snapshots, context["thresholds"]),
-        changes=list(changes), assessments=list(Assessment.select().where(Assessment.case == case.id)
-                                                 .order_by(Assessment.id.desc())),
-        review=Review.get_or_none(Review.case == case.id), RESPONSE=RESPONSE, user=current_user, chart=chart, **context)
+        changes=changes, assessments=assessments, review=row and row.review, RESPONSE=RESPONSE,
+        user=current_user, chart=chart, **context)
 
 
 def _page(case_id, name, template):

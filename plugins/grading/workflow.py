@@ -432,10 +432,15 @@ def declare_eliminated(case, actor, *, note: str) -> Grade:
 # 后期处置 --------------------------------------------------------------------------------------
 
 def review_state(case, row: Grade | None) -> str:
-    """``none`` (not needed), ``waiting`` (the response is not over), ``due`` or ``done``."""
+    """``none`` (not needed), ``waiting`` (the response is not over), ``due`` or ``done``. The
+    review is read unless ``row`` came with it (Grade.with_people)."""
     if row is None or not row.is_major:
         return "none"
-    if Review.select().where(Review.case == case.id).exists():
+    if "review" in vars(row):
+        reviewed = row.review is not None
+    else:
+        reviewed = Review.select().where(Review.case == case.id).exists()
+    if reviewed:
         return "done"
     if case.state in ENDED_STATES or row.eliminated_at:
         return "due"

@@ -182,3 +182,32 @@ def test_the_portal_works_without_the_plugin(tmp_path, demo_template):
     assert "舆情分级" not in listing and "grade-major" not in listing and f"共 {len(CASES) + 1} 件" in listing
     assert "分级预警" not in page(office, "/")
     assert office.get(f"/grading/cases/{cid}/panel").status_code == 404
+
+
+def test_the_panel_does_not_query_per_record(login):
+    """The panel reads each kind of record in one statement, whoever wrote them: the same count for
+    one heat record, change and 研判 as for five; and an ungraded case's panel reads only the person,
+    the case, its grade and its 研判 (no heat, changes or review can exist without the grade)."""
+    from portal.db import statements_run
+    from plugins.grading.tests.test_assessment_review import ASSESSMENT
+
+    monitor, office, leader = login("monitor"), login("office"), login("leader")
+    case = register(monitor)
+    with statements_run() as counted:
+        assert "尚未分级" in page(leader, f"/grading/cases/{case.id}/panel")
+    assert len(counted) == 4, counted
+
+    def statements(n):
+        with statements_run() as counted:
+            shown = page(leader, f"/grading/cases/{case.id}/panel")
+        assert f"全部热度记录（{n} 条）" in shown and shown.count("grading-assessment") == n
+        return len(counted)
+
+    clients = (monitor, office)
+    snapshot(monitor, case.id, clicks=10)
+    office.post(f"/grading/cases/{case.id}/assess", data=ASSESSMENT)
+    one = statements(1)
+    for n in range(4):
+        snapshot(clients[n % 2], case.id, clicks=2_000 * (n + 1))  # raises the grade: changes, by two people
+        office.post(f"/grading/cases/{case.id}/assess", data=ASSESSMENT)
+    assert statements(5) == one
