@@ -43,7 +43,9 @@ def test_chinese_words_are_found_only_where_every_character_stands_in_a_row(logi
     hit = register(monitor, title="哈哈哈，光伏并网发电量统计", post_text="光伏并网后电费结算慢。")
     misses = [register(monitor, title="光伏。伏并网", post_text="哈哈，哈哈"),
               register(monitor, title="光伏ab伏并网", post_text="哈哈 哈"),
-              register(monitor, title="说说屋顶光伏", post_text="伏并网哈")]  # across title and text
+              register(monitor, title="说说屋顶光伏", post_text="伏并网哈"),  # across title and text
+              # the first and last bigrams with one break between (PostgreSQL reads every other bigram)
+              register(monitor, title="光伏，并网", post_text="网后，电费结算")]
     office, staff = login("office"), login("staff")
     for q in ("光伏并网", "哈哈哈", "光伏并网发电量统计", "网后电费结"):
         for reader in (office, staff):
