@@ -1,7 +1,7 @@
 """The grading pages: the case panel, the forms behind the case actions, the thresholds."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from peewee import JOIN
+from peewee import JOIN, SQL, fn
 
 from plugins.grading import chart, workflow
 from plugins.grading.models import STAGES, Assessment, Grade, GradeChange, Snapshot
@@ -62,12 +62,20 @@ def case_context(case, step=None, form=None, snapshots=None, row=READ) -> dict:
     return context
 
 
+def panel_columns() -> list:
+    """What the panel reads with its case (``access.case_or_404``'s ``more``): whether the case has
+    a grade and 研判. Heat, grade changes and a review are written only with the grade row
+    (workflow._lock), so an ungraded case has none."""
+    return [fn.EXISTS(model.select(SQL("1")).where(model.case == Case.id)).alias(f"has_{name}")
+            for name, model in (("grade", Grade), ("assessments", Assessment))]
+
+
 @bp.route("/cases/<int:case_id>/panel")
 @requires("case.view")
 def panel(case_id):
-    case = visible_case(case_id)
-    row = Grade.with_people(case)
-    # heat, grade changes and the review are written only with the grade row (workflow._lock)
+    case = access.case_or_404(case_id, current_user, more=("grading.panel", panel_columns))
+    has = case.__dict__.get  # what the case was read with, where it was (PostgreSQL)
+    row = Grade.with_people(case) if has("has_grade", True) else None
     snapshots = Snapshot.history(case) if row else []
     context = case_context(case, snapshots=snapshots, row=row)
     changes = list(compiled("grading.changes", lambda: GradeChange.select(GradeChange, User.id, User.name)
@@ -76,7 +84,7 @@ def panel(case_id):
                             case=case.id)) if row else []
     assessments = list(compiled("grading.assessments", lambda: Assessment.select(Assessment, User.id, User.name)
                                 .join(User).where(Assessment.case == Param("case")).order_by(Assessment.id.desc()),
-                                case=case.id))
+                                case=case.id)) if has("has_assessments", True) else []
     return render_template(
         "grading/panel.html", snapshots=snapshots, charts=chart.build(snapshots, context["thresholds"]),
         changes=changes, assessments=assessments, review=row and row.review, RESPONSE=RESPONSE,
