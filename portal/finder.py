@@ -34,7 +34,7 @@ def portal_search(q, user):
         return []
     f = queries.CaseFilter(q=q, sort="newest")
     hits = []
-    for case in queries.search(f, user).limit(SEARCH_LIMIT):
+    for case in queries.rows_of(queries.search(f, user).limit(SEARCH_LIMIT)):
         host = case.host_department.name if case.host_department_id else "尚未批办"
         hits.append(SearchHit("舆情事项", f"{case.number} {case.title}", url_for("cases.detail", case_id=case.id),
                               f"{case.state_label} · {host} · 发帖 {case.posted_at:%Y-%m-%d}"
