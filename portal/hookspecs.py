@@ -75,7 +75,8 @@ def portal_nav_items(user):
     """Return ``NavItem(label, url, order, permission=None)`` entries for the header menu that
     ``user`` may see (an item naming a ``permission`` is shown only to its holders).
 
-    Called on every full page render, so keep it cheap: no queries.
+    The items may depend on nothing but what decides the user's permissions (their roles and
+    department): the portal keeps them per roles and department for the life of the process.
     """
 
 

@@ -95,6 +95,8 @@ def test_menu_widget_and_section_follow_the_scope(scoped_app, ids, login):
     assert "电力科台账摘要" in power_head.get("/").get_data(as_text=True)
     home = coal_head.get("/").get_data(as_text=True)
     assert "电力科台账摘要" not in home and 'href="/ledger/"' not in home
+    # the menu is kept per roles and department: the same roles elsewhere get their own
+    assert 'href="/ledger/"' in power_head.get("/").get_data(as_text=True)
     assert "本科室台账内容" in power_head.get(f"/departments/{ids['电力科']}").get_data(as_text=True)
     assert "本科室台账内容" not in power_head.get(f"/departments/{ids['煤炭科']}").get_data(as_text=True)
     assert "本科室台账内容" in coal_head.get(f"/departments/{ids['煤炭科']}").get_data(as_text=True)
