@@ -147,9 +147,28 @@ class Param(peewee.Node):
 def params(name: str, values) -> tuple[list[Param], dict]:
     """Placeholders for a list of values (``column.in_(marks)``) and the values ``compiled`` takes
     for them: ``marks, values = params("id", ids)``. The SQL depends on the list's length, which
-    goes in the statement's key."""
+    goes in the statement's key. For ids, ``IdsIn`` keeps one statement for any length."""
     values = {f"{name}{n}": v for n, v in enumerate(values)}
     return [Param(slot) for slot in values], values
+
+
+class IdsIn(peewee.Node):
+    """``column`` among the ids given at each execution of a statement compiled once (``compiled``)
+    as the one value ``name``: a list of any length in one placeholder, read by SQLite from JSON and
+    by PostgreSQL as an array (50 placeholders, each converted, were 2% of the case list's CPU)."""
+
+    def __init__(self, column, name: str):
+        self.column, self.name = column, name
+
+    def __sql__(self, ctx):
+        sqlite = isinstance(database.obj, peewee.SqliteDatabase)
+        ctx.sql(self.column).literal(" IN (SELECT value FROM json_each(" if sqlite else " = ANY(")
+        ctx._values.append(_Slot(self.name, _json_ids if sqlite else list))
+        return ctx.literal((ctx.state.param or "?") + ("))" if sqlite else ")"))
+
+
+def _json_ids(ids) -> str:
+    return json.dumps([int(i) for i in ids])
 
 
 class _Slot:

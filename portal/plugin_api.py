@@ -31,7 +31,7 @@ from portal.cases.models import (CATEGORIES, ENDED_STATES, OPEN_STATES, SOURCES,
                                  Notification)
 from portal.cases.workflow import read_only
 from portal.cases.workflow import register as register_case
-from portal.db import BaseModel, Param, compiled, database, now, params
+from portal.db import BaseModel, IdsIn, Param, compiled, database, now, params
 from portal.documents.gongwen import SECRECY, URGENCY, Attachment, Gongwen, chinese_date, document_number, secrecy_mark
 from portal.downloads import send_download
 from portal.hookspecs import hookimpl
@@ -54,7 +54,7 @@ __all__ = [
     "hookimpl", "NavItem", "Widget", "Section", "Panel", "CaseAction", "CaseFilterOption", "DocumentKind",
     "Statistic", "LedgerColumn", "ReportSection", "SearchHit", "PluginError",
     # a record's address from its id, for the rows of a list (one url_for, not one per row)
-    "id_url", "compiled", "Param", "params",
+    "id_url", "compiled", "Param", "params", "IdsIn",
     # who may do what
     "Permission", "requires", "public", "current_user", "User", "Department", "WORKING_KINDS", "users_with_roles",
     # the database

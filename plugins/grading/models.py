@@ -2,7 +2,7 @@
 import peewee
 
 from plugins.grading.rules import FLAGS, GRADE_LABELS, GRADES, MAJOR, rank
-from portal.plugin_api import ENDED_STATES, BaseModel, Case, Param, User, compiled, now, params
+from portal.plugin_api import ENDED_STATES, BaseModel, Case, IdsIn, Param, User, compiled, now
 
 SOURCES = {"rule": "按规则判定", "escalation": "办公室提级处置", "manual": "局领导人工定级"}
 STAGES = {
@@ -99,9 +99,8 @@ class Grade(BaseModel):
         ids = list(case_ids)
         if not ids:
             return {}
-        marks, values = params("id", ids)  # compiled once per length of list (50 a page)
-        query = compiled(("grading.for_cases", len(ids)), lambda: cls.select(cls.case, cls.grade, cls.eliminated_at)
-                         .where(cls.case.in_(marks)), **values)
+        query = compiled("grading.for_cases", lambda: cls.select(cls.case, cls.grade, cls.eliminated_at)
+                         .where(IdsIn(cls.case, "ids")), ids=ids)
         return {g.case_id: g for g in query}
 
 

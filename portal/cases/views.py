@@ -17,7 +17,7 @@ from portal.cases.models import (
     CATEGORIES, CONFIDENTIALITY, MODELS, SOURCES, STATES, Attachment, Case, CaseCoDepartment, Explanation, Extension,
     ReplyDraft, Supervision, Urging,
 )
-from portal.db import Param, compiled, database, from_json, json_object_of, now, params
+from portal.db import IdsIn, Param, compiled, database, from_json, json_object_of, now
 from portal.downloads import send_download
 from portal.hookspecs import hookimpl
 from portal.inputs import InputError, Problems, flash_problems
@@ -221,9 +221,8 @@ def people_named(case, records) -> dict[int, str]:
         known = {int(i): name for i, name in from_json(case.names_read).items()}
         if ids <= known.keys():  # else a record came after the case was read
             return known
-    marks, values = params("id", ids)
-    return dict(compiled(("cases.people_named", len(marks)), lambda: User.select(User.id, User.name).where(
-        User.id.in_(marks)).tuples(), **values))
+    return dict(compiled("cases.people_named", lambda: User.select(User.id, User.name).where(
+        IdsIn(User.id, "ids")).tuples(), ids=ids))
 
 
 # what a case page lists of the case's own records: (name, model, order)
