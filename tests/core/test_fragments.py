@@ -159,3 +159,23 @@ def test_without_a_kept_connection_sqlite_keeps_nothing(tmp_path, demo_template)
     for _ in range(2):
         assert "我的信息" in client.get("/").get_data(as_text=True)
     assert hits(app) == 0 and "portal_fragments" not in app.extensions
+
+
+def test_a_lists_count_is_kept_until_anything_is_written(app, login):
+    """The case list's count is kept by its statement and the data version: a case another process
+    moves into the list, or one the reader's own request registers, counts at the next request;
+    and a reader who may see fewer cases never gets another's count."""
+    office, staff = login("office"), login("staff")
+    url = "/cases/?state=handling&sort=due"
+
+    def count(client) -> int:
+        return int(re.search(r"共 (\d+)\+? 件", client.get(url).get_data(as_text=True)).group(1))
+
+    before = count(office)
+    assert count(office) == before and count(staff) < before  # the first kept, the second its own
+    with database.connection_context():
+        case = Case.select().where(Case.state == "registered").order_by(Case.id).first()
+    elsewhere(app, 'UPDATE "case" SET state = ? WHERE id = ?', "handling", case.id)
+    assert count(office) == before + 1
+    elsewhere(app, 'UPDATE "case" SET state = ? WHERE id = ?', "registered", case.id)
+    assert count(office) == before
