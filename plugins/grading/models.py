@@ -65,8 +65,9 @@ class Grade(BaseModel):
     def of(cls, case) -> "Grade | None":
         """The case's grade row: as a page that only reads has ``kept`` it on ``case`` (the steps'
         guards ask for it once per step), else read."""
-        if "_grade_kept" in vars(case):
-            return case._grade_kept
+        kept = getattr(case, "__dict__", {})  # a list's row has none
+        if "_grade_kept" in kept:
+            return kept["_grade_kept"]
         return next(iter(compiled("grading.of", lambda: cls.select().where(cls.case == Param("case")).limit(1),
                                   case=case.id)), None)
 
