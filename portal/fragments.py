@@ -14,6 +14,9 @@ What is not in the database (the fonts the administrator's widget reports) is at
 old, or forgotten at once (``forget``) by what changes it. ``FRAGMENT_CACHE = False`` turns it
 off; ``FRAGMENT_CACHE_SIZE`` bounds it (pages per worker process). Nothing is kept for the
 browser: the pages stay no-store.
+
+The same store keeps a statement's result by the statement, its values and the data version
+alone (``result``: a list's count), which is the same whoever asks it.
 """
 import threading
 from collections import OrderedDict

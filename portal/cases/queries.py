@@ -180,7 +180,7 @@ def statement_key(f: "CaseFilter", user):
 def with_host():
     """Cases with their host department's name in the same query: lists never query per row. The
     name is a subquery, not a join: PostgreSQL, expecting 35 of 光伏并网's 7,217 cases, joined the
-    departments by a hash, which loses the postings' order, and sorted them all (58 ms, not 0.4)."""
+    departments by a hash, which loses the postings' order, and sorted them all (58 ms, not 0.7)."""
     host = Department.alias()
     name = host.select(host.name).where(host.id == Case.host_department)
     return Case.select(*LIST_COLUMNS, Case.host_department.alias("host_id"), name)
