@@ -163,6 +163,16 @@ def _register_templates_and_errors(app, pm):
 
     app.jinja_loader = _template_loader(app)
 
+    def kept(store: dict, key, build):
+        """``build()``, kept in ``store`` under ``key``: at most 1,000 (keys come with requests: a
+        proxy's prefix, a person's roles), past which it is built each time."""
+        found = store.get(key)
+        if found is None:
+            found = build()
+            if len(store) < 1000:
+                store[key] = found
+        return found
+
     kept_menus: dict = {}
 
     def navigation():
@@ -175,11 +185,7 @@ def _register_templates_and_errors(app, pm):
                 user = current_user._get_current_object()
                 key = (request.script_root, tuple(user.roles), user.department_id,
                        user.department.name if user.department_id else None)
-                nav = kept_menus.get(key)
-                if nav is None:
-                    nav = collect(pm.hook.portal_nav_items, user=user)
-                    if len(kept_menus) < 1000:  # a bound all the same: the keys come from the roles
-                        kept_menus[key] = nav
+                nav = kept(kept_menus, key, lambda: collect(pm.hook.portal_nav_items, user=user))
             path = request.path
             matching = [i.url for i in nav if path == i.url or (i.url != "/" and path.startswith(i.url))]
             g.portal_nav = nav, max(matching, key=len, default=None)
@@ -197,12 +203,7 @@ def _register_templates_and_errors(app, pm):
         if (values.keys() - {"filename"}) or endpoint.startswith(".") or not has_request_context():
             return flask.url_for(endpoint, **values)
         key = (request.script_root, endpoint, values.get("filename"))
-        url = kept_urls.get(key)
-        if url is None:
-            url = flask.url_for(endpoint, **values)
-            if len(kept_urls) < 1000:  # the script root comes with the request (a proxy's prefix)
-                kept_urls[key] = url
-        return url
+        return kept_urls.get(key) or kept(kept_urls, key, lambda: flask.url_for(endpoint, **values))
 
     app.jinja_env.globals["url_for"] = url_for
 

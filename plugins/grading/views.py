@@ -49,9 +49,9 @@ def case_context(case, step=None, form=None, snapshots=None, row=READ) -> dict:
     context = dict(case=case, grade=row, latest=latest, review_state=workflow.review_state(case, row),
                    FLAGS=FLAGS, GRADE_LABELS=GRADE_LABELS, GRADES=GRADES, STAGES=STAGES, rank=rank,
                    read_only=read_only(case), steps=workflow.WORKFLOW.allowed_steps(case, user), form=form or {},
-                   # the thresholds are shown on the steps' pages (the rule) and drawn on the heat's charts;
-                   # the calendar's period only beside a grade
-                   thresholds=workflow.thresholds() if step or snapshots is None or snapshots else None,
+                   # the thresholds are shown on the steps' pages (the rule) and drawn on the heat's charts:
+                   # none for a panel without heat; the calendar's period only beside a grade
+                   thresholds=None if snapshots == [] else workflow.thresholds(),
                    calendar_period=row and workflow.calendar_period(case, latest.observed_at if latest else None))
     if step:
         declared = workflow.WORKFLOW.step(step)
